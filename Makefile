@@ -1,0 +1,53 @@
+# Two commands do everything on a fresh machine: `make` (set up, render source/ into output/)
+# and `make test` (set up, then the whole suite). Both are idempotent; stamps keep them quick.
+
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+STAMPS := .make
+SOURCES := $(wildcard source/*.md)
+
+# System packages: what rendering needs, and what the validators in the test suite need.
+RENDER_PACKAGES := fonts-noto-core
+TEST_PACKAGES := chromium poppler-utils qpdf java=default-jre-headless npm=npm
+
+.PHONY: all build test check lint goldens clean
+all: build
+
+$(STAMPS):
+	mkdir -p $@
+
+$(STAMPS)/venv: pyproject.toml requirements.lock | $(STAMPS)
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.lock
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps -e .
+	touch $@
+
+$(STAMPS)/render-packages: | $(STAMPS)
+	./.ci/apt-ensure $(RENDER_PACKAGES)
+	touch $@
+
+$(STAMPS)/test-packages: | $(STAMPS)
+	./.ci/apt-ensure $(TEST_PACKAGES)
+	touch $@
+
+$(STAMPS)/node: package.json package-lock.json $(STAMPS)/test-packages
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+build: $(STAMPS)/venv $(STAMPS)/render-packages
+	$(BIN)/pipeline build
+
+test: $(STAMPS)/venv $(STAMPS)/render-packages $(STAMPS)/test-packages $(STAMPS)/node lint
+	$(BIN)/python -m pytest
+
+lint: $(STAMPS)/venv
+	$(BIN)/ruff check pipeline tests
+	$(BIN)/mypy
+
+check: $(STAMPS)/venv
+	$(BIN)/pipeline check
+
+clean:
+	rm -rf $(STAMPS) $(VENV) node_modules
+	find output -mindepth 1 ! -name .gitkeep -delete

@@ -1,0 +1,75 @@
+"""Which texts in which formats: read each source once, render every edition, write atomically."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .config import Config
+from .errors import Problem, RenderError, Severity
+from .renderers import Renderer, renderer_class
+from .source import find_sources, read
+from .templating import environment
+
+
+@dataclass
+class Outcome:
+    """What happened to one source."""
+
+    source: Path
+    written: list[Path] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    failure: str = ""
+
+    @property
+    def failed(self) -> bool:
+        return bool(self.failure) or any(p.severity is Severity.ERROR for p in self.problems)
+
+
+def write_atomically(path: Path, data: bytes) -> None:
+    """Write `data` so that `path` is either the old file or the complete new one, never partial."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(data)
+            stream.flush()
+            os.fsync(stream.fileno())
+        os.chmod(temporary, 0o644)
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+class Builder:
+    """Renders sources into editions; one bad text never stops the others."""
+
+    def __init__(self, formats: list[str], out_dir: Path, config: Config) -> None:
+        env = environment()
+        self.renderers: list[Renderer] = [renderer_class(name)(env, config) for name in formats]
+        self.out_dir = out_dir
+        self.config = config
+
+    def build_one(self, source: Path) -> Outcome:
+        reading = read(source, self.config)
+        outcome = Outcome(source, problems=reading.problems)
+        if reading.document is None:
+            return outcome
+        editions: list[tuple[Path, bytes]] = []
+        try:  # render every format before writing any: a failing text writes nothing
+            for renderer in self.renderers:
+                target = self.out_dir / f"{reading.document.stem}.{renderer.extension}"
+                editions.append((target, renderer.render(reading.document)))
+        except RenderError as exc:
+            outcome.failure = str(exc)
+            return outcome
+        for target, data in editions:
+            write_atomically(target, data)
+            outcome.written.append(target)
+        return outcome
+
+    def build(self, paths: list[Path]) -> list[Outcome]:
+        return [self.build_one(source) for source in find_sources(paths)]

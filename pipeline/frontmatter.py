@@ -1,0 +1,78 @@
+"""Split a source into YAML front matter and Markdown body, and read the YAML safely."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import yaml
+
+FENCE = "---"
+
+
+class PlainSafeLoader(yaml.SafeLoader):
+    """SafeLoader that leaves dates as strings, so a bad date is our message, not a crash."""
+
+
+PlainSafeLoader.yaml_implicit_resolvers = {
+    key: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for key, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+Path_ = tuple[str | int, ...]
+
+
+@dataclass(frozen=True)
+class FrontMatter:
+    data: Any
+    lines: dict[Path_, int]  # 1-based line of each key path, for messages
+    body: str
+    body_offset: int  # lines before the body starts
+
+
+class FrontMatterError(ValueError):
+    def __init__(self, line: int, message: str, hint: str = "") -> None:
+        super().__init__(message)
+        self.line = line
+        self.hint = hint
+
+
+def split(text: str) -> FrontMatter:
+    lines = text.split("\n")
+    if not lines or lines[0].rstrip() != FENCE:
+        raise FrontMatterError(1, "the source does not start with front matter",
+                               "begin the file with a line '---', the metadata, then '---'")
+    for index in range(1, len(lines)):
+        if lines[index].rstrip() in (FENCE, "..."):
+            break
+    else:
+        raise FrontMatterError(1, "the front matter is not closed",
+                               "end the metadata with a line '---'")
+    yaml_text = "\n".join(lines[1:index])
+    try:
+        for event in yaml.parse(yaml_text, Loader=PlainSafeLoader):
+            if isinstance(event, yaml.AliasEvent):  # aliases allow "billion laughs" bombs
+                raise FrontMatterError(2 + event.start_mark.line, "YAML aliases are not allowed",
+                                       "write the value out in full")
+        node = yaml.compose(yaml_text, Loader=PlainSafeLoader)
+        data = yaml.load(yaml_text, Loader=PlainSafeLoader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark
+        line = 2 + (mark.line if mark else 0)
+        raise FrontMatterError(line, f"invalid YAML: {exc.problem}", "check indentation and quoting") from exc
+    positions: dict[Path_, int] = {}
+    if node is not None:
+        _record_lines(node, (), positions, offset=2)
+    return FrontMatter(data, positions, "\n".join(lines[index + 1 :]), index + 1)
+
+
+def _record_lines(node: yaml.Node, path: Path_, positions: dict[Path_, int], offset: int) -> None:
+    positions[path] = node.start_mark.line + offset
+    if isinstance(node, yaml.MappingNode):
+        for key, value in node.value:
+            key_path = (*path, str(key.value))
+            _record_lines(value, key_path, positions, offset)
+            positions[key_path] = key.start_mark.line + offset
+    elif isinstance(node, yaml.SequenceNode):
+        for index, item in enumerate(node.value):
+            _record_lines(item, (*path, index), positions, offset)

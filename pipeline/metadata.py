@@ -1,0 +1,203 @@
+"""Front-matter data -> Metadata, checking every field and reporting all problems."""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import enum
+import re
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from babel import Locale, UnknownLocaleError
+
+from .config import LinkPatterns
+from .errors import Problems
+from .frontmatter import FrontMatter
+from .model import Adoption, AdoptingBody, Inline, Metadata, ReportedDocument, Sitting, Status, TextType
+
+KNOWN_KEYS = {"type", "number", "year", "language", "title", "issued_by", "status", "keywords", "adoption"}
+ADOPTION_KEYS = {"by", "date", "sitting", "debates", "documents", "note"}
+DOCUMENT_KEYS = {"doc", "kind", "committee", "rapporteur"}
+BCP47 = re.compile(r"^[a-z]{2,3}(-[A-Z][a-z]{3})?(-[A-Z]{2}|-\d{3})?$")
+E = TypeVar("E", bound=enum.Enum)
+InlineParser = Callable[[str, int], tuple[Inline, ...]]
+
+
+class MetadataReader:
+    """Reads one source's front matter; each getter reports its own problem and returns None."""
+
+    def __init__(self, front: FrontMatter, problems: Problems) -> None:
+        self.front = front
+        self.problems = problems
+
+    def line(self, *path: str | int) -> int:
+        while path and path not in self.front.lines:
+            path = path[:-1]
+        return self.front.lines.get(path, 1)
+
+    def value(self, data: dict[str, Any], *path: str | int, required: bool = True) -> Any:
+        key = path[-1]
+        if key not in data or data[key] is None:
+            if required:
+                self.problems.error(self.line(*path[:-1]), f"missing metadata '{_dotted(path)}'",
+                                    f"add '{key}:' to the front matter")
+            return None
+        return data[key]
+
+    def text(self, data: dict[str, Any], *path: str | int, required: bool = True) -> str | None:
+        value = self.value(data, *path, required=required)
+        if value is None:
+            return None
+        if isinstance(value, (dict, list)) or str(value).strip() == "":
+            self.problems.error(self.line(*path), f"'{_dotted(path)}' must be a non-empty text")
+            return None
+        return str(value).strip()
+
+    def integer(self, data: dict[str, Any], *path: str | int, required: bool = True) -> int | None:
+        value = self.value(data, *path, required=required)
+        if value is None:
+            return None
+        if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
+            self.problems.error(self.line(*path), f"'{_dotted(path)}' must be a positive whole number, not {value!r}")
+            return None
+        return value
+
+    def date(self, data: dict[str, Any], *path: str | int) -> dt.date | None:
+        value = self.value(data, *path)
+        if value is None:
+            return None
+        try:
+            return dt.date.fromisoformat(str(value))
+        except ValueError:
+            self.problems.error(self.line(*path), f"'{_dotted(path)}' is not a valid date: {value!r}",
+                                "write dates as YYYY-MM-DD, e.g. 2003-06-24")
+            return None
+
+    def choice(self, data: dict[str, Any], enum_type: type[E], *path: str | int,
+               default: E | None = None) -> E | None:
+        value = self.value(data, *path, required=default is None)
+        if value is None:
+            return default
+        try:
+            return enum_type(str(value))
+        except ValueError:
+            allowed = [str(member.value) for member in enum_type]
+            close = difflib.get_close_matches(str(value), allowed, n=1)
+            hint = f"did you mean '{close[0]}'?" if close else "use one of: " + ", ".join(allowed)
+            self.problems.error(self.line(*path), f"unknown {_dotted(path)} {value!r}", hint)
+            return None
+
+    def mapping(self, data: Any, known: set[str], *path: str | int) -> dict[str, Any]:
+        if not isinstance(data, dict):
+            self.problems.error(self.line(*path), f"'{_dotted(path) or 'front matter'}' must be a mapping of keys to values")
+            return {}
+        for key in data:
+            if str(key) not in known:
+                close = difflib.get_close_matches(str(key), sorted(known), n=1)
+                hint = f"did you mean '{close[0]}'?" if close else "it is ignored"
+                self.problems.warning(self.line(*path, str(key)), f"unknown metadata key '{_dotted((*path, key))}'", hint)
+        return data
+
+    def sequence(self, data: dict[str, Any], *path: str | int) -> list[Any]:
+        value = self.value(data, *path, required=False)
+        if value is None:
+            return []
+        if not isinstance(value, list):
+            self.problems.error(self.line(*path), f"'{_dotted(path)}' must be a list (items starting with '- ')")
+            return []
+        return value
+
+
+def read_metadata(front: FrontMatter, problems: Problems, links: LinkPatterns,
+                  parse_inline: InlineParser) -> Metadata | None:
+    reader = MetadataReader(front, problems)
+    data = reader.mapping(front.data, KNOWN_KEYS)
+    language = reader.text(data, "language")
+    if language is not None and not _is_language(language):
+        problems.error(reader.line("language"), f"'language' {language!r} is not a BCP 47 language tag",
+                       "use e.g. 'en', 'fr', 'en-GB'")
+        language = None
+    fields = {
+        "type": reader.choice(data, TextType, "type"),
+        "number": reader.integer(data, "number"),
+        "year": reader.integer(data, "year"),
+        "language": language,
+        "title": reader.text(data, "title"),
+        "issuing_body": reader.text(data, "issued_by"),
+        "status": reader.choice(data, Status, "status", default=Status.FINAL),
+        "keywords": _keywords(reader, data),
+        "adoption": _adoption(reader, data, links, language or "en", parse_inline),
+    }
+    if any(value is None for value in fields.values()):
+        return None
+    metadata = Metadata(**fields)
+    if metadata.adoption.date.year != metadata.year:
+        problems.warning(reader.line("year"), f"year {metadata.year} differs from the adoption date "
+                         f"{metadata.adoption.date.isoformat()}", "check both against the official text")
+    return metadata
+
+
+def _adoption(reader: MetadataReader, data: dict[str, Any], links: LinkPatterns, language: str,
+              parse_inline: InlineParser) -> Adoption | None:
+    raw = reader.value(data, "adoption")
+    if raw is None:
+        return None
+    adoption = reader.mapping(raw, ADOPTION_KEYS, "adoption")
+    by = reader.choice(adoption, AdoptingBody, "adoption", "by", default=AdoptingBody.ASSEMBLY)
+    date = reader.date(adoption, "adoption", "date")
+    sitting = reader.integer(adoption, "adoption", "sitting", required=False)
+    debates = [_sitting(reader, item, index) for index, item in enumerate(reader.sequence(adoption, "adoption", "debates"))]
+    documents = [_document(reader, item, index, links, language)
+                 for index, item in enumerate(reader.sequence(adoption, "adoption", "documents"))]
+    note_text = reader.text(adoption, "adoption", "note", required=False)
+    note = parse_inline(note_text, reader.line("adoption", "note")) if note_text else ()
+    if by is AdoptingBody.ASSEMBLY and not debates and not note:
+        reader.problems.error(reader.line("adoption"), "an Assembly adoption needs 'debates'",
+                              "list each debate day with its date and sitting, or give a 'note'")
+    if by is None or date is None or None in debates or None in documents:
+        return None
+    return Adoption(by, date, sitting, tuple(d for d in debates if d), tuple(d for d in documents if d), note)
+
+
+def _sitting(reader: MetadataReader, raw: Any, index: int) -> Sitting | None:
+    item = reader.mapping(raw, {"date", "sitting"}, "adoption", "debates", index)
+    date = reader.date(item, "adoption", "debates", index, "date")
+    number = reader.integer(item, "adoption", "debates", index, "sitting", required=False)
+    return Sitting(date, number) if date else None
+
+
+def _document(reader: MetadataReader, raw: Any, index: int, links: LinkPatterns,
+              language: str) -> ReportedDocument | None:
+    path = ("adoption", "documents", index)
+    item = reader.mapping(raw, DOCUMENT_KEYS, *path)
+    number = reader.text(item, *path, "doc")
+    kind = reader.text(item, *path, "kind", required=False) or "report"
+    committee = reader.text(item, *path, "committee")
+    rapporteur = reader.text(item, *path, "rapporteur")
+    if number is not None and not number.isdigit():
+        reader.problems.error(reader.line(*path, "doc"), f"document number {number!r} is not a number",
+                              "write the number only, e.g. doc: 9814")
+        return None
+    if number is None or committee is None or rapporteur is None:
+        return None
+    url = links.document.format(number=number, language=language)
+    return ReportedDocument(number, kind, committee, rapporteur, url)
+
+
+def _keywords(reader: MetadataReader, data: dict[str, Any]) -> tuple[str, ...]:
+    return tuple(str(k).strip() for k in reader.sequence(data, "keywords") if str(k).strip())
+
+
+def _is_language(tag: str) -> bool:
+    if not BCP47.match(tag):
+        return False
+    try:
+        Locale.parse(tag, sep="-")
+    except (ValueError, UnknownLocaleError):
+        return False
+    return True
+
+
+def _dotted(path: tuple[str | int, ...]) -> str:
+    return ".".join(str(p) for p in path)

@@ -1,0 +1,206 @@
+"""The typed document model: the only thing templates and renderers ever see."""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+from dataclasses import dataclass, field
+
+
+class TextType(enum.StrEnum):
+    """Kinds of adopted text; the value is the key used in sources and file names."""
+
+    RECOMMENDATION = "recommendation"
+    RESOLUTION = "resolution"
+    OPINION = "opinion"
+    ORDER = "order"
+    DECISION = "decision"
+
+
+class AdoptingBody(enum.StrEnum):
+    ASSEMBLY = "assembly"
+    STANDING_COMMITTEE = "standing-committee"
+
+
+class Status(enum.StrEnum):
+    PROVISIONAL = "provisional"
+    FINAL = "final"
+
+
+@dataclass(frozen=True)
+class Sitting:
+    """A date of the Assembly's calendar, with the sitting number when there was one."""
+
+    date: dt.date
+    number: int | None = None
+
+
+@dataclass(frozen=True)
+class ReportedDocument:
+    """A document the text was adopted on: "Doc. 9814, report of the Committee on ..."."""
+
+    number: str
+    kind: str
+    committee: str
+    rapporteur: str
+    url: str
+
+
+@dataclass(frozen=True)
+class Adoption:
+    """How the text was adopted; the title footnote is generated from it."""
+
+    by: AdoptingBody
+    date: dt.date
+    sitting: int | None
+    debates: tuple[Sitting, ...] = ()
+    documents: tuple[ReportedDocument, ...] = ()
+    note: tuple[Inline, ...] = ()  # free-text override of the generated formula
+
+
+@dataclass(frozen=True)
+class Metadata:
+    type: TextType
+    number: int
+    year: int
+    language: str
+    title: str
+    issuing_body: str
+    adoption: Adoption
+    status: Status = Status.FINAL
+    keywords: tuple[str, ...] = ()
+
+    @property
+    def identifier(self) -> str:
+        """"Recommendation 1607 (2003)": the citation form of the text."""
+        return f"{self.type.value.capitalize()} {self.number} ({self.year})"
+
+    @property
+    def slug(self) -> str:
+        """Language-independent name shared by all language versions of a text."""
+        return f"{self.type.value}-{self.number}-{self.year}"
+
+
+# Inline content -------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Text:
+    text: str
+
+
+@dataclass(frozen=True)
+class Emphasis:
+    children: tuple[Inline, ...]
+
+
+@dataclass(frozen=True)
+class Strong:
+    children: tuple[Inline, ...]
+
+
+@dataclass(frozen=True)
+class Link:
+    """An explicit link to the web written in the source."""
+
+    children: tuple[Inline, ...]
+    url: str
+
+
+@dataclass(frozen=True)
+class Reference:
+    """A recognised mention of another adopted text or an Assembly document."""
+
+    text: str
+    kind: str  # a TextType value, or "document"
+    number: str
+    year: int | None
+    url: str
+
+
+@dataclass(frozen=True)
+class NoteCall:
+    """Where a footnote is called; number is the printed footnote number."""
+
+    number: int
+
+
+@dataclass(frozen=True)
+class LineBreak:
+    pass
+
+
+Inline = Text | Emphasis | Strong | Link | Reference | NoteCall | LineBreak
+
+
+# Blocks ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Quote:
+    id: str
+    paragraphs: tuple[tuple[Inline, ...], ...]
+    line: int
+
+
+@dataclass(frozen=True)
+class Table:
+    id: str
+    header: tuple[tuple[Inline, ...], ...]
+    rows: tuple[tuple[tuple[Inline, ...], ...], ...]
+    line: int
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    """A paragraph with its number exactly as in the official text ("6.1.", "a."), or none.
+
+    `inserts` are quotes and tables written after the paragraph's text, before its children.
+    """
+
+    number: str | None
+    id: str
+    content: tuple[Inline, ...]
+    line: int
+    inserts: tuple[Quote | Table, ...] = ()
+    children: tuple[Paragraph, ...] = ()
+
+
+Block = Paragraph | Quote | Table
+
+
+@dataclass(frozen=True)
+class Section:
+    """A run of blocks: the main text (no heading) or an appendix; numbering restarts in each."""
+
+    heading: tuple[Inline, ...] | None
+    id: str
+    blocks: tuple[Block, ...]
+
+
+@dataclass(frozen=True)
+class Footnote:
+    number: int
+    content: tuple[Inline, ...]
+
+    @property
+    def id(self) -> str:
+        return f"fn-{self.number}"
+
+    @property
+    def call_id(self) -> str:
+        return f"fnref-{self.number}"
+
+
+@dataclass(frozen=True)
+class Document:
+    """One adopted text in one language."""
+
+    stem: str
+    metadata: Metadata
+    sections: tuple[Section, ...]
+    footnotes: tuple[Footnote, ...] = field(default=())
+
+
+TITLE_NOTE_NUMBER = 1
+"""The adoption footnote on the title is always note 1; notes in the body follow from 2."""

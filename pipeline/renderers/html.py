@@ -1,0 +1,15 @@
+"""The web edition: one self-contained HTML5 page per text."""
+
+from __future__ import annotations
+
+from ..model import Document
+from .base import Renderer
+
+
+class HtmlRenderer(Renderer):
+    name = "html"
+    extension = "html"
+    template = "web/document.html.j2"
+
+    def render(self, document: Document) -> bytes:
+        return self.render_template(document).encode("utf-8")

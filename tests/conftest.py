@@ -1,0 +1,33 @@
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from pipeline import Document, build, load
+
+ROOT = Path(__file__).resolve().parent.parent
+SEED = ROOT / "source" / "recommendation-1607-2003.en.md"
+
+
+@pytest.fixture(scope="session")
+def seed() -> Document:
+    return load(SEED)
+
+
+@pytest.fixture(scope="session")
+def editions(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Every text in source/ built once in every format, for the tests that inspect outputs."""
+    out = tmp_path_factory.mktemp("editions")
+    outcomes = build([ROOT / "source"], ["html"], out)
+    assert not [o for o in outcomes if o.failed], [str(p) for o in outcomes for p in o.problems]
+    return out
+
+
+@pytest.fixture
+def source_copy(tmp_path: Path) -> Path:
+    """A writable copy of the seed source, to break in tests."""
+    target = tmp_path / SEED.name
+    shutil.copyfile(SEED, target)
+    return target
