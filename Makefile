@@ -43,6 +43,7 @@ test: $(STAMPS)/venv $(STAMPS)/render-packages $(STAMPS)/test-packages $(STAMPS)
 
 lint: $(STAMPS)/venv
 	$(BIN)/ruff check pipeline tests
+	$(BIN)/ruff format --check pipeline tests
 	$(BIN)/mypy
 
 check: $(STAMPS)/venv

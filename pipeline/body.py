@@ -18,8 +18,18 @@ from mdit_py_plugins.footnote import footnote_plugin
 from .config import LinkPatterns
 from .errors import Problems
 from .model import (
-    TITLE_NOTE_NUMBER, Emphasis, Footnote, Inline, LineBreak, Link, NoteCall, Paragraph,
-    Quote, Section, Strong, Table, Text,
+    TITLE_NOTE_NUMBER,
+    Emphasis,
+    Footnote,
+    Inline,
+    LineBreak,
+    Link,
+    NoteCall,
+    Quote,
+    Section,
+    Strong,
+    Table,
+    Text,
 )
 from .numbering import ParagraphTree
 from .references import link_references
@@ -33,7 +43,7 @@ HEADING_SLUG = re.compile(r"[^a-z0-9]+")
 def markdown() -> MarkdownIt:
     # Lists are off: "1." must stay the literal official number, never a renumbered list item.
     parser = MarkdownIt("commonmark", {"html": False}).use(footnote_plugin)
-    parser.validateLink = lambda url: True  # see every link: InlineBuilder refuses all but https
+    parser.validateLink = lambda url: True  # type: ignore[method-assign]  # see every link: InlineBuilder refuses all but https
     return parser.disable(["list", "html_block", "html_inline"]).enable("table")
 
 
@@ -65,8 +75,11 @@ class BodyParser:
             line = self.offset + (token.map[0] + 1 if token.map else 0)
             if token.type == "heading_open":
                 if token.tag != "h2":
-                    self.problems.error(line, f"heading level {token.tag[1]} is not used in adopted texts",
-                                        "start an appendix with '## ' ; the title belongs in the front matter")
+                    self.problems.error(
+                        line,
+                        f"heading level {token.tag[1]} is not used in adopted texts",
+                        "start an appendix with '## ' ; the title belongs in the front matter",
+                    )
                 sections.append(Section(heading, section_id, tree.blocks()))
                 heading = self.inline(tokens[index + 1], line)
                 section_id = _unique(_slug(heading) or "section", used_ids)
@@ -87,12 +100,17 @@ class BodyParser:
             elif token.type == "footnote_block_open":
                 index = self._footnotes(tokens, index + 1)
             else:
-                self.problems.error(line, f"'{token.type.removesuffix('_open')}' is not allowed in an adopted text",
-                                    "use numbered paragraphs, quotes ('> ') and tables only")
+                self.problems.error(
+                    line,
+                    f"'{token.type.removesuffix('_open')}' is not allowed in an adopted text",
+                    "use numbered paragraphs, quotes ('> ') and tables only",
+                )
                 index = _closing(tokens, index) + 1 if token.nesting == 1 else index + 1
         sections.append(Section(heading, section_id, tree.blocks()))
         self._check_unused_definitions(body, env)
-        return tuple(s for s in sections if s.blocks or s.heading), tuple(sorted(self.footnotes.values(), key=lambda f: f.number))
+        return tuple(s for s in sections if s.blocks or s.heading), tuple(
+            sorted(self.footnotes.values(), key=lambda f: f.number)
+        )
 
     def _paragraph(self, token: Token, line: int, tree: ParagraphTree) -> None:
         source = token.content
@@ -104,11 +122,16 @@ class BodyParser:
         if number:
             content = _drop_prefix(content, len(match.group(0)) if match else 0)
         if not _visible(content):
-            self.problems.error(line, f"paragraph {number or ''} is empty".replace("  ", " "), "write its text or remove it")
+            self.problems.error(
+                line, f"paragraph {number or ''} is empty".replace("  ", " "), "write its text or remove it"
+            )
         for offset, text_line in enumerate(source.split("\n")[1:], start=1):
             if PARAGRAPH_NUMBER.match(text_line):
-                self.problems.error(line + offset, "a numbered paragraph starts on a continuation line",
-                                    "separate paragraphs with a blank line")
+                self.problems.error(
+                    line + offset,
+                    "a numbered paragraph starts on a continuation line",
+                    "separate paragraphs with a blank line",
+                )
         tree.add(number, content, line)
 
     def _table(self, tokens: list[Token], line: int, table_id: str) -> Table:
@@ -148,8 +171,11 @@ class BodyParser:
                 name = label.removeprefix(":")
                 match = re.search(rf"^\[\^{re.escape(name)}\]:", body, re.MULTILINE)
                 line = self.offset + 1 + (body[: match.start()].count("\n") if match else 0)
-                self.problems.error(line, f"footnote [^{name}] is never called",
-                                    f"add [^{name}] where the note applies, or delete the note")
+                self.problems.error(
+                    line,
+                    f"footnote [^{name}] is never called",
+                    f"add [^{name}] where the note applies, or delete the note",
+                )
 
     def inline(self, token: Token, line: int) -> tuple[Inline, ...]:
         """The model of one inline run, with references recognised in its plain text."""
@@ -187,8 +213,11 @@ class InlineBuilder:
                 kind, href, content = stack.pop()
                 stack[-1][2].extend(self._close(kind, href, content))
             elif token.type == "image":
-                self.parser.problems.error(self.line, "images are not allowed in adopted texts",
-                                           "describe the figure in words or attach it separately")
+                self.parser.problems.error(
+                    self.line,
+                    "images are not allowed in adopted texts",
+                    "describe the figure in words or attach it separately",
+                )
             else:
                 children.append(Text(token.content))
         return tuple(self._recognise(stack[0][2]))
@@ -208,15 +237,19 @@ class InlineBuilder:
         if href in ("", "#"):
             return ""
         if not href.startswith("https://"):
-            self.parser.problems.error(self.line, f"link target {href!r} is not allowed",
-                                       "only https:// links may appear in an adopted text")
+            self.parser.problems.error(
+                self.line, f"link target {href!r} is not allowed", "only https:// links may appear in an adopted text"
+            )
             return ""
         return href
 
     def _check_calls(self, text: str) -> None:
         for match in UNDEFINED_CALL.finditer(text):
-            self.parser.problems.error(self.line, f"footnote call [^{match.group(1)}] has no footnote text",
-                                       f"add a line '[^{match.group(1)}]: …' after the text")
+            self.parser.problems.error(
+                self.line,
+                f"footnote call [^{match.group(1)}] has no footnote text",
+                f"add a line '[^{match.group(1)}]: …' after the text",
+            )
 
     def _recognise(self, content: list[Inline]) -> list[Inline]:
         result: list[Inline] = []

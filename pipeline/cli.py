@@ -27,13 +27,14 @@ def parser() -> argparse.ArgumentParser:
     commands = main.add_subparsers(dest="command", required=True)
     build = commands.add_parser("build", help="render sources into editions")
     build.add_argument("paths", nargs="*", type=Path, metavar="PATH", help="source files or folders (default: source/)")
-    build.add_argument("--format", default=",".join(REGISTRY),
-                       help=f"comma-separated formats (default: all of {', '.join(REGISTRY)})")
+    build.add_argument(
+        "--format", default=",".join(REGISTRY), help=f"comma-separated formats (default: all of {', '.join(REGISTRY)})"
+    )
     build.add_argument("--out", type=Path, default=DEFAULT_OUTPUT, help="output folder (default: output/)")
     check = commands.add_parser("check", help="validate sources without rendering")
     check.add_argument("paths", nargs="*", type=Path, metavar="PATH", help="source files or folders (default: source/)")
     for sub in (build, check):
-        sub.add_argument("--debug", action="store_true", help="show tracebacks")
+        sub.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help="show tracebacks")
     return main
 
 

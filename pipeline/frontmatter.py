@@ -40,25 +40,26 @@ class FrontMatterError(ValueError):
 def split(text: str) -> FrontMatter:
     lines = text.split("\n")
     if not lines or lines[0].rstrip() != FENCE:
-        raise FrontMatterError(1, "the source does not start with front matter",
-                               "begin the file with a line '---', the metadata, then '---'")
+        raise FrontMatterError(
+            1,
+            "the source does not start with front matter",
+            "begin the file with a line '---', the metadata, then '---'",
+        )
     for index in range(1, len(lines)):
         if lines[index].rstrip() in (FENCE, "..."):
             break
     else:
-        raise FrontMatterError(1, "the front matter is not closed",
-                               "end the metadata with a line '---'")
+        raise FrontMatterError(1, "the front matter is not closed", "end the metadata with a line '---'")
     yaml_text = "\n".join(lines[1:index])
     try:
         for event in yaml.parse(yaml_text, Loader=PlainSafeLoader):
             if isinstance(event, yaml.AliasEvent):  # aliases allow "billion laughs" bombs
-                raise FrontMatterError(2 + event.start_mark.line, "YAML aliases are not allowed",
-                                       "write the value out in full")
+                line = 2 + (event.start_mark.line if event.start_mark is not None else 0)
+                raise FrontMatterError(line, "YAML aliases are not allowed", "write the value out in full")
         node = yaml.compose(yaml_text, Loader=PlainSafeLoader)
         data = yaml.load(yaml_text, Loader=PlainSafeLoader)
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark
-        line = 2 + (mark.line if mark else 0)
+        line = 2 + (exc.problem_mark.line if exc.problem_mark is not None else 0)
         raise FrontMatterError(line, f"invalid YAML: {exc.problem}", "check indentation and quoting") from exc
     positions: dict[Path_, int] = {}
     if node is not None:

@@ -14,7 +14,7 @@ from babel import Locale, UnknownLocaleError
 from .config import LinkPatterns
 from .errors import Problems
 from .frontmatter import FrontMatter
-from .model import Adoption, AdoptingBody, Inline, Metadata, ReportedDocument, Sitting, Status, TextType
+from .model import AdoptingBody, Adoption, Inline, Metadata, ReportedDocument, Sitting, Status, TextType
 
 KNOWN_KEYS = {"type", "number", "year", "language", "title", "issued_by", "status", "keywords", "adoption"}
 ADOPTION_KEYS = {"by", "date", "sitting", "debates", "documents", "note"}
@@ -40,8 +40,9 @@ class MetadataReader:
         key = path[-1]
         if key not in data or data[key] is None:
             if required:
-                self.problems.error(self.line(*path[:-1]), f"missing metadata '{_dotted(path)}'",
-                                    f"add '{key}:' to the front matter")
+                self.problems.error(
+                    self.line(*path[:-1]), f"missing metadata '{_dotted(path)}'", f"add '{key}:' to the front matter"
+                )
             return None
         return data[key]
 
@@ -70,12 +71,14 @@ class MetadataReader:
         try:
             return dt.date.fromisoformat(str(value))
         except ValueError:
-            self.problems.error(self.line(*path), f"'{_dotted(path)}' is not a valid date: {value!r}",
-                                "write dates as YYYY-MM-DD, e.g. 2003-06-24")
+            self.problems.error(
+                self.line(*path),
+                f"'{_dotted(path)}' is not a valid date: {value!r}",
+                "write dates as YYYY-MM-DD, e.g. 2003-06-24",
+            )
             return None
 
-    def choice(self, data: dict[str, Any], enum_type: type[E], *path: str | int,
-               default: E | None = None) -> E | None:
+    def choice(self, data: dict[str, Any], enum_type: type[E], *path: str | int, default: E | None = None) -> E | None:
         value = self.value(data, *path, required=default is None)
         if value is None:
             return default
@@ -90,13 +93,17 @@ class MetadataReader:
 
     def mapping(self, data: Any, known: set[str], *path: str | int) -> dict[str, Any]:
         if not isinstance(data, dict):
-            self.problems.error(self.line(*path), f"'{_dotted(path) or 'front matter'}' must be a mapping of keys to values")
+            self.problems.error(
+                self.line(*path), f"'{_dotted(path) or 'front matter'}' must be a mapping of keys to values"
+            )
             return {}
         for key in data:
             if str(key) not in known:
                 close = difflib.get_close_matches(str(key), sorted(known), n=1)
                 hint = f"did you mean '{close[0]}'?" if close else "it is ignored"
-                self.problems.warning(self.line(*path, str(key)), f"unknown metadata key '{_dotted((*path, key))}'", hint)
+                self.problems.warning(
+                    self.line(*path, str(key)), f"unknown metadata key '{_dotted((*path, key))}'", hint
+                )
         return data
 
     def sequence(self, data: dict[str, Any], *path: str | int) -> list[Any]:
@@ -109,37 +116,51 @@ class MetadataReader:
         return value
 
 
-def read_metadata(front: FrontMatter, problems: Problems, links: LinkPatterns,
-                  parse_inline: InlineParser) -> Metadata | None:
+def read_metadata(
+    front: FrontMatter, problems: Problems, links: LinkPatterns, parse_inline: InlineParser
+) -> Metadata | None:
     reader = MetadataReader(front, problems)
     data = reader.mapping(front.data, KNOWN_KEYS)
     language = reader.text(data, "language")
     if language is not None and not _is_language(language):
-        problems.error(reader.line("language"), f"'language' {language!r} is not a BCP 47 language tag",
-                       "use e.g. 'en', 'fr', 'en-GB'")
+        problems.error(
+            reader.line("language"),
+            f"'language' {language!r} is not a BCP 47 language tag",
+            "use e.g. 'en', 'fr', 'en-GB'",
+        )
         language = None
-    fields = {
-        "type": reader.choice(data, TextType, "type"),
-        "number": reader.integer(data, "number"),
-        "year": reader.integer(data, "year"),
-        "language": language,
-        "title": reader.text(data, "title"),
-        "issuing_body": reader.text(data, "issued_by"),
-        "status": reader.choice(data, Status, "status", default=Status.FINAL),
-        "keywords": _keywords(reader, data),
-        "adoption": _adoption(reader, data, links, language or "en", parse_inline),
-    }
-    if any(value is None for value in fields.values()):
+    text_type = reader.choice(data, TextType, "type")
+    number = reader.integer(data, "number")
+    year = reader.integer(data, "year")
+    title = reader.text(data, "title")
+    issuing_body = reader.text(data, "issued_by")
+    status = reader.choice(data, Status, "status", default=Status.FINAL)
+    keywords = _keywords(reader, data)
+    adoption = _adoption(reader, data, links, language or "en", parse_inline)
+    if (
+        text_type is None
+        or number is None
+        or year is None
+        or language is None
+        or title is None
+        or issuing_body is None
+        or status is None
+        or adoption is None
+    ):
         return None
-    metadata = Metadata(**fields)
+    metadata = Metadata(text_type, number, year, language, title, issuing_body, adoption, status, keywords)
     if metadata.adoption.date.year != metadata.year:
-        problems.warning(reader.line("year"), f"year {metadata.year} differs from the adoption date "
-                         f"{metadata.adoption.date.isoformat()}", "check both against the official text")
+        problems.warning(
+            reader.line("year"),
+            f"year {metadata.year} differs from the adoption date {metadata.adoption.date.isoformat()}",
+            "check both against the official text",
+        )
     return metadata
 
 
-def _adoption(reader: MetadataReader, data: dict[str, Any], links: LinkPatterns, language: str,
-              parse_inline: InlineParser) -> Adoption | None:
+def _adoption(
+    reader: MetadataReader, data: dict[str, Any], links: LinkPatterns, language: str, parse_inline: InlineParser
+) -> Adoption | None:
     raw = reader.value(data, "adoption")
     if raw is None:
         return None
@@ -147,14 +168,21 @@ def _adoption(reader: MetadataReader, data: dict[str, Any], links: LinkPatterns,
     by = reader.choice(adoption, AdoptingBody, "adoption", "by", default=AdoptingBody.ASSEMBLY)
     date = reader.date(adoption, "adoption", "date")
     sitting = reader.integer(adoption, "adoption", "sitting", required=False)
-    debates = [_sitting(reader, item, index) for index, item in enumerate(reader.sequence(adoption, "adoption", "debates"))]
-    documents = [_document(reader, item, index, links, language)
-                 for index, item in enumerate(reader.sequence(adoption, "adoption", "documents"))]
+    debates = [
+        _sitting(reader, item, index) for index, item in enumerate(reader.sequence(adoption, "adoption", "debates"))
+    ]
+    documents = [
+        _document(reader, item, index, links, language)
+        for index, item in enumerate(reader.sequence(adoption, "adoption", "documents"))
+    ]
     note_text = reader.text(adoption, "adoption", "note", required=False)
     note = parse_inline(note_text, reader.line("adoption", "note")) if note_text else ()
     if by is AdoptingBody.ASSEMBLY and not debates and not note:
-        reader.problems.error(reader.line("adoption"), "an Assembly adoption needs 'debates'",
-                              "list each debate day with its date and sitting, or give a 'note'")
+        reader.problems.error(
+            reader.line("adoption"),
+            "an Assembly adoption needs 'debates'",
+            "list each debate day with its date and sitting, or give a 'note'",
+        )
     if by is None or date is None or None in debates or None in documents:
         return None
     return Adoption(by, date, sitting, tuple(d for d in debates if d), tuple(d for d in documents if d), note)
@@ -167,8 +195,9 @@ def _sitting(reader: MetadataReader, raw: Any, index: int) -> Sitting | None:
     return Sitting(date, number) if date else None
 
 
-def _document(reader: MetadataReader, raw: Any, index: int, links: LinkPatterns,
-              language: str) -> ReportedDocument | None:
+def _document(
+    reader: MetadataReader, raw: Any, index: int, links: LinkPatterns, language: str
+) -> ReportedDocument | None:
     path = ("adoption", "documents", index)
     item = reader.mapping(raw, DOCUMENT_KEYS, *path)
     number = reader.text(item, *path, "doc")
@@ -176,8 +205,11 @@ def _document(reader: MetadataReader, raw: Any, index: int, links: LinkPatterns,
     committee = reader.text(item, *path, "committee")
     rapporteur = reader.text(item, *path, "rapporteur")
     if number is not None and not number.isdigit():
-        reader.problems.error(reader.line(*path, "doc"), f"document number {number!r} is not a number",
-                              "write the number only, e.g. doc: 9814")
+        reader.problems.error(
+            reader.line(*path, "doc"),
+            f"document number {number!r} is not a number",
+            "write the number only, e.g. doc: 9814",
+        )
         return None
     if number is None or committee is None or rapporteur is None:
         return None

@@ -72,7 +72,7 @@ class Metadata:
 
     @property
     def identifier(self) -> str:
-        """"Recommendation 1607 (2003)": the citation form of the text."""
+        """ "Recommendation 1607 (2003)": the citation form of the text."""
         return f"{self.type.value.capitalize()} {self.number} ({self.year})"
 
     @property

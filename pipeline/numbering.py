@@ -22,8 +22,14 @@ class Draft:
     children: list[Draft] = field(default_factory=list)
 
     def freeze(self) -> Paragraph:
-        return Paragraph(self.number, self.id, self.content, self.line, tuple(self.inserts),
-                         tuple(child.freeze() for child in self.children))
+        return Paragraph(
+            self.number,
+            self.id,
+            self.content,
+            self.line,
+            tuple(self.inserts),
+            tuple(child.freeze() for child in self.children),
+        )
 
 
 @dataclass
@@ -59,12 +65,18 @@ class ParagraphTree:
         draft = Draft(number, key, content, line, self.prefix + "p-" + "-".join(key))
         parent = self.by_key.get(key[:-1]) if len(key) > 1 else None
         if len(key) > 1 and parent is None:
-            self.problems.error(line, f"paragraph {number} is not under paragraph {'.'.join(key[:-1])}.",
-                                "check the number, or add the missing parent paragraph")
+            self.problems.error(
+                line,
+                f"paragraph {number} is not under paragraph {'.'.join(key[:-1])}.",
+                "check the number, or add the missing parent paragraph",
+            )
         elif parent is not None and not self._is_open(parent):
             previous = self.last_numbered.number if self.last_numbered else None
-            self.problems.error(line, f"paragraph {number} is out of order (after {previous})",
-                                f"move it under paragraph {parent.number}")
+            self.problems.error(
+                line,
+                f"paragraph {number} is out of order (after {previous})",
+                f"move it under paragraph {parent.number}",
+            )
         else:
             siblings = parent.children if parent else self.roots
             self._check_sequence(number, key, [s for s in siblings if s.number], line)

@@ -50,8 +50,11 @@ def read(path: Path, config: Config) -> Reading:
         problems.error(front.body_offset + 1, "the text has no paragraphs", "write the body after the front matter")
     stem = path.name.removesuffix(SOURCE_SUFFIX)
     if metadata is not None and stem != f"{metadata.slug}.{metadata.language}":
-        problems.warning(1, f"file name {path.name!r} does not follow the naming convention",
-                         f"rename it {metadata.slug}.{metadata.language}{SOURCE_SUFFIX}")
+        problems.warning(
+            1,
+            f"file name {path.name!r} does not follow the naming convention",
+            f"rename it {metadata.slug}.{metadata.language}{SOURCE_SUFFIX}",
+        )
     found = sorted(problems.items, key=lambda p: (p.line, p.column))
     if problems.errors or metadata is None:
         return Reading(None, found)

@@ -14,12 +14,12 @@ TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 
 
 def long_date(date: dt.date, language: str) -> str:
-    """"24 June 2003": the date style of the official texts."""
+    """ "24 June 2003": the date style of the official texts."""
     return format_date(date, "d MMMM y", locale=_locale(language))
 
 
 def day_list(dates: Sequence[dt.date], language: str) -> str:
-    """"22 and 23 June 2004" when the days share month and year, else full dates joined."""
+    """ "22 and 23 June 2004" when the days share month and year, else full dates joined."""
     if len({(d.year, d.month) for d in dates}) == 1 and len(dates) > 1:
         days = [str(d.day) for d in dates[:-1]] + [long_date(dates[-1], language)]
         return format_list(days, locale=_locale(language))

@@ -51,12 +51,18 @@ def test_a_valid_source_has_no_problem(tmp_path: Path) -> None:
         (("number: 1234", "number: -4"), 3, "'number' must be a positive whole number, not -4"),
         (("language: en", "language: english"), 5, "'language' 'english' is not a BCP 47 language tag"),
         (("title: A test text\n", ""), 2, "missing metadata 'title'"),
-        (("    - date: 2001-01-25", "    - date: 2001-02-30"), 11, "'adoption.debates.0.date' is not a valid date: '2001-02-30'"),
+        (
+            ("    - date: 2001-01-25", "    - date: 2001-02-30"),
+            11,
+            "'adoption.debates.0.date' is not a valid date: '2001-02-30'",
+        ),
         (("  date: 2001-01-25", "  date: 25/01/2001"), 13, "'adoption.date' is not a valid date: '25/01/2001'"),
         (("  by: assembly", "  by: senate"), 9, "unknown adoption.by 'senate'"),
     ],
 )
-def test_invalid_metadata_is_reported_at_its_line(tmp_path: Path, change: tuple[str, str], line: int, message: str) -> None:
+def test_invalid_metadata_is_reported_at_its_line(
+    tmp_path: Path, change: tuple[str, str], line: int, message: str
+) -> None:
     assert errors(problems_of(tmp_path, FRONT.replace(*change) + BODY)) == [(line, message)]
 
 
@@ -166,7 +172,8 @@ def test_load_raises_with_every_error(tmp_path: Path) -> None:
 
 def test_standing_committee_adoption_needs_no_debate(tmp_path: Path) -> None:
     front = FRONT.replace("  by: assembly", "  by: standing-committee").replace(
-        "  debates:\n    - date: 2001-01-25\n      sitting: 5\n", "")
+        "  debates:\n    - date: 2001-01-25\n      sitting: 5\n", ""
+    )
     assert problems_of(tmp_path, front + BODY) == []
 
 

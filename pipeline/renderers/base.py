@@ -27,7 +27,6 @@ class Renderer:
             document=document,
             meta=document.metadata,
             title_note=TITLE_NOTE_NUMBER,
-            identifier=self.config.identifier.format(
-                slug=document.metadata.slug, language=document.metadata.language),
+            identifier=self.config.identifier.format(slug=document.metadata.slug, language=document.metadata.language),
             **extra,
         )

@@ -1,0 +1,124 @@
+"""The web edition of the seed: structure, metadata, every word in order."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import lxml.html
+import pytest
+
+from tests.wordcheck import missing_in_order, raw_seed, tokens
+
+STEM = "recommendation-1607-2003.en"
+
+
+@pytest.fixture(scope="module")
+def page(editions: Path) -> lxml.html.HtmlElement:
+    return lxml.html.fromstring((editions / f"{STEM}.html").read_bytes())
+
+
+def visible_text(element: lxml.html.HtmlElement) -> str:
+    copy = lxml.html.fromstring(lxml.html.tostring(element))
+    for hidden in copy.xpath("//script|//style|//head|//sup[@class='note-call']|//a[@class='back']"):
+        hidden.drop_tree()
+    return str(copy.text_content())
+
+
+def test_language_and_title(page: lxml.html.HtmlElement) -> None:
+    assert page.get("lang") == "en"
+    assert page.findtext(".//title") == (
+        "Recommendation 1607 (2003): Activities of the International Organization for Migration (IOM), 1998-2002"
+    )
+    assert [h.text_content() for h in page.xpath("//h1")] == [
+        "Activities of the International Organization for Migration (IOM), 1998-2002"
+    ]
+
+
+def test_every_word_of_the_seed_in_order(page: lxml.html.HtmlElement) -> None:
+    seed = raw_seed()
+    text = page.xpath("//section[@id='text']")[0]
+    header = page.xpath("//header[@class='title-block']")[0]
+    assert missing_in_order(seed.body, tokens(visible_text(header) + " " + visible_text(text))) == []
+    note = page.xpath("//li[@id='fn-1']")[0]
+    assert missing_in_order(seed.footnote, tokens(visible_text(note))) == []
+
+
+def test_title_footnote_wording(page: lxml.html.HtmlElement) -> None:
+    note = visible_text(page.xpath("//li[@id='fn-1']")[0]).strip()
+    assert note == (
+        "Assembly debate on 24 June 2003 (19th Sitting) (see Doc. 9814, report of the Committee on Migration, "
+        "Refugees and Demography, rapporteur: Mr Wilkinson). Text adopted by the Assembly on 24 June 2003 "
+        "(19th Sitting)."
+    )
+
+
+def test_footnote_call_and_back_link(page: lxml.html.HtmlElement) -> None:
+    [call] = page.xpath("//p[@class='citation']//a[@role='doc-noteref']")
+    assert (call.get("href"), call.get("id"), call.text) == ("#fn-1", "fnref-1", "1")
+    [back] = page.xpath("//li[@id='fn-1']/a[@class='back']")
+    assert back.get("href") == "#fnref-1"
+
+
+def test_stable_ids_and_visible_permalinks(page: lxml.html.HtmlElement) -> None:
+    ids = [div.get("id") for div in page.xpath("//div[contains(@class,'paragraph')]")]
+    assert ids == [
+        "p-1",
+        "p-2",
+        "p-3",
+        "p-4",
+        "p-5",
+        "p-6",
+        *[f"p-6-{i}" for i in range(1, 8)],
+        "p-7",
+        "p-7-1",
+        "p-7-2",
+        "p-7-3",
+    ]
+    for div in page.xpath("//div[contains(@class,'paragraph')]"):
+        [permalink] = div.xpath("./a[@class='number']")
+        assert permalink.get("href") == "#" + div.get("id")
+    assert page.xpath("//div[@id='p-6-1']/parent::div/parent::div/@id") == ["p-6"]
+
+
+def test_no_dead_links(page: lxml.html.HtmlElement) -> None:
+    hrefs = page.xpath("//a/@href")
+    assert "#" not in hrefs and "" not in hrefs
+    anchors = set(page.xpath("//@id"))
+    assert [h for h in hrefs if h.startswith("#") and h[1:] not in anchors] == []
+
+
+def test_references_are_links(page: lxml.html.HtmlElement) -> None:
+    links = [(a.text_content(), a.get("href")) for a in page.xpath("//a[contains(@class,'ref')]")]
+    assert links == [
+        ("Recommendation 1253 (1994)", "recommendation-1253-1994.en.html"),
+        ("Recommendation 1370 (1998)", "recommendation-1370-1998.en.html"),
+        ("Recommendation 1370", "recommendation-1370-1998.en.html"),
+        ("Doc. 9814", "https://pace.coe.int/en/files/9814"),
+    ]
+
+
+def test_dublin_core(page: lxml.html.HtmlElement) -> None:
+    meta = {m.get("name"): m.get("content") for m in page.xpath("//meta[starts-with(@name,'dcterms.')]")}
+    assert meta["dcterms.title"] == "Activities of the International Organization for Migration (IOM), 1998-2002"
+    assert meta["dcterms.creator"] == "Parliamentary Assembly"
+    assert meta["dcterms.language"] == "en"
+    assert meta["dcterms.date"] == meta["dcterms.created"] == "2003-06-24"
+    assert meta["dcterms.identifier"] == "tag:coe.int,2026:pace/adopted-texts/recommendation-1607-2003/en"
+
+
+def test_schema_org_legislation(page: lxml.html.HtmlElement) -> None:
+    [script] = page.xpath("//script[@type='application/ld+json']")
+    data = json.loads(script.text)
+    assert data["@type"] == "Legislation"
+    assert data["legislationIdentifier"] == "Recommendation 1607 (2003)"
+    assert data["legislationType"] == "Recommendation"
+    assert data["legislationPassedBy"]["name"] == "Parliamentary Assembly"
+    assert data["legislationDate"] == "2003-06-24"
+    assert data["inLanguage"] == "en"
+    assert data["name"].startswith("Activities of the International Organization")
+
+
+def test_no_script_but_json_ld(page: lxml.html.HtmlElement) -> None:
+    assert [s.get("type") for s in page.xpath("//script")] == ["application/ld+json"]
+    assert not [a for a in page.xpath("//@*") if a.attrname.startswith("on")]

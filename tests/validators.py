@@ -1,0 +1,85 @@
+"""Every external validator in one place, each run once over a batch of files.
+
+The tools are installed by the Makefile (`make test`): Java and Chromium from Debian, the Nu
+Html Checker and axe-core from npm (package.json), Playwright from PyPI (no browser download).
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+NODE_MODULES = ROOT / "node_modules"
+VNU_JAR = NODE_MODULES / "vnu-jar" / "build" / "dist" / "vnu.jar"
+AXE_JS = NODE_MODULES / "axe-core" / "axe.min.js"
+CHROMIUM = Path("/usr/bin/chromium")
+# Flags that keep Chromium off the (closed) network and quiet at start.
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+@dataclass(frozen=True)
+class Finding:
+    file: str
+    rule: str
+    message: str
+    impact: str = ""
+
+    def __str__(self) -> str:
+        return (
+            f"{self.file}: {self.rule} ({self.impact}): {self.message}"
+            if self.impact
+            else f"{self.file}: {self.rule}: {self.message}"
+        )
+
+
+def nu_html_checker(files: list[Path]) -> list[Finding]:
+    """Errors the Nu Html Checker reports (warnings are not errors), for all files in one run."""
+    result = subprocess.run(
+        ["java", "-jar", str(VNU_JAR), "--errors-only", "--format", "json", "--stdout", *map(str, files)],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=300,
+    )
+    messages = json.loads(result.stdout or "{}").get("messages", [])
+    return [
+        Finding(Path(m.get("url", "")).name, m.get("type", ""), f"line {m.get('lastLine')}: {m['message']}")
+        for m in messages
+    ]
+
+
+def axe(files: list[Path]) -> list[Finding]:
+    """axe-core violations (WCAG 2.x A/AA and best practices) in headless Chromium, one browser for all files."""
+    from playwright.sync_api import sync_playwright
+
+    script = AXE_JS.read_text(encoding="utf-8")
+    findings: list[Finding] = []
+    with sync_playwright() as playwright, tempfile.TemporaryDirectory() as profile:
+        context = playwright.chromium.launch_persistent_context(
+            profile, executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True
+        )
+        try:
+            page = context.new_page()
+            for file in files:
+                page.goto(file.resolve().as_uri())
+                page.add_script_tag(content=script)
+                result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
+                findings += [
+                    Finding(file.name, v["id"], v["help"], v.get("impact") or "") for v in result["violations"]
+                ]
+        finally:
+            context.close()
+    return findings
