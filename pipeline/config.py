@@ -15,11 +15,13 @@ CONFIG_NAME = "pipeline.toml"
 class LinkPatterns:
     """URL patterns for recognised references; placeholders are str.format fields.
 
-    text: {type} {number} {year} {language}; document: {number} {language}.
+    text: {type} {number} {year} {language}; document: {number} {language}. An empty pattern
+    means "recognise but do not link". A relative URL is resolved against publication_url in
+    editions that live outside the website (PDF, DOCX, EPUB), and left as text without one.
     """
 
     text: str = "{type}-{number}-{year}.{language}.html"
-    document: str = "https://pace.coe.int/{language}/files/{number}"
+    document: str = ""
 
 
 @dataclass(frozen=True)
@@ -27,6 +29,7 @@ class Config:
     links: LinkPatterns = LinkPatterns()
     # A tag URI (RFC 4151): stable for each language version, needs no server to stay valid.
     identifier: str = "tag:coe.int,2026:pace/adopted-texts/{slug}/{language}"
+    publication_url: str = ""  # where the web editions are published, e.g. "https://example.int/texts/"
 
 
 def load_config(directory: Path) -> Config:

@@ -213,7 +213,7 @@ def _document(
         return None
     if number is None or committee is None or rapporteur is None:
         return None
-    url = links.document.format(number=number, language=language)
+    url = links.document.format(number=number, language=language) if links.document else ""
     return ReportedDocument(number, kind, committee, rapporteur, url)
 
 

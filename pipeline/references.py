@@ -90,6 +90,6 @@ def _document_references(text: str, language: str, links: LinkPatterns) -> list[
     found: list[Match] = []
     for match in DOCUMENT_PATTERN.finditer(text):
         number = match.group("number")
-        url = links.document.format(number=number, language=language)
+        url = links.document.format(number=number, language=language) if links.document else ""
         found.append((match.start(), match.end(), Reference(match.group(), "document", number, None, url)))
     return found

@@ -94,8 +94,9 @@ def test_references_are_links(page: lxml.html.HtmlElement) -> None:
         ("Recommendation 1253 (1994)", "recommendation-1253-1994.en.html"),
         ("Recommendation 1370 (1998)", "recommendation-1370-1998.en.html"),
         ("Recommendation 1370", "recommendation-1370-1998.en.html"),
-        ("Doc. 9814", "https://pace.coe.int/en/files/9814"),
     ]
+    # Documents are recognised but not linked until pipeline.toml gives their URL pattern.
+    assert [s.text_content() for s in page.xpath("//span[contains(@class,'ref-document')]")] == ["Doc. 9814"]
 
 
 def test_dublin_core(page: lxml.html.HtmlElement) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from typing import Any, ClassVar
+from urllib.parse import urljoin, urlsplit
 
 from jinja2 import Environment
 
@@ -22,11 +23,24 @@ class Renderer:
     def render(self, document: Document) -> bytes:
         raise NotImplementedError
 
+    def link_target(self, url: str) -> str:
+        """Where a reference links in this edition; "" for no link.
+
+        Editions outside the website need absolute URLs: relative ones are resolved against
+        publication_url, or dropped (printed as text) when it is not set.
+        """
+        if not url or urlsplit(url).scheme:
+            return url
+        base = self.config.publication_url
+        return urljoin(base, url) if base else ""
+
     def render_template(self, document: Document, **extra: Any) -> str:
+        meta = document.metadata
         return self.environment.get_template(self.template).render(
             document=document,
-            meta=document.metadata,
+            meta=meta,
             title_note=TITLE_NOTE_NUMBER,
-            identifier=self.config.identifier.format(slug=document.metadata.slug, language=document.metadata.language),
+            identifier=self.config.identifier.format(slug=meta.slug, language=meta.language),
+            link_target=self.link_target,
             **extra,
         )

@@ -11,5 +11,8 @@ class HtmlRenderer(Renderer):
     extension = "html"
     template = "web/document.html.j2"
 
+    def link_target(self, url: str) -> str:
+        return url  # the web edition lives beside the other texts' pages
+
     def render(self, document: Document) -> bytes:
         return self.render_template(document).encode("utf-8")
