@@ -200,6 +200,7 @@ class Document:
     metadata: Metadata
     sections: tuple[Section, ...]
     footnotes: tuple[Footnote, ...] = field(default=())
+    source: bytes = b""  # the canonical source as read, embedded in archival editions
 
 
 TITLE_NOTE_NUMBER = 1

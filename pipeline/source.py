@@ -25,10 +25,11 @@ class Reading:
 
 def read(path: Path, config: Config) -> Reading:
     problems = Problems(path)
+    raw = path.read_bytes()
     try:
-        text = path.read_bytes().decode("utf-8")
+        text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
-        line = path.read_bytes()[: exc.start].count(b"\n") + 1
+        line = raw[: exc.start].count(b"\n") + 1
         problems.error(line, "the file is not valid UTF-8", "save it as UTF-8")
         return Reading(None, problems.items)
     try:
@@ -58,7 +59,7 @@ def read(path: Path, config: Config) -> Reading:
     found = sorted(problems.items, key=lambda p: (p.line, p.column))
     if problems.errors or metadata is None:
         return Reading(None, found)
-    return Reading(Document(stem, metadata, sections, footnotes), found)
+    return Reading(Document(stem, metadata, sections, footnotes, raw), found)
 
 
 def load(path: Path, config: Config) -> Document:

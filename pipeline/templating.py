@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Sequence
 from pathlib import Path
 
 from babel.dates import format_date
 from babel.lists import format_list
-from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from markupsafe import Markup
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
+WHITESPACE = re.compile(r"\s+")
 
 
 def long_date(date: dt.date, language: str) -> str:
@@ -38,6 +41,23 @@ def joined(items: Sequence[str], language: str) -> str:
     return format_list(list(items), locale=_locale(language))
 
 
+def collapse(markup: str) -> Markup:
+    """Collapse runs of whitespace in already-rendered markup to single spaces."""
+    return Markup(WHITESPACE.sub(" ", str(markup)).strip())
+
+
+def css_counters(label: str) -> str:
+    """ "Page {page} of {pages}" -> a CSS content value with page counters, for @page boxes."""
+    parts = re.split(r"\{(page|pages)\}", label)
+    values = [f"counter({part})" if index % 2 else css_string(part) for index, part in enumerate(parts) if part]
+    return " ".join(values)
+
+
+def css_string(text: str) -> str:
+    escaped = text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\a ")
+    return f'"{escaped}"'
+
+
 def node_kind(node: object) -> str:
     """The model class of a node, lower-case: templates dispatch on it."""
     return type(node).__name__.lower()
@@ -47,10 +67,15 @@ def _locale(language: str) -> str:
     return language.replace("-", "_")
 
 
+def _autoescape(name: str | None) -> bool:
+    """Escape for every markup template; CSS templates hold no source text and must stay raw."""
+    return name is None or not name.endswith(".css.j2")
+
+
 def environment(templates: Path = TEMPLATES) -> Environment:
     env = Environment(
         loader=FileSystemLoader(templates),
-        autoescape=select_autoescape(["html", "xhtml", "xml", "j2"], default_for_string=True),
+        autoescape=_autoescape,
         undefined=StrictUndefined,
         extensions=["jinja2.ext.i18n"],
         trim_blocks=True,
@@ -58,6 +83,13 @@ def environment(templates: Path = TEMPLATES) -> Environment:
         keep_trailing_newline=True,
     )
     env.install_null_translations(newstyle=True)  # type: ignore[attr-defined]
-    env.filters.update(long_date=long_date, day_list=day_list, ordinal=ordinal, joined=joined)
+    env.filters.update(
+        long_date=long_date,
+        day_list=day_list,
+        ordinal=ordinal,
+        joined=joined,
+        collapse=collapse,
+        css_counters=css_counters,
+    )
     env.globals.update(kind=node_kind)
     return env

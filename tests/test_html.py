@@ -76,9 +76,9 @@ def test_stable_ids_and_visible_permalinks(page: lxml.html.HtmlElement) -> None:
         "p-7-3",
     ]
     for div in page.xpath("//div[contains(@class,'paragraph')]"):
-        [permalink] = div.xpath("./a[@class='number']")
+        [permalink] = div.xpath("./p/a[@class='number']")
         assert permalink.get("href") == "#" + div.get("id")
-    assert page.xpath("//div[@id='p-6-1']/parent::div/parent::div/@id") == ["p-6"]
+    assert page.xpath("//div[@id='p-6-1']/parent::div/@id") == ["p-6"]
 
 
 def test_no_dead_links(page: lxml.html.HtmlElement) -> None:

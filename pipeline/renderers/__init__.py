@@ -7,8 +7,9 @@ import difflib
 from ..errors import UsageError
 from .base import Renderer
 from .html import HtmlRenderer
+from .pdf import PdfRenderer
 
-REGISTRY: dict[str, type[Renderer]] = {cls.name: cls for cls in (HtmlRenderer,)}
+REGISTRY: dict[str, type[Renderer]] = {cls.name: cls for cls in (HtmlRenderer, PdfRenderer)}
 
 
 def renderer_class(name: str) -> type[Renderer]:

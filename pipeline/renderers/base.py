@@ -15,6 +15,8 @@ class Renderer:
     name: ClassVar[str]
     extension: ClassVar[str]
     template: ClassVar[str]
+    inline_notes: ClassVar[bool] = False  # notes printed where they are called (print) or listed at the end
+    permalinks: ClassVar[bool] = True  # paragraph numbers link to themselves
 
     def __init__(self, environment: Environment, config: Config) -> None:
         self.environment = environment
@@ -42,5 +44,6 @@ class Renderer:
             title_note=TITLE_NOTE_NUMBER,
             identifier=self.config.identifier.format(slug=meta.slug, language=meta.language),
             link_target=self.link_target,
+            edition=self,
             **extra,
         )

@@ -1,0 +1,105 @@
+"""The print edition: the print template's HTML set by WeasyPrint as one PDF/A-3b + PDF/UA-1 file."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import logging
+from functools import partial
+from pathlib import Path
+from typing import Any
+
+from jinja2 import Environment
+
+from ..config import Config
+from ..errors import RenderError
+from ..model import Document
+from ..templating import TEMPLATES
+from .base import Renderer
+from .fonts import pinned_faces
+from .pdfa import finish
+
+PRINT_ASSETS = TEMPLATES / "print"
+
+
+class PdfRenderer(Renderer):
+    name = "pdf"
+    extension = "pdf"
+    template = "print/document.html.j2"
+    inline_notes = True
+    permalinks = False
+
+    def __init__(self, environment: Environment, config: Config) -> None:
+        super().__init__(environment, config)
+        import weasyprint  # ~1 s to import: only when a PDF is asked for
+        from weasyprint.text.fonts import FontConfiguration
+
+        self.weasyprint = weasyprint
+        self.fonts = pinned_faces(PRINT_ASSETS / "fonts.toml", self.name)
+        allowed = {face.file for face in self.fonts} | {p for p in PRINT_ASSETS.iterdir() if p.is_file()}
+        self.fetcher = _allow_only(weasyprint, allowed)
+        self.font_config = FontConfiguration()  # one per process: font loading is the slow part
+
+    def render(self, document: Document) -> bytes:
+        html = self.render_template(document, fonts=self.fonts)
+        adopted = dt.datetime.combine(document.metadata.adoption.date, dt.time(), dt.UTC)
+        source = self.weasyprint.Attachment(
+            file_obj=io.BytesIO(document.source),
+            name=f"{document.stem}.md",
+            relationship="Source",
+            description="Canonical source of this text (UTF-8 Markdown)",
+            created=adopted,
+            modified=adopted,
+            url_fetcher=self.fetcher,
+        )
+        with _logged_problems() as problems:
+            try:
+                pdf = self.weasyprint.HTML(
+                    string=html, base_url=PRINT_ASSETS.as_uri() + "/", url_fetcher=self.fetcher
+                ).write_pdf(
+                    font_config=self.font_config,
+                    pdf_variant="pdf/a-3b",
+                    pdf_tags=True,
+                    attachments=[source],
+                    finisher=partial(finish, language=document.metadata.language),
+                )
+            except self.weasyprint.urls.FatalURLFetchingError as exc:
+                raise RenderError(document.stem, self.name, str(exc)) from None
+        if problems:
+            raise RenderError(document.stem, self.name, "WeasyPrint: " + "; ".join(problems))
+        assert isinstance(pdf, bytes)
+        return pdf
+
+
+def _allow_only(weasyprint: Any, allowed: set[Path]) -> Any:
+    """A URL fetcher that serves the listed local files and refuses every other URL."""
+    allowed_urls = {path.as_uri(): path for path in allowed}
+
+    class ProjectFilesOnly(weasyprint.urls.URLFetcher):  # type: ignore[misc]
+        def fetch(self, url: str, headers: Any = None) -> Any:
+            if url not in allowed_urls:
+                raise weasyprint.urls.FatalURLFetchingError(f"refused to fetch {url}: not a project asset")
+            return weasyprint.urls.URLFetcherResponse(url, allowed_urls[url].read_bytes())
+
+    return ProjectFilesOnly()
+
+
+class _ProblemHandler(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(record.getMessage())
+
+
+class _logged_problems:
+    """Collects WeasyPrint's warnings and errors during a render: any of them fails the edition."""
+
+    def __enter__(self) -> list[str]:
+        self.handler = _ProblemHandler()
+        logging.getLogger("weasyprint").addHandler(self.handler)
+        return self.handler.messages
+
+    def __exit__(self, *exc_info: object) -> None:
+        logging.getLogger("weasyprint").removeHandler(self.handler)
