@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import subprocess
+import sys
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,6 +18,7 @@ NODE_MODULES = ROOT / "node_modules"
 VNU_JAR = NODE_MODULES / "vnu-jar" / "build" / "dist" / "vnu.jar"
 AXE_JS = NODE_MODULES / "axe-core" / "axe.min.js"
 CHROMIUM = Path("/usr/bin/chromium")
+BIN = Path(sys.executable).parent  # the virtual environment's console scripts
 # Flags that keep Chromium off the (closed) network and quiet at start.
 CHROMIUM_ARGS = [
     "--headless",
@@ -82,4 +84,36 @@ def axe(files: list[Path]) -> list[Finding]:
                 ]
         finally:
             context.close()
+    return findings
+
+
+def pdfua(files: list[Path]) -> list[Finding]:
+    """Errors of the `pdfua` checker (the PDF/UA-1 rules it implements)."""
+    findings: list[Finding] = []
+    for file in files:
+        result = subprocess.run(
+            [str(BIN / "pdfua"), "check", "-f", "json", str(file)],
+            capture_output=True,
+            text=True,
+            check=False,
+            timeout=120,
+        )
+        report = json.loads(result.stdout)
+        findings += [
+            Finding(file.name, f.get("rule_id", ""), f.get("message", ""), f.get("severity", ""))
+            for f in report["findings"]
+            if f.get("severity") == "error"
+        ]
+        if report["summary"]["rules_run"] == 0:
+            findings.append(Finding(file.name, "pdfua", "no rule ran"))
+    return findings
+
+
+def qpdf(files: list[Path]) -> list[Finding]:
+    """Structural problems `qpdf --check` finds (exit 2 errors, 3 warnings)."""
+    findings: list[Finding] = []
+    for file in files:
+        result = subprocess.run(["qpdf", "--check", str(file)], capture_output=True, text=True, check=False)
+        if result.returncode != 0:
+            findings.append(Finding(file.name, f"qpdf exit {result.returncode}", result.stdout + result.stderr))
     return findings

@@ -50,7 +50,8 @@ def accessible_archival_xmp(rdf_bytes: bytes, language: str) -> bytes:
         ("description", "Part of ISO 14289 to which the file conforms"),
     ):
         SubElement(part, f"{{{PROPERTY}}}{name}").text = value
-    return XPACKET_HEAD + tostring(rdf, encoding="utf-8", xml_declaration=False) + XPACKET_TAIL
+    body: bytes = tostring(rdf, encoding="utf-8", xml_declaration=False)
+    return XPACKET_HEAD + body + XPACKET_TAIL
 
 
 def finish(document: Any, pdf: Any, language: str) -> None:

@@ -1,0 +1,165 @@
+"""The print edition of the seed: text, layout, fonts, metadata, archive and accessibility."""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+
+import pikepdf
+import pytest
+from fontTools.ttLib import TTFont
+
+from pipeline import build
+from pipeline.config import Config
+from pipeline.renderers.fonts import pinned_faces
+from pipeline.templating import TEMPLATES
+from tests.conftest import SEED
+from tests.pdftext import body_text, footer_text, header_text, page_count, page_text
+from tests.validators import pdfua, qpdf
+from tests.wordcheck import missing_in_order, raw_seed, tokens
+
+STEM = "recommendation-1607-2003.en"
+FACES = pinned_faces(TEMPLATES / "print" / "fonts.toml", "pdf")
+
+
+@pytest.fixture(scope="module")
+def pdf(editions: Path) -> Path:
+    return editions / f"{STEM}.pdf"
+
+
+def test_the_seed_fits_on_two_pages(pdf: Path) -> None:
+    assert page_count(pdf) <= 2
+
+
+def test_every_word_of_the_seed_in_order(pdf: Path) -> None:
+    seed = raw_seed()
+    pages = range(1, page_count(pdf) + 1)
+    body = " ".join(body_text(pdf, page) for page in pages)
+    assert missing_in_order(seed.body, tokens(body)) == []
+    assert missing_in_order(seed.footnote, tokens(page_text(pdf, 1))) == []
+
+
+def test_running_header_from_page_two_only(pdf: Path) -> None:
+    assert header_text(pdf, 1) == ""
+    for page in range(2, page_count(pdf) + 1):
+        assert header_text(pdf, page) == "Recommendation 1607 (2003)"
+
+
+def test_page_x_of_y_on_every_page(pdf: Path) -> None:
+    total = page_count(pdf)
+    assert [footer_text(pdf, page) for page in range(1, total + 1)] == [
+        f"Page {n} of {total}" for n in range(1, total + 1)
+    ]
+
+
+def test_title_footnote_at_the_foot_of_page_one(pdf: Path) -> None:
+    first_page = tokens(body_text(pdf, 1))
+    note = tokens("Assembly debate on 24 June 2003 (19th Sitting)")
+    last_line_of_text = tokens("victims of trafficking;")
+    note_at = _find(first_page, note)
+    assert note_at > _find(first_page, last_line_of_text), "the note must follow the text on page 1"
+    assert first_page[note_at - 1] == "1", "the note starts with its number"
+    assert tokens("Recommendation 1607 (2003)1") == first_page[:6], "the citation carries the call"
+
+
+def test_fonts_are_the_pinned_faces_embedded_without_type3(pdf: Path) -> None:
+    listing = subprocess.run(["pdffonts", str(pdf)], capture_output=True, text=True, check=True).stdout
+    rows = [line.split() for line in listing.splitlines()[2:]]
+    assert rows, "no font in the PDF"
+    for row in rows:
+        name, embedded = row[0], row[-5]
+        assert "Type 3" not in " ".join(row)
+        assert embedded == "yes", f"{name} is not embedded"
+        assert name.split("+")[1].startswith("Noto-Serif"), f"{name} is not a pinned face"
+
+
+def test_no_character_lacks_a_glyph(pdf: Path) -> None:
+    covered: set[int] = set()
+    for face in FACES:
+        covered |= set(TTFont(face.file).getBestCmap())
+    text = "".join(page_text(pdf, page) for page in range(1, page_count(pdf) + 1))
+    assert {c for c in text if not c.isspace() and ord(c) not in covered} == set()
+
+
+def test_document_info_and_xmp(pdf: Path) -> None:
+    with pikepdf.open(pdf) as document:
+        info = document.docinfo
+        title = (
+            "Recommendation 1607 (2003): Activities of the International Organization for Migration (IOM), 1998-2002"
+        )
+        assert str(info["/Title"]) == title
+        assert str(info["/Author"]) == "Parliamentary Assembly"
+        assert str(info["/Subject"]) == (
+            "Recommendation 1607 (2003), adopted by the Parliamentary Assembly on 24 June 2003"
+        )
+        assert str(info["/Keywords"]).startswith("migration, International Organization for Migration")
+        assert str(info["/CreationDate"]) == str(info["/ModDate"]) == "D:20030624000000Z"
+        assert str(document.Root.Lang) == "en"
+        assert bool(document.Root.MarkInfo.Marked) and bool(document.Root.ViewerPreferences.DisplayDocTitle)
+        assert "/StructTreeRoot" in document.Root
+        xmp = document.open_metadata()
+        assert xmp["pdfaid:part"] == "3" and xmp["pdfaid:conformance"] == "B"
+        assert xmp["pdfuaid:part"] == "1"
+        assert xmp["dc:title"] == title
+        assert xmp["dc:creator"] == ["Parliamentary Assembly"]
+        assert xmp["dc:language"] == {"en"}
+        assert xmp["xmp:CreateDate"] == xmp["xmp:ModifyDate"] == "2003-06-24T00:00:00Z"
+
+
+def test_source_embedded_once_as_associated_file(pdf: Path) -> None:
+    with pikepdf.open(pdf) as document:
+        [name] = document.attachments
+        assert name == f"{STEM}.md"
+        embedded = document.attachments[name].get_file()
+        assert embedded.read_bytes() == SEED.read_bytes()
+        assert embedded.creation_date is not None and embedded.creation_date.isoformat() == "2003-06-24T00:00:00+00:00"
+        [associated] = document.Root.AF
+        assert associated.AFRelationship == "/Source"
+
+
+def test_outline_has_the_title_without_note_numbers(pdf: Path) -> None:
+    with pikepdf.open(pdf) as document, document.open_outline() as outline:
+        titles = [item.title for item in outline.root]
+    assert titles == ["Activities of the International Organization for Migration (IOM), 1998-2002"]
+
+
+def test_pdfua_and_qpdf_are_clean(pdf: Path) -> None:
+    findings = pdfua([pdf]) + qpdf([pdf])
+    assert findings == [], "\n".join(map(str, findings))
+
+
+def test_references_become_link_annotations_when_published(tmp_path: Path) -> None:
+    config = Config(publication_url="https://texts.example.int/")
+    [outcome] = build([SEED], ["pdf"], tmp_path, config)
+    assert not outcome.failed, outcome.failure
+    with pikepdf.open(tmp_path / f"{STEM}.pdf") as document:
+        uris = [str(a.A.URI) for page in document.pages for a in page.get("/Annots", []) if "/A" in a]
+    assert uris == [
+        "https://texts.example.int/recommendation-1253-1994.en.html",
+        "https://texts.example.int/recommendation-1370-1998.en.html",
+        "https://texts.example.int/recommendation-1370-1998.en.html",
+    ]
+
+
+def test_two_builds_are_byte_identical(tmp_path: Path, pdf: Path) -> None:
+    subprocess.run(
+        ["pipeline", "build", str(SEED), "--format", "pdf", "--out", str(tmp_path)],
+        check=True,
+        capture_output=True,
+        env=_path_env(),
+    )
+    assert (tmp_path / pdf.name).read_bytes() == pdf.read_bytes()
+
+
+def _path_env() -> dict[str, str]:
+    import os
+    import sys
+
+    return {**os.environ, "PATH": f"{Path(sys.executable).parent}:{os.environ['PATH']}"}
+
+
+def _find(haystack: list[str], needle: list[str]) -> int:
+    for index in range(len(haystack) - len(needle) + 1):
+        if haystack[index : index + len(needle)] == needle:
+            return index
+    raise AssertionError(f"{' '.join(needle)!r} not found")
