@@ -9,7 +9,7 @@ SOURCES := $(wildcard source/*.md)
 
 # System packages: what rendering needs, and what the validators in the test suite need.
 RENDER_PACKAGES := fonts-noto-core
-TEST_PACKAGES := chromium poppler-utils qpdf java=default-jre-headless npm=npm
+TEST_PACKAGES := chromium poppler-utils qpdf libreoffice-writer-nogui java=default-jre-headless npm=npm
 
 .PHONY: all build test check lint goldens clean
 all: build
@@ -32,7 +32,7 @@ $(STAMPS)/test-packages: | $(STAMPS)
 	touch $@
 
 $(STAMPS)/node: package.json package-lock.json $(STAMPS)/test-packages
-	npm ci --no-audit --no-fund --loglevel=error
+	PUPPETEER_SKIP_DOWNLOAD=1 npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
 build: $(STAMPS)/venv $(STAMPS)/render-packages

@@ -29,6 +29,7 @@ class Config:
     links: LinkPatterns = LinkPatterns()
     # A tag URI (RFC 4151): stable for each language version, needs no server to stay valid.
     identifier: str = "tag:coe.int,2026:pace/adopted-texts/{slug}/{language}"
+    rights: str = "© Council of Europe"  # the EPUB's dc:rights
     publication_url: str = ""  # where the web editions are published, e.g. "https://example.int/texts/"
 
 

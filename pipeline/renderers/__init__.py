@@ -6,10 +6,11 @@ import difflib
 
 from ..errors import UsageError
 from .base import Renderer
+from .epub import EpubRenderer
 from .html import HtmlRenderer
 from .pdf import PdfRenderer
 
-REGISTRY: dict[str, type[Renderer]] = {cls.name: cls for cls in (HtmlRenderer, PdfRenderer)}
+REGISTRY: dict[str, type[Renderer]] = {cls.name: cls for cls in (HtmlRenderer, PdfRenderer, EpubRenderer)}
 
 
 def renderer_class(name: str) -> type[Renderer]:

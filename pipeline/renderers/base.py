@@ -17,6 +17,7 @@ class Renderer:
     template: ClassVar[str]
     inline_notes: ClassVar[bool] = False  # notes printed where they are called (print) or listed at the end
     permalinks: ClassVar[bool] = True  # paragraph numbers link to themselves
+    on_website: ClassVar[bool] = False  # published beside the other texts' web pages
 
     def __init__(self, environment: Environment, config: Config) -> None:
         self.environment = environment
@@ -31,14 +32,15 @@ class Renderer:
         Editions outside the website need absolute URLs: relative ones are resolved against
         publication_url, or dropped (printed as text) when it is not set.
         """
-        if not url or urlsplit(url).scheme:
+        if not url or urlsplit(url).scheme or self.on_website:
             return url
         base = self.config.publication_url
         return urljoin(base, url) if base else ""
 
-    def render_template(self, document: Document, **extra: Any) -> str:
+    def render_template(self, document: Document, template: str = "", **extra: Any) -> str:
+        """Render this edition's template (or another of its templates) with the document."""
         meta = document.metadata
-        return self.environment.get_template(self.template).render(
+        return self.environment.get_template(template or self.template).render(
             document=document,
             meta=meta,
             title_note=TITLE_NOTE_NUMBER,

@@ -10,9 +10,7 @@ class HtmlRenderer(Renderer):
     name = "html"
     extension = "html"
     template = "web/document.html.j2"
-
-    def link_target(self, url: str) -> str:
-        return url  # the web edition lives beside the other texts' pages
+    on_website = True
 
     def render(self, document: Document) -> bytes:
         return self.render_template(document).encode("utf-8")

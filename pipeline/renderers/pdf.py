@@ -15,19 +15,20 @@ from ..config import Config
 from ..errors import RenderError
 from ..model import Document
 from ..templating import TEMPLATES
-from .base import Renderer
 from .fonts import pinned_faces
+from .html import HtmlRenderer
 from .pdfa import finish
 
 PRINT_ASSETS = TEMPLATES / "print"
 
 
-class PdfRenderer(Renderer):
+class PdfRenderer(HtmlRenderer):
     name = "pdf"
     extension = "pdf"
     template = "print/document.html.j2"
     inline_notes = True
     permalinks = False
+    on_website = False
 
     def __init__(self, environment: Environment, config: Config) -> None:
         super().__init__(environment, config)
