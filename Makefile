@@ -52,3 +52,10 @@ check: $(STAMPS)/venv
 clean:
 	rm -rf $(STAMPS) $(VENV) node_modules
 	find output -mindepth 1 ! -name .gitkeep -delete
+
+# Regenerate the text goldens and the PDF reference images, then show what changed for review.
+goldens: $(STAMPS)/venv $(STAMPS)/render-packages $(STAMPS)/test-packages
+	PIPELINE_UPDATE_GOLDENS=1 $(BIN)/python -m pytest -q -p no:cacheprovider tests/test_regression.py \
+		-k "matches_its_golden or match_their_reference_images"
+	@git add -N tests/golden 2>/dev/null || true
+	@git diff --stat -- tests/golden || true

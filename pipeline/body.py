@@ -33,6 +33,7 @@ from .model import (
 )
 from .numbering import ParagraphTree
 from .references import link_references
+from .safety import MAX_NUMBER_DEPTH, MAX_PARAGRAPHS
 
 PARAGRAPH_NUMBER = re.compile(r"^(?P<number>(?:\d{1,3}\.)+|[a-z]\.)(?:[ \u00a0]+|$)")
 GLUED_NUMBER = re.compile(r"^(?:\d{1,3}\.)+(?=[^\W\d_])")
@@ -60,6 +61,7 @@ class BodyParser:
     offset: int  # lines of front matter before the body
     footnotes: dict[int, Footnote] = field(default_factory=dict)
     cited: dict[tuple[str, str], int] = field(default_factory=dict)  # (type, number) -> year
+    paragraphs: int = 0
 
     def parse(self, body: str) -> tuple[tuple[Section, ...], tuple[Footnote, ...]]:
         env: dict[str, Any] = {}
@@ -86,6 +88,14 @@ class BodyParser:
                 tree = ParagraphTree(self.problems, prefix=f"{section_id}-")
                 index += 3
             elif token.type == "paragraph_open":
+                self.paragraphs += 1
+                if self.paragraphs > MAX_PARAGRAPHS:
+                    self.problems.error(
+                        line,
+                        f"the text has more than {MAX_PARAGRAPHS} paragraphs",
+                        "split it: no adopted text is this long",
+                    )
+                    break
                 self._paragraph(tokens[index + 1], line, tree)
                 index += 3
             elif token.type == "blockquote_open":
@@ -119,6 +129,13 @@ class BodyParser:
             self.problems.error(line, "the paragraph number is glued to its text", "put a space after the number")
         content = self.inline(token, line)
         number = match.group("number") if match else None
+        if number and number.count(".") > MAX_NUMBER_DEPTH:
+            self.problems.error(
+                line,
+                f"paragraph {number} nests {number.count('.')} levels deep",
+                f"at most {MAX_NUMBER_DEPTH} levels are allowed",
+            )
+            number = None
         if number:
             content = _drop_prefix(content, len(match.group(0)) if match else 0)
         if not _visible(content):

@@ -47,13 +47,22 @@ def write_atomically(path: Path, data: bytes) -> None:
 class Builder:
     """Renders sources into editions; one bad text never stops the others."""
 
-    def __init__(self, formats: list[str], out_dir: Path, config: Config) -> None:
+    def __init__(self, formats: list[str], out_dir: Path, config: Config, debug: bool = False) -> None:
         env = environment()
         self.renderers: list[Renderer] = [renderer_class(name)(env, config) for name in formats]
         self.out_dir = out_dir
         self.config = config
+        self.debug = debug
 
     def build_one(self, source: Path) -> Outcome:
+        try:
+            return self._build_one(source)
+        except Exception as exc:  # a bug must not stop the other texts
+            if self.debug:
+                raise
+            return Outcome(source, failure=f"internal error: {type(exc).__name__}: {exc} (rerun with --debug)")
+
+    def _build_one(self, source: Path) -> Outcome:
         reading = read(source, self.config)
         outcome = Outcome(source, problems=reading.problems)
         if reading.document is None:

@@ -60,7 +60,7 @@ def run(arguments: argparse.Namespace) -> int:
     formats = [name.strip() for name in arguments.format.split(",") if name.strip()]
     for name in formats:
         renderer_class(name)
-    outcomes = Builder(formats, arguments.out, config).build(paths)
+    outcomes = Builder(formats, arguments.out, config, debug=arguments.debug).build(paths)
     return report(outcomes)
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -11,8 +13,10 @@ from .errors import Problem, Problems, SourceError
 from .frontmatter import FrontMatterError, split
 from .metadata import read_metadata
 from .model import Document, Inline
+from .safety import decode, too_large
 
 SOURCE_SUFFIX = ".md"
+SAFE_STEM = re.compile(r"^[a-z0-9][a-z0-9._-]{0,120}$")  # editions are named after the stem
 
 
 @dataclass(frozen=True)
@@ -25,12 +29,22 @@ class Reading:
 
 def read(path: Path, config: Config) -> Reading:
     problems = Problems(path)
+    stem = path.name.removesuffix(SOURCE_SUFFIX)
+    if not SAFE_STEM.match(stem) or ".." in stem:
+        problems.error(
+            1,
+            f"the file name {path.name!r} cannot name an edition",
+            "use lower-case letters, digits, '-' and '.', e.g. resolution-1234-2001.en.md",
+        )
+        return Reading(None, problems.items)
+    if path.is_symlink() and not path.resolve().is_relative_to(path.parent.resolve()):
+        problems.error(1, "the source is a symbolic link to a file outside its folder", "copy the file in instead")
+        return Reading(None, problems.items)
+    if too_large(path.stat().st_size, problems):
+        return Reading(None, problems.items)
     raw = path.read_bytes()
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
-        problems.error(line, "the file is not valid UTF-8", "save it as UTF-8")
+    text = decode(raw, problems)
+    if text is None:
         return Reading(None, problems.items)
     try:
         front = split(text)
@@ -49,7 +63,6 @@ def read(path: Path, config: Config) -> Reading:
     sections, footnotes = body_parser.parse(front.body)
     if not any(section.blocks for section in sections):
         problems.error(front.body_offset + 1, "the text has no paragraphs", "write the body after the front matter")
-    stem = path.name.removesuffix(SOURCE_SUFFIX)
     if metadata is not None and stem != f"{metadata.slug}.{metadata.language}":
         problems.warning(
             1,
@@ -74,8 +87,9 @@ def find_sources(paths: list[Path]) -> list[Path]:
     """Source files named by `paths` (files, or folders searched recursively), sorted."""
     found: set[Path] = set()
     for path in paths:
-        if path.is_dir():
-            found.update(p for p in path.rglob(f"*{SOURCE_SUFFIX}") if p.name != "README.md")
-        else:
+        if not path.is_dir():
             found.add(path)
+            continue
+        for folder, _, files in os.walk(path):  # does not descend into linked folders
+            found.update(Path(folder) / name for name in files if name.endswith(SOURCE_SUFFIX) and name != "README.md")
     return sorted(found)

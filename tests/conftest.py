@@ -6,9 +6,14 @@ from pathlib import Path
 import pytest
 
 from pipeline import Document, build, load
+from pipeline.renderers import REGISTRY
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT / "source" / "recommendation-1607-2003.en.md"
+FIXTURE_TEXTS = ROOT / "tests" / "fixtures" / "texts"
+TEXTS = sorted([*(ROOT / "source").glob("*.md"), *FIXTURE_TEXTS.glob("*.md")])
+TEXTS = [text for text in TEXTS if text.name != "README.md"]
+FORMATS = list(REGISTRY)
 
 
 @pytest.fixture(scope="session")
@@ -18,9 +23,9 @@ def seed() -> Document:
 
 @pytest.fixture(scope="session")
 def editions(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """Every text in source/ built once in every format, for the tests that inspect outputs."""
+    """Every text (source/ and the fixtures) built once in every format, for the tests of outputs."""
     out = tmp_path_factory.mktemp("editions")
-    outcomes = build([ROOT / "source"], ["html", "pdf", "epub"], out)
+    outcomes = build(TEXTS, FORMATS, out)
     assert not [o for o in outcomes if o.failed], [str(p) for o in outcomes for p in o.problems]
     return out
 

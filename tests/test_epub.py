@@ -11,7 +11,6 @@ import pytest
 
 from pipeline import build
 from tests.conftest import SEED
-from tests.validators import ace, epubcheck
 from tests.wordcheck import missing_in_order, raw_seed, tokens
 
 STEM = "recommendation-1607-2003.en"
@@ -35,16 +34,6 @@ def part(epub: Path, name: str) -> lxml.etree._Element:
 
 def chapter(epub: Path) -> lxml.etree._Element:
     return part(epub, "EPUB/text/ch001.xhtml")
-
-
-def test_epubcheck_reports_nothing(epub: Path) -> None:
-    findings = epubcheck([epub])
-    assert findings == [], "\n".join(map(str, findings))
-
-
-def test_ace_reports_no_serious_violation(epub: Path) -> None:
-    findings = ace([epub])
-    assert findings == [], "\n".join(map(str, findings))
 
 
 def test_every_word_of_the_seed_in_order(epub: Path) -> None:

@@ -15,7 +15,6 @@ from pipeline.renderers.fonts import pinned_faces
 from pipeline.templating import TEMPLATES
 from tests.conftest import SEED
 from tests.pdftext import body_text, footer_text, header_text, page_count, page_text
-from tests.validators import pdfua, qpdf
 from tests.wordcheck import missing_in_order, raw_seed, tokens
 
 STEM = "recommendation-1607-2003.en"
@@ -121,11 +120,6 @@ def test_outline_has_the_title_without_note_numbers(pdf: Path) -> None:
     with pikepdf.open(pdf) as document, document.open_outline() as outline:
         titles = [item.title for item in outline.root]
     assert titles == ["Activities of the International Organization for Migration (IOM), 1998-2002"]
-
-
-def test_pdfua_and_qpdf_are_clean(pdf: Path) -> None:
-    findings = pdfua([pdf]) + qpdf([pdf])
-    assert findings == [], "\n".join(map(str, findings))
 
 
 def test_references_become_link_annotations_when_published(tmp_path: Path) -> None:

@@ -157,7 +157,7 @@ def test_invalid_utf8_names_the_line(tmp_path: Path) -> None:
 
 
 def test_file_name_outside_the_convention_is_a_warning(tmp_path: Path) -> None:
-    [problem] = problems_of(tmp_path, FRONT + BODY, name="my text.md")
+    [problem] = problems_of(tmp_path, FRONT + BODY, name="my-text.md")
     assert problem.severity is Severity.WARNING
     assert problem.hint == "rename it resolution-1234-2001.en.md"
 

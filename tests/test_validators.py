@@ -1,23 +1,33 @@
-"""Outputs pass the real validators: the Nu Html Checker and axe-core in Chromium."""
+"""Every edition of every text passes the real validators, each run once over all its files."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
-from tests.validators import axe, nu_html_checker
+import pytest
+
+from tests.conftest import FORMATS
+from tests.validators import Finding, ace, axe, epubcheck, libreoffice, nu_html_checker, pdfua, qpdf
+
+VALIDATORS: dict[str, list[Callable[[list[Path]], list[Finding]]]] = {
+    "html": [nu_html_checker, axe],
+    "pdf": [pdfua, qpdf],
+    "epub": [epubcheck, ace],
+    "docx": [libreoffice],
+}
+CASES = [(name, check) for name in FORMATS for check in VALIDATORS.get(name, [])]
 
 
-def html_files(editions: Path) -> list[Path]:
-    files = sorted(editions.glob("*.html"))
-    assert files, "no HTML edition was built"
-    return files
-
-
-def test_nu_html_checker_reports_no_error(editions: Path) -> None:
-    findings = nu_html_checker(html_files(editions))
+@pytest.mark.parametrize(("format_name", "check"), CASES, ids=[f"{n}-{c.__name__}" for n, c in CASES])
+def test_validator_reports_nothing(
+    editions: Path, format_name: str, check: Callable[[list[Path]], list[Finding]]
+) -> None:
+    files = sorted(editions.glob(f"*.{format_name}"))
+    assert files, f"no {format_name} edition was built"
+    findings = check(files)
     assert findings == [], "\n".join(map(str, findings))
 
 
-def test_axe_reports_no_violation(editions: Path) -> None:
-    findings = axe(html_files(editions))
-    assert findings == [], "\n".join(map(str, findings))
+def test_every_format_is_validated() -> None:
+    assert set(FORMATS) <= set(VALIDATORS)

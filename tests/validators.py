@@ -181,3 +181,30 @@ def ace(files: list[Path]) -> list[Finding]:
                             Finding(file.name, test["dct:title"], test.get("dct:description", ""), test["earl:impact"])
                         )
     return findings
+
+
+def libreoffice(files: list[Path]) -> list[Finding]:
+    """DOCX files LibreOffice cannot open: each is converted to PDF in one headless run."""
+    with tempfile.TemporaryDirectory() as work:
+        profile = Path(work) / "profile"  # a profile of its own, so parallel runs never collide
+        result = subprocess.run(
+            [
+                "soffice",
+                f"-env:UserInstallation={profile.as_uri()}",
+                "--headless",
+                "--convert-to",
+                "pdf",
+                "--outdir",
+                work,
+                *map(str, files),
+            ],
+            capture_output=True,
+            text=True,
+            check=False,
+            timeout=600,
+        )
+        return [
+            Finding(file.name, f"soffice exit {result.returncode}", result.stderr[-500:] or "no PDF written")
+            for file in files
+            if not (Path(work) / f"{file.stem}.pdf").is_file()
+        ]

@@ -1,0 +1,297 @@
+"""Hostile and broken sources: each is refused with one clear line, or rendered harmlessly.
+
+Every case names its expected outcome: the exact problem (line and message), or "safe" — the
+text builds, and no edition carries script, event handlers, local paths or a fetched resource.
+"""
+
+from __future__ import annotations
+
+import re
+import zipfile
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import lxml.etree
+import lxml.html
+import pikepdf
+import pytest
+
+from pipeline import build
+from pipeline.config import Config
+from pipeline.errors import Severity
+from pipeline.source import read
+
+FRONT = """---
+type: resolution
+number: 1234
+year: 2001
+language: en
+title: A test text
+issued_by: Parliamentary Assembly
+adoption:
+  debates:
+    - date: 2001-01-25
+      sitting: 5
+  date: 2001-01-25
+  sitting: 5
+---
+"""
+BODY_LINE = 16  # the first body line after FRONT and a blank line
+NAME = "resolution-1234-2001.en.md"
+SAFE = "safe"
+
+
+@dataclass(frozen=True)
+class Case:
+    name: str
+    source: Callable[[], bytes]
+    expected: str  # "line: message" of the first error, or SAFE
+    file_name: str = NAME
+
+
+def body(text: str) -> Callable[[], bytes]:
+    return lambda: (FRONT + "\n" + text + "\n").encode("utf-8")
+
+
+def front(text: str) -> Callable[[], bytes]:
+    return lambda: (text + "\n1. Text.\n").encode("utf-8")
+
+
+def alias_bomb() -> bytes:
+    levels = ["a: &a [x, x, x, x, x, x, x, x, x]"]
+    levels += [f"{chr(98 + i)}: &{chr(98 + i)} [*{chr(97 + i)}, *{chr(97 + i)}, *{chr(97 + i)}]" for i in range(8)]
+    return ("---\n" + "\n".join(levels) + "\n---\n\n1. Text.\n").encode()
+
+
+def many_paragraphs() -> bytes:
+    return (FRONT + "\n" + "\n\n".join(f"{n}. Paragraph {n}." for n in range(1, 10_001)) + "\n").encode()
+
+
+def deep_nesting() -> bytes:
+    numbers = [".".join(["1"] * depth) + "." for depth in range(1, 21)]
+    return (FRONT + "\n" + "\n\n".join(f"{n} Level." for n in numbers) + "\n").encode()
+
+
+CASES = [
+    # Local files and the network: nothing from a source may reach an engine.
+    Case("image of a local file", body('1. <img src="file:///etc/hostname">'), SAFE),
+    Case(
+        "markdown image of a local file",
+        body("1. ![x](file:///etc/hostname)"),
+        f"{BODY_LINE}: images are not allowed in adopted texts",
+    ),
+    Case(
+        "markdown image over http",
+        body("1. ![x](http://127.0.0.1:1/x.png)"),
+        f"{BODY_LINE}: images are not allowed in adopted texts",
+    ),
+    Case("CSS @import in a style element", body('1. <style>@import url("file:///etc/passwd");</style>'), SAFE),
+    Case("CSS url() in a style attribute", body('1. <span style="background:url(file:///etc/passwd)">x</span>'), SAFE),
+    Case(
+        "link to a local file",
+        body("1. [x](file:///etc/passwd)"),
+        f"{BODY_LINE}: link target 'file:///etc/passwd' is not allowed",
+    ),
+    Case(
+        "link to a loopback port",
+        body("1. [x](http://127.0.0.1:1/)"),
+        f"{BODY_LINE}: link target 'http://127.0.0.1:1/' is not allowed",
+    ),
+    Case(
+        "data: link",
+        body("1. [x](data:text/html;base64,PHNjcmlwdD4=)"),
+        f"{BODY_LINE}: link target 'data:text/html;base64,PHNjcmlwdD4=' is not allowed",
+    ),
+    Case(
+        "autolink to a local file",
+        body("1. <file:///etc/passwd>"),
+        f"{BODY_LINE}: link target 'file:///etc/passwd' is not allowed",
+    ),
+    Case(
+        "reference-style link to a local file",
+        body("1. [x][r]\n\n[r]: file:///etc/shadow"),
+        f"{BODY_LINE}: link target 'file:///etc/shadow' is not allowed",
+    ),
+    # Script injection.
+    Case(
+        "javascript: link",
+        body("1. [x](javascript:alert(1))"),
+        f"{BODY_LINE}: link target 'javascript:alert(1)' is not allowed",
+    ),
+    Case(
+        "JavaScript: link in mixed case",
+        body("1. [x](JaVaScRiPt:alert(1))"),
+        f"{BODY_LINE}: link target 'JaVaScRiPt:alert(1)' is not allowed",
+    ),
+    Case("script element", body("1. Text <script>alert(1)</script> more."), SAFE),
+    Case("script block", body("<script>alert(1)</script>\n\n1. Text."), SAFE),
+    Case("onerror attribute", body('1. <img src=x onerror="alert(1)">'), SAFE),
+    Case(
+        "event handler in a title",
+        front(FRONT.replace("title: A test text", 'title: "<b onmouseover=alert(1)>x</b>"')),
+        SAFE,
+    ),
+    Case("script in a footnote", body("1. Text.[^a]\n\n[^a]: <script>alert(1)</script>"), SAFE),
+    Case(
+        "script in the adoption note",
+        front(FRONT.replace("  sitting: 5\n---", '  sitting: 5\n  note: "<script>x</script>"\n---')),
+        SAFE,
+    ),
+    Case("iframe", body('1. <iframe src="https://example.org"></iframe>'), SAFE),
+    # YAML.
+    Case("YAML alias bomb", alias_bomb, "3: YAML aliases are not allowed"),
+    Case(
+        "YAML python tag",
+        front(FRONT.replace("title: A test text", "title: !!python/object/apply:os.system [id]")),
+        "6: invalid YAML: could not determine a constructor for the tag "
+        "'tag:yaml.org,2002:python/object/apply:os.system'",
+    ),
+    Case(
+        "front matter that is a list",
+        front("---\n- a\n- b\n---\n"),
+        "2: 'front matter' must be a mapping of keys to values",
+    ),
+    # Size and shape.
+    Case(
+        "50 MB source",
+        lambda: FRONT.encode() + b"1. " + b"x" * 50 * 1024 * 1024,
+        "1: the source is 50.0 MB; the limit is 2 MB",
+    ),
+    Case("10,000 paragraphs", many_paragraphs, f"{BODY_LINE + 2 * 3000}: the text has more than 3000 paragraphs"),
+    Case(
+        "numbers nested 20 levels deep", deep_nesting, f"{BODY_LINE + 10}: paragraph 1.1.1.1.1.1. nests 6 levels deep"
+    ),
+    Case("quotes nested 30 levels deep", body("1. Text.\n\n" + "> " * 30 + "deep"), SAFE),
+    # Encoding and characters.
+    Case("invalid UTF-8", lambda: FRONT.encode() + b"\n1. Caf\xe9.\n", f"{BODY_LINE}: the file is not valid UTF-8"),
+    Case(
+        "NUL byte",
+        lambda: FRONT.encode() + b"\n1. Te\x00xt.\n",
+        f"{BODY_LINE}: forbidden character U+0000 (control character)",
+    ),
+    Case(
+        "escape control character",
+        body("1. Text \x1b[31mred."),
+        f"{BODY_LINE}: forbidden character U+001B (control character)",
+    ),
+    Case(
+        "right-to-left override",
+        body("1. The sum is \u202e0001\u202c euros."),
+        f"{BODY_LINE}: forbidden character U+202E (right-to-left override)",
+    ),
+    Case(
+        "first strong isolate",
+        body("1. Text \u2068x\u2069."),
+        f"{BODY_LINE}: forbidden character U+2068 (first strong isolate)",
+    ),
+    Case("byte order mark", lambda: b"\xef\xbb\xbf" + body("1. Text.")(), SAFE),
+    Case("CRLF line endings", lambda: body("1. Text.\n\n2. More.")().replace(b"\n", b"\r\n"), SAFE),
+    # Paths.
+    Case(
+        "stem with ../",
+        body("1. Text."),
+        "1: the file name '..%2F..%2Fetc.md' cannot name an edition",
+        file_name="..%2F..%2Fetc.md",
+    ),
+    Case(
+        "stem that is only dots", body("1. Text."), "1: the file name '...md' cannot name an edition", file_name="...md"
+    ),
+    Case("stem with a space", body("1. Text."), "1: the file name 'a b.md' cannot name an edition", file_name="a b.md"),
+]
+
+
+def first_error(path: Path) -> str:
+    errors = [p for p in read(path, Config()).problems if p.severity is Severity.ERROR]
+    return f"{errors[0].line}: {errors[0].message}" if errors else SAFE
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
+def test_hostile_source(case: Case, tmp_path: Path) -> None:
+    source = tmp_path / "source" / case.file_name
+    source.parent.mkdir()
+    source.write_bytes(case.source())
+    assert first_error(source) == case.expected
+    out = tmp_path / "out"
+    [outcome] = build([source], ["html", "pdf", "epub"], out)
+    if case.expected != SAFE:
+        assert outcome.failed
+        assert not out.exists() or not any(out.iterdir()), "a refused text wrote something"
+        return
+    assert not outcome.failed, outcome.failure or [str(p) for p in outcome.problems]
+    assert_harmless(out)
+
+
+def test_a_symlink_to_a_file_outside_the_folder_is_refused(tmp_path: Path) -> None:
+    secret = tmp_path / "secret.md"
+    secret.write_bytes(body("1. Secret.")())
+    sources = tmp_path / "source"
+    sources.mkdir()
+    (sources / NAME).symlink_to(secret)
+    assert first_error(sources / NAME) == "1: the source is a symbolic link to a file outside its folder"
+    [outcome] = build([sources], ["html"], tmp_path / "out")
+    assert outcome.failed and not (tmp_path / "out").exists()
+
+
+def test_a_linked_folder_is_not_searched(tmp_path: Path) -> None:
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / NAME).write_bytes(body("1. Outside.")())
+    sources = tmp_path / "source"
+    sources.mkdir()
+    (sources / "linked").symlink_to(outside, target_is_directory=True)
+    assert build([sources], ["html"], tmp_path / "out") == []
+
+
+def test_an_existing_symlink_in_the_output_folder_is_replaced_not_followed(tmp_path: Path) -> None:
+    target = tmp_path / "precious.txt"
+    target.write_text("keep me")
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "resolution-1234-2001.en.html").symlink_to(target)
+    source = tmp_path / NAME
+    source.write_bytes(body("1. Text.")())
+    [outcome] = build([source], ["html"], out)
+    assert not outcome.failed
+    assert target.read_text() == "keep me"
+    assert not (out / "resolution-1234-2001.en.html").is_symlink()
+
+
+def assert_harmless(out: Path) -> None:
+    """No edition carries script, handlers, foreign URLs or embedded content from the source.
+
+    The source's markup may appear as visible, escaped text: what matters is the element tree.
+    """
+    page = lxml.html.fromstring((out / "resolution-1234-2001.en.html").read_bytes())
+    assert_safe_tree(page, allowed_scripts=1, allowed_styles=1)
+    with zipfile.ZipFile(out / "resolution-1234-2001.en.epub") as epub:
+        for name in epub.namelist():
+            if name.endswith(".xhtml"):
+                assert_safe_tree(lxml.etree.fromstring(epub.read(name)), allowed_scripts=0, allowed_styles=1)
+    with pikepdf.open(out / "resolution-1234-2001.en.pdf") as pdf:
+        assert "/OpenAction" not in pdf.Root and "/AA" not in pdf.Root
+        for page_object in pdf.pages:
+            for annotation in page_object.get("/Annots", []):
+                action = annotation.get("/A")
+                assert action is None or (action.S == "/URI" and str(action.URI).startswith("https://"))
+        assert list(pdf.attachments) == ["resolution-1234-2001.en.md"]
+
+
+def assert_safe_tree(root: lxml.etree._Element, allowed_scripts: int, allowed_styles: int) -> None:
+    elements = [e for e in root.iter() if isinstance(e.tag, str)]
+    local = [lxml.etree.QName(e).localname for e in elements]
+    scripts = [e for e, name in zip(elements, local, strict=True) if name == "script"]
+    assert len(scripts) <= allowed_scripts and all(e.get("type") == "application/ld+json" for e in scripts)
+    assert local.count("style") <= allowed_styles
+    assert not {"iframe", "img", "object", "embed", "form", "svg", "math", "base"} & set(local)
+    for element in elements:
+        for attribute, value in element.attrib.items():
+            name = lxml.etree.QName(attribute).localname.lower()
+            assert not name.startswith("on"), f"event handler {name}={value!r}"
+            assert name != "style", f"style attribute {value!r}"
+            if name in ("href", "src") and value != DUBLIN_CORE:
+                assert value.startswith(("#", "https://")) or SAFE_RELATIVE.match(value), f"{name}={value!r}"
+
+
+DUBLIN_CORE = "http://purl.org/dc/terms/"  # the page's own <link rel="schema.dcterms">
+SAFE_RELATIVE = re.compile(r"^(\.\./)?([a-z]+/)?[a-z0-9.-]+\.(html|xhtml|css)(#[\w-]+)?$")
