@@ -11,7 +11,7 @@ SOURCES := $(wildcard source/*.md)
 RENDER_PACKAGES := fonts-noto-core
 TEST_PACKAGES := chromium poppler-utils qpdf libreoffice-writer-nogui java=default-jre-headless npm=npm
 
-.PHONY: all build test check lint goldens clean
+.PHONY: all build test check lint goldens clean reference-docx messages
 all: build
 
 $(STAMPS):
@@ -42,8 +42,8 @@ test: $(STAMPS)/venv $(STAMPS)/render-packages $(STAMPS)/test-packages $(STAMPS)
 	$(BIN)/python -m pytest
 
 lint: $(STAMPS)/venv
-	$(BIN)/ruff check pipeline tests
-	$(BIN)/ruff format --check pipeline tests
+	$(BIN)/ruff check pipeline tests scripts
+	$(BIN)/ruff format --check pipeline tests scripts
 	$(BIN)/mypy
 
 check: $(STAMPS)/venv
@@ -59,3 +59,12 @@ goldens: $(STAMPS)/venv $(STAMPS)/render-packages $(STAMPS)/test-packages
 		-k "matches_its_golden or match_their_reference_images"
 	@git add -N tests/golden 2>/dev/null || true
 	@git diff --stat -- tests/golden || true
+
+# Regenerate templates/docx/reference.docx from templates/docx/styles.toml (commit both).
+reference-docx: $(STAMPS)/venv
+	$(BIN)/python scripts/make_reference_docx.py
+
+# Extract the templates' strings into the catalogue template and merge them into each language.
+messages: $(STAMPS)/venv
+	$(BIN)/pybabel extract -F babel.cfg --no-location --sort-output --omit-header -o pipeline/locale/messages.pot .
+	$(BIN)/pybabel update --no-location --omit-header -i pipeline/locale/messages.pot -d pipeline/locale

@@ -11,7 +11,6 @@ from .config import Config
 from .errors import Problem, RenderError, Severity
 from .renderers import Renderer, renderer_class
 from .source import find_sources, read
-from .templating import environment
 
 
 @dataclass
@@ -48,8 +47,7 @@ class Builder:
     """Renders sources into editions; one bad text never stops the others."""
 
     def __init__(self, formats: list[str], out_dir: Path, config: Config, debug: bool = False) -> None:
-        env = environment()
-        self.renderers: list[Renderer] = [renderer_class(name)(env, config) for name in formats]
+        self.renderers: list[Renderer] = [renderer_class(name)(config) for name in formats]
         self.out_dir = out_dir
         self.config = config
         self.debug = debug

@@ -13,6 +13,7 @@ from pathlib import Path
 from .build import Builder, Outcome
 from .config import load_config
 from .errors import PipelineError, Severity, UsageError
+from .ingest import ingest as ingest_one
 from .renderers import REGISTRY, renderer_class
 from .source import find_sources, read
 
@@ -33,7 +34,10 @@ def parser() -> argparse.ArgumentParser:
     build.add_argument("--out", type=Path, default=DEFAULT_OUTPUT, help="output folder (default: output/)")
     check = commands.add_parser("check", help="validate sources without rendering")
     check.add_argument("paths", nargs="*", type=Path, metavar="PATH", help="source files or folders (default: source/)")
-    for sub in (build, check):
+    ingest = commands.add_parser("ingest", help="turn raw PDF text extractions into canonical sources")
+    ingest.add_argument("raw", nargs="+", type=Path, metavar="RAW", help="raw text files")
+    ingest.add_argument("-o", "--out", type=Path, default=DEFAULT_SOURCES, help="folder to write to (default: source/)")
+    for sub in (build, check, ingest):
         sub.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help="show tracebacks")
     return main
 
@@ -50,6 +54,8 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def run(arguments: argparse.Namespace) -> int:
+    if arguments.command == "ingest":
+        return ingest_raw(arguments.raw, arguments.out)
     paths: list[Path] = arguments.paths or [DEFAULT_SOURCES]
     missing = [p for p in paths if not p.exists()]
     if missing:
@@ -70,6 +76,16 @@ def check(paths: list[Path], config: object) -> int:
     assert isinstance(config, Config)
     outcomes = [Outcome(source, problems=read(source, config).problems) for source in find_sources(paths)]
     return report(outcomes, verb="checked")
+
+
+def ingest_raw(raws: list[Path], out: Path) -> int:
+    missing = [p for p in raws if not p.is_file()]
+    if missing:
+        raise UsageError(f"no such file: {', '.join(map(str, missing))}")
+    if out.exists() and not out.is_dir():
+        raise UsageError(f"not a folder: {out}")
+    config = load_config(Path.cwd())
+    return report([ingest_one(raw, out, config) for raw in raws], verb="ingested")
 
 
 def report(outcomes: list[Outcome], verb: str = "built") -> int:

@@ -3,28 +3,40 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import gettext
+import io
 import re
 from collections.abc import Sequence
 from pathlib import Path
 
 from babel.dates import format_date
 from babel.lists import format_list
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+from babel.support import Translations
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 WHITESPACE = re.compile(r"\s+")
+LOCALES = Path(__file__).resolve().parent / "locale"
 
 
 def long_date(date: dt.date, language: str) -> str:
-    """ "24 June 2003": the date style of the official texts."""
-    return format_date(date, "d MMMM y", locale=_locale(language))
+    """ "24 June 2003", "1er octobre 2003": the date style of the official texts."""
+    return format_date(date, f"'{_day(date, language)}' MMMM y", locale=_locale(language))
+
+
+def _day(date: dt.date, language: str) -> str:
+    """The day of the month; French writes the first as "1er"."""
+    return "1er" if date.day == 1 and _base(language) == "fr" else str(date.day)
 
 
 def day_list(dates: Sequence[dt.date], language: str) -> str:
     """ "22 and 23 June 2004" when the days share month and year, else full dates joined."""
     if len({(d.year, d.month) for d in dates}) == 1 and len(dates) > 1:
-        days = [str(d.day) for d in dates[:-1]] + [long_date(dates[-1], language)]
+        days = [_day(d, language) for d in dates[:-1]] + [long_date(dates[-1], language)]
         return format_list(days, locale=_locale(language))
     return format_list([long_date(d, language) for d in dates], locale=_locale(language))
 
@@ -44,6 +56,11 @@ def joined(items: Sequence[str], language: str) -> str:
 def collapse(markup: str) -> Markup:
     """Collapse runs of whitespace in already-rendered markup to single spaces."""
     return Markup(WHITESPACE.sub(" ", str(markup)).strip())
+
+
+def nobreak(text: str) -> str:
+    """ "Recommendation 1253 (1994)" kept on one line: its spaces become no-break spaces."""
+    return text.replace(" ", "\u00a0")
 
 
 def css_counters(label: str) -> str:
@@ -72,7 +89,35 @@ def _autoescape(name: str | None) -> bool:
     return name is None or not name.endswith(".css.j2")
 
 
-def environment(templates: Path = TEMPLATES) -> Environment:
+@functools.cache
+def translations(language: str) -> gettext.NullTranslations:
+    """The catalogue of `language` (pipeline/locale/<lang>/LC_MESSAGES/messages.po).
+
+    English is the language of the templates themselves. The .po file is compiled in memory,
+    so that no binary .mo file needs to be kept in step with it.
+    """
+    po_file = LOCALES / _base(language) / "LC_MESSAGES" / "messages.po"
+    if not po_file.is_file():
+        return gettext.NullTranslations()
+    with po_file.open("rb") as stream:
+        catalog = read_po(stream, locale=_base(language))
+    compiled = io.BytesIO()
+    write_mo(compiled, catalog)
+    compiled.seek(0)
+    return Translations(compiled)
+
+
+def has_catalogue(language: str) -> bool:
+    return _base(language) == "en" or (LOCALES / _base(language) / "LC_MESSAGES" / "messages.po").is_file()
+
+
+def _base(language: str) -> str:
+    return language.split("-")[0]
+
+
+@functools.cache
+def environment(language: str = "en", templates: Path = TEMPLATES) -> Environment:
+    """The Jinja environment for editions in `language`: one per language, made once."""
     env = Environment(
         loader=FileSystemLoader(templates),
         autoescape=_autoescape,
@@ -82,7 +127,7 @@ def environment(templates: Path = TEMPLATES) -> Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
-    env.install_null_translations(newstyle=True)  # type: ignore[attr-defined]
+    env.install_gettext_translations(translations(language), newstyle=True)  # type: ignore[attr-defined]
     env.filters.update(
         long_date=long_date,
         day_list=day_list,
@@ -90,6 +135,7 @@ def environment(templates: Path = TEMPLATES) -> Environment:
         joined=joined,
         collapse=collapse,
         css_counters=css_counters,
+        nobreak=nobreak,
     )
     env.globals.update(kind=node_kind)
     return env

@@ -69,8 +69,11 @@ def test_a_bad_text_does_not_stop_the_others(tmp_path: Path, source_copy: Path) 
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (("build", "--format", "htm"), "unknown format 'htm': did you mean 'html'? available formats: html, pdf, epub"),
-        (("build", "--format", "html,mobi"), "unknown format 'mobi': available formats: html, pdf, epub"),
+        (
+            ("build", "--format", "htm"),
+            "unknown format 'htm': did you mean 'html'? available formats: html, pdf, docx, epub",
+        ),
+        (("build", "--format", "html,mobi"), "unknown format 'mobi': available formats: html, pdf, docx, epub"),
         (("check", "no-such-folder"), "no such file or folder: no-such-folder"),
     ],
 )

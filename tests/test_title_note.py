@@ -56,7 +56,7 @@ def title_note(tmp_path: Path, adoption: str) -> str:
     page = lxml.html.fromstring((tmp_path / "resolution-1400-2004.en.html").read_bytes())
     [note] = page.xpath("//li[@id='fn-1']")
     note.xpath("./a[@class='back']")[0].drop_tree()
-    return str(note.text_content()).strip()
+    return str(note.text_content()).replace("\u00a0", " ").strip()
 
 
 @pytest.mark.parametrize(

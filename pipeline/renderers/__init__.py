@@ -6,11 +6,12 @@ import difflib
 
 from ..errors import UsageError
 from .base import Renderer
+from .docx import DocxRenderer
 from .epub import EpubRenderer
 from .html import HtmlRenderer
 from .pdf import PdfRenderer
 
-REGISTRY: dict[str, type[Renderer]] = {cls.name: cls for cls in (HtmlRenderer, PdfRenderer, EpubRenderer)}
+REGISTRY: dict[str, type[Renderer]] = {cls.name: cls for cls in (HtmlRenderer, PdfRenderer, DocxRenderer, EpubRenderer)}
 
 
 def renderer_class(name: str) -> type[Renderer]:

@@ -9,6 +9,7 @@ from jinja2 import Environment
 
 from ..config import Config
 from ..model import TITLE_NOTE_NUMBER, Document
+from ..templating import environment
 
 
 class Renderer:
@@ -19,9 +20,12 @@ class Renderer:
     permalinks: ClassVar[bool] = True  # paragraph numbers link to themselves
     on_website: ClassVar[bool] = False  # published beside the other texts' web pages
 
-    def __init__(self, environment: Environment, config: Config) -> None:
-        self.environment = environment
+    def __init__(self, config: Config) -> None:
         self.config = config
+
+    def templates(self, document: Document) -> Environment:
+        """The templates in the document's language (its catalogue translates their strings)."""
+        return environment(document.metadata.language)
 
     def render(self, document: Document) -> bytes:
         raise NotImplementedError
@@ -40,12 +44,16 @@ class Renderer:
     def render_template(self, document: Document, template: str = "", **extra: Any) -> str:
         """Render this edition's template (or another of its templates) with the document."""
         meta = document.metadata
-        return self.environment.get_template(template or self.template).render(
-            document=document,
-            meta=meta,
-            title_note=TITLE_NOTE_NUMBER,
-            identifier=self.config.identifier.format(slug=meta.slug, language=meta.language),
-            link_target=self.link_target,
-            edition=self,
-            **extra,
+        return (
+            self.templates(document)
+            .get_template(template or self.template)
+            .render(
+                document=document,
+                meta=meta,
+                title_note=TITLE_NOTE_NUMBER,
+                identifier=self.config.identifier.format(slug=meta.slug, language=meta.language),
+                link_target=self.link_target,
+                edition=self,
+                **extra,
+            )
         )

@@ -2,13 +2,23 @@
 
 from __future__ import annotations
 
+import re
+import zipfile
+from typing import Any
+
+import lxml.etree
+
+from ..config import Config
+from ..errors import RenderError
 from ..model import Document
-from ..templating import TEMPLATES
+from ..templating import TEMPLATES, translations
+from .docx_parts import NS, running_parts
 from .html import HtmlRenderer
 from .pandoc import run_pandoc
 from .zipparts import replace_parts
 
 DOCX_ASSETS = TEMPLATES / "docx"
+CUSTOM_STYLE = re.compile(r'data-custom-style="([^"]+)"')
 
 
 class DocxRenderer(HtmlRenderer):
@@ -18,11 +28,19 @@ class DocxRenderer(HtmlRenderer):
     permalinks = False
     on_website = False
 
+    def __init__(self, config: Config) -> None:
+        super().__init__(config)
+        with zipfile.ZipFile(DOCX_ASSETS / "reference.docx") as reference:
+            styles = lxml.etree.fromstring(reference.read("word/styles.xml"))
+        self.known_styles = {str(name) for name in styles.xpath("//w:style/w:name/@w:val", namespaces=NS)}
+
     def render(self, document: Document) -> bytes:
+        html = self.render_template(document)
+        self.check_styles(html, document.stem)
         # Only the language goes to pandoc: a title or author would print as paragraphs, a date
         # too; the core properties are written from the model below instead.
         package = run_pandoc(
-            self.render_template(document),
+            html,
             "docx",
             {"lang": document.metadata.language},
             document.stem,
@@ -33,5 +51,16 @@ class DocxRenderer(HtmlRenderer):
                 str(DOCX_ASSETS / "number-tab.lua"),
             ],
         )
-        core = self.render_template(document, template="docx/core.xml.j2").encode("utf-8")
-        return replace_parts(package, {"docProps/core.xml": core})
+        macros: Any = self.templates(document).get_template("base/macros.html.j2").module
+        page_label = translations(document.metadata.language).gettext("Page {page} of {pages}")
+        parts = {
+            "docProps/core.xml": self.render_template(document, template="docx/core.xml.j2").encode("utf-8"),
+            **running_parts(package, str(macros.citation(document.metadata)), page_label),
+        }
+        return replace_parts(package, parts)
+
+    def check_styles(self, html: str, stem: str) -> None:
+        """Every custom style the template asks for exists: pandoc would silently invent it."""
+        unknown = sorted(set(CUSTOM_STYLE.findall(html)) - self.known_styles)
+        if unknown:
+            raise RenderError(stem, self.name, f"styles missing from reference.docx: {', '.join(unknown)}")

@@ -40,7 +40,7 @@ class EpubRenderer(HtmlRenderer):
     def metadata(self, document: Document) -> dict[str, Any]:
         """Package metadata, through pandoc's YAML keys (its --epub-metadata XML drops <meta property>)."""
         meta = document.metadata
-        macros: Any = self.environment.get_template("base/macros.html.j2").module
+        macros: Any = self.templates(document).get_template("base/macros.html.j2").module
         citation = str(macros.citation(meta))
         return {
             "title": f"{citation}: {meta.title}",

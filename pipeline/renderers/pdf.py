@@ -9,8 +9,6 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
-from jinja2 import Environment
-
 from ..config import Config
 from ..errors import RenderError
 from ..model import Document
@@ -30,8 +28,8 @@ class PdfRenderer(HtmlRenderer):
     permalinks = False
     on_website = False
 
-    def __init__(self, environment: Environment, config: Config) -> None:
-        super().__init__(environment, config)
+    def __init__(self, config: Config) -> None:
+        super().__init__(config)
         import weasyprint  # ~1 s to import: only when a PDF is asked for
         from weasyprint.text.fonts import FontConfiguration
 

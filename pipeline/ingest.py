@@ -1,0 +1,128 @@
+"""`pipeline ingest`: raw PDF text extractions -> canonical sources that pass `pipeline check`.
+
+The steps, each in its module: clean lines and page breaks (ingest_lines), footnotes at the foot
+of pages (ingest_notes), the adoption formula (ingest_adoption), the title block and front
+matter (ingest_front), the body (ingest_body). Every problem names the raw file and line; a
+source is written only when reading it back gives no error, and never over an existing file.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from .build import Outcome, write_atomically
+from .config import Config
+from .errors import Problem, Problems
+from .ingest_adoption import AdoptionInfo, note_adoption, parse_adoption
+from .ingest_body import BodyBuilder, Origin, markdown
+from .ingest_front import detect_language, front_matter, read_heading
+from .ingest_lines import find_citation, pages, read_lines
+from .ingest_notes import Note, take_notes
+from .source import SOURCE_SUFFIX, read
+
+
+@dataclass(frozen=True)
+class Generated:
+    """A canonical source, each line with the raw line it comes from (to place every message)."""
+
+    name: str
+    lines: list[Origin]
+
+    @property
+    def text(self) -> str:
+        return "\n".join(text for text, _ in self.lines) + "\n"
+
+    def origin(self, line: int) -> int:
+        return self.lines[line - 1][1] if 1 <= line <= len(self.lines) else 1
+
+
+def ingest(raw: Path, out_dir: Path, config: Config) -> Outcome:
+    """Convert one raw file into `out_dir`; the outcome lists what was written and every problem."""
+    problems = Problems(raw)
+    outcome = Outcome(raw, problems=problems.items)
+    generated = convert(raw, problems)
+    if generated is not None and not problems.errors:
+        target = out_dir / generated.name
+        if target.exists():
+            problems.error(
+                1, f"{target} already exists", "ingest never overwrites a source: move it away or choose another -o"
+            )
+        elif _valid(generated, config, problems):
+            write_atomically(target, generated.text.encode("utf-8"))
+            outcome.written.append(target)
+    problems.items.sort(key=lambda problem: (problem.line, problem.column))
+    return outcome
+
+
+def convert(raw: Path, problems: Problems) -> Generated | None:
+    """The canonical source of a raw file, or None after reporting why it cannot be understood."""
+    lines = read_lines(raw, problems)
+    if lines is None:
+        return None
+    citation = find_citation(lines)
+    if citation is None:
+        first = next((line.number for line in lines if line.text), 1)
+        problems.error(
+            first,
+            "no citation line such as 'Recommendation 1607 (2003)' was found",
+            "an adopted text starts with its type, number and year; nothing was written",
+        )
+        return None
+    notes = take_notes(pages(lines, citation), citation, problems)
+    if notes.title is None:
+        problems.error(
+            citation.line,
+            "the title footnote (the adoption formula) was not found",
+            "it is the note called on the citation line, printed at the foot of the first page",
+        )
+        return None
+    language = detect_language(citation, notes.title.text, notes.lines, problems)
+    adoption = _adoption(notes.title, problems)
+    found = read_heading(lines[: citation.index], notes.lines, citation, language, problems)
+    if found is None or adoption is None:
+        return None
+    heading, body_lines = found
+    blocks = BodyBuilder(problems).build(body_lines)
+    if not any(block.kind == "paragraph" for block in blocks):
+        problems.error(citation.line, "the text has no paragraphs", "nothing was written")
+        return None
+    front = front_matter(citation, heading, language, adoption, notes.title.line)
+    name = f"{citation.type.value}-{citation.number}-{citation.year}.{language}{SOURCE_SUFFIX}"
+    return Generated(name, [*front, ("", front[-1][1]), *markdown(blocks, notes.body)])
+
+
+def _adoption(note: Note, problems: Problems) -> AdoptionInfo | None:
+    adoption = parse_adoption(note.text)
+    if adoption is not None:
+        return adoption
+    adoption = note_adoption(note.text)
+    if adoption is None:
+        problems.error(note.line, "the title footnote gives no adoption date", "e.g. 'on 24 June 2003'")
+        return None
+    problems.warning(
+        note.line,
+        "the adoption formula was not recognised: kept verbatim as adoption.note",
+        "check it, and write debates and documents if it is one of the official formulae",
+    )
+    return adoption
+
+
+def _valid(generated: Generated, config: Config, problems: Problems) -> bool:
+    """Read the generated source as `pipeline check` would; its problems are placed in the raw file."""
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / generated.name
+        path.write_text(generated.text, encoding="utf-8")
+        reading = read(path, config)
+    for problem in reading.problems:
+        problems.items.append(
+            Problem(
+                problems.path,
+                generated.origin(problem.line),
+                f"in the generated source (line {problem.line}): {problem.message}",
+                problem.hint,
+                severity=problem.severity,
+            )
+        )
+    return reading.document is not None

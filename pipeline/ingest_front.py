@@ -1,0 +1,161 @@
+"""The lines around the citation -> title, issuing body and status; the language; the front matter."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections import Counter
+from dataclasses import dataclass
+
+import yaml
+
+from .errors import Problems
+from .frontmatter import PlainSafeLoader
+from .ingest_adoption import AdoptionInfo, formula_language
+from .ingest_body import HEADING, Origin, numbered
+from .ingest_lines import Citation, Line
+from .model import Status
+
+ISSUERS = {"Parliamentary Assembly": "en", "Assemblée parlementaire": "fr"}
+DEFAULT_ISSUER = {language: name for name, language in ISSUERS.items()}
+PROVISIONAL = re.compile(r"^(?:Provisional (?:edition|version)|(?:Édition|Version) provisoire)$", re.IGNORECASE)
+WORD = re.compile(r"[^\W\d_]+")
+# Frequent words of each language, a tie-breaker between the citation and the formula.
+FUNCTION_WORDS = {
+    "en": {"the", "of", "and", "to", "in", "on", "its", "with"},
+    "fr": {"le", "la", "les", "des", "et", "du", "de", "au", "aux"},
+}
+
+
+@dataclass(frozen=True)
+class Heading:
+    title: str
+    title_line: int
+    issued_by: str
+    issued_line: int
+    status: Status
+
+
+def detect_language(citation: Citation, note: str, lines: list[Line], problems: Problems) -> str:
+    """English or French, by vote of the citation word, the adoption formula and the common words."""
+    votes = [citation.language]
+    formula = formula_language(note)
+    if formula:
+        votes.append(formula)
+    words = Counter(w.lower() for line in lines for w in WORD.findall(line.text))
+    counts = {language: sum(words[w] for w in common) for language, common in FUNCTION_WORDS.items()}
+    if counts["en"] != counts["fr"]:
+        votes.append(max(counts, key=lambda language: counts[language]))
+    language = Counter(votes).most_common(1)[0][0]  # on a tie, the citation word (first vote) wins
+    if len(set(votes)) > 1:
+        problems.warning(
+            citation.line,
+            f"the language is unclear; taken as '{language}'",
+            f"the citation word, the adoption formula and the wording disagree ({', '.join(votes)})",
+        )
+    return language
+
+
+def read_heading(
+    before: list[Line], after: list[Line], citation: Citation, language: str, problems: Problems
+) -> tuple[Heading, list[Line]] | None:
+    """The title block after the citation line, and the lines of the body that follow it."""
+    end = next(
+        (i for i, line in enumerate(after) if numbered(line.text, line.number) or HEADING.match(line.text)), None
+    )
+    front = after[: len(after) if end is None else end]
+    issuer = next((line for line in before + front if _plain(line) in ISSUERS), None)
+    status = Status.PROVISIONAL if any(PROVISIONAL.match(_plain(line)) for line in before + front) else Status.FINAL
+    for line in before:
+        if line.text and _plain(line) not in ISSUERS and not PROVISIONAL.match(_plain(line)):
+            problems.warning(line.number, "line before the citation line ignored", "it is not part of the text")
+    issuer_follows = any(line is issuer for line in front)
+    title: list[Line] = []
+    body_start = len(front)
+    for index, line in enumerate(front):
+        if line is issuer:
+            body_start = index + 1
+            break
+        if not line.text or PROVISIONAL.match(_plain(line)):
+            continue
+        if title and not issuer_follows and line.number > title[-1].number + 1:
+            body_start = index  # without an issuing body line, the title is the first run of lines
+            break
+        title.append(line)
+    if not title:
+        problems.error(citation.line, "no title after the citation line", "the title comes on the line after it")
+        return None
+    if title[-1].number - title[0].number + 1 > len(title):
+        problems.warning(
+            title[0].number,
+            f"the title is joined from the lines {', '.join(str(line.number) for line in title)}",
+            "check that each of them belongs to the title",
+        )
+    if issuer is None:
+        problems.warning(
+            citation.line,
+            f"no line naming the issuing body; issued_by set to '{DEFAULT_ISSUER[language]}'",
+            "check the extraction",
+        )
+    heading = Heading(
+        " ".join(line.text for line in title),
+        title[0].number,
+        _plain(issuer) if issuer else DEFAULT_ISSUER[language],
+        issuer.number if issuer else citation.line,
+        status,
+    )
+    return heading, after[body_start:]
+
+
+def front_matter(
+    citation: Citation, heading: Heading, language: str, adoption: AdoptionInfo, note: int
+) -> list[Origin]:
+    """The YAML front matter, in the order of source/README.md; each line with its raw line."""
+    at = citation.line
+    lines: list[Origin] = [
+        ("---", at),
+        (f"type: {citation.type.value}", at),
+        (f"number: {citation.number}", at),
+        (f"year: {citation.year}", at),
+        (f"language: {language}", at),
+        (f"title: {scalar(heading.title)}", heading.title_line),
+        (f"issued_by: {scalar(heading.issued_by)}", heading.issued_line),
+        (f"status: {heading.status.value}", at),
+        ("keywords: []  # the raw text has none: add them", at),
+        ("adoption:", note),
+        (f"  by: {adoption.by.value}", note),
+    ]
+    if adoption.debates:
+        lines.append(("  debates:", note))
+    for debate in adoption.debates:
+        lines.append((f"    - date: {debate.date.isoformat()}", note))
+        if debate.number is not None:
+            lines.append((f"      sitting: {debate.number}", note))
+    if adoption.documents:
+        lines.append(("  documents:", note))
+    for document in adoption.documents:
+        lines += [
+            (f"    - doc: {document.number}", note),
+            (f"      kind: {document.kind}", note),
+            (f"      committee: {scalar(document.committee)}", note),
+            (f"      rapporteur: {scalar(document.rapporteur)}", note),
+        ]
+    lines.append((f"  date: {adoption.date.isoformat()}", note))
+    if adoption.sitting is not None:
+        lines.append((f"  sitting: {adoption.sitting}", note))
+    if adoption.note:
+        lines.append((f"  note: {scalar(adoption.note)}", note))
+    return [*lines, ("---", note)]
+
+
+def scalar(value: str) -> str:
+    """`value` as a YAML scalar: plain when it reads back unchanged, else double-quoted."""
+    try:
+        plain = yaml.load(f"key: {value}", Loader=PlainSafeLoader) == {"key": value}
+    except yaml.YAMLError:
+        plain = False
+    return value if plain else json.dumps(value, ensure_ascii=False)
+
+
+def _plain(line: Line) -> str:
+    return " ".join(line.text.split())

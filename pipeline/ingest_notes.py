@@ -1,0 +1,191 @@
+"""Footnotes printed at the foot of a page -> notes, their calls rewritten as `[^n]`.
+
+A footnote looks like a numbered paragraph ("1. Assembly debate on …"), so a line is taken for
+one only when everything agrees: it opens a blank-separated group at the very foot of a page,
+its number is the next footnote number, and a call to it (¹, or a digit glued to a word) comes
+earlier in the text. The title note (called on the citation line, numbered 1 when the call is
+missing) must say how the text was adopted; body notes are numbered on from it.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from .errors import Problems
+from .ingest_lines import SUPERSCRIPT_DIGITS, SUPERSCRIPT_RUN, Citation, Line, mark_page_starts, superscript_value
+
+NOTE_START = re.compile(rf"^(?P<n>\d{{1,3}}|[{SUPERSCRIPT_DIGITS}]+)(?:\.[ \t\u00a0]*|[ \t\u00a0]+)(?P<text>\S.*)$")
+# Words every title footnote has, even one in an unusual wording.
+ADOPTION_WORDS = ("Text adopted", "Texte adopté", "Assembly debate", "Discussion par")
+DIGITS = re.compile(r"(?<!\d)\d{1,3}(?!\w)")
+# What may stand just before a digit call: a letter, or a letter or closing mark then punctuation.
+CALL_CONTEXT = re.compile(r"(?:[^\W\d_]|[^\W\d_][.,;:]|[)»”’\"][.,;:]?)$")
+
+Position = tuple[int, int]  # (index of the line, offset in it)
+
+
+@dataclass
+class Note:
+    number: int
+    line: int
+    text: str
+    page: int = 0  # the raw line where its page starts: its call is on that page
+
+
+@dataclass
+class Footnotes:
+    title: Note | None
+    body: list[Note] = field(default_factory=list)
+    lines: list[Line] = field(default_factory=list)  # the text without its notes
+
+
+@dataclass
+class Expected:
+    """The note numbers that may come next: the title note's, until found, and the next body note's."""
+
+    title: int | None
+    body: int
+
+    def take(self, number: int) -> bool:
+        if number == self.title:
+            self.title = None
+            return True
+        if number == self.body:
+            self.body += 1
+            return True
+        return False
+
+
+def take_notes(page_list: list[list[Line]], citation: Citation, problems: Problems) -> Footnotes:
+    title_number = citation.title_call or 1
+    expected = Expected(title_number, title_number + 1)
+    kept: list[list[Line]] = []
+    notes: list[Note] = []
+    for page in page_list:
+        start, found = _foot(page, expected)
+        kept.append(page[:start])
+        notes.extend(found)
+        for note in found:
+            expected.take(note.number)
+    title = next((note for note in notes if note.number == title_number), None)
+    if title is not None and citation.title_call is None:
+        problems.warning(
+            citation.line,
+            f"the citation line has no footnote call; the note at line {title.line} is taken as the title footnote",
+            "check that it is the adoption note of this text",
+        )
+    body = [note for note in notes if note is not title]
+    lines = mark_page_starts([page for page in kept if any(line.text for line in page)])
+    _attach(lines, body, problems)
+    for line in lines:
+        for run in SUPERSCRIPT_RUN.finditer(line.text):
+            problems.warning(
+                line.number,
+                f"superscript {run.group()} has no footnote text at the foot of a page",
+                "it is kept as it is: check the extraction",
+            )
+    return Footnotes(title, body, lines)
+
+
+def _foot(page: list[Line], expected: Expected) -> tuple[int, list[Note]]:
+    """Where the footnotes at the foot of `page` start, and the notes found there.
+
+    A note is printed on the page that calls it: its call is looked for above it on the page.
+    """
+    groups = _groups(page)
+    first = len(groups)
+    while first > 0 and NOTE_START.match(page[groups[first - 1][0]].text):
+        first -= 1
+    for position in range(first, len(groups)):
+        start = groups[position][0]
+        found = _read_notes(page, groups[position:], Expected(expected.title, expected.body))
+        for note in found or []:
+            note.page = page[0].number
+        if found and all(_is_called(note, expected.title, page[:start]) for note in found):
+            return start, found
+    return len(page), []
+
+
+def _groups(page: list[Line]) -> list[tuple[int, int]]:
+    """The runs of non-blank lines of a page, as (start, end) indices."""
+    groups: list[tuple[int, int]] = []
+    for index, line in enumerate(page):
+        if not line.text:
+            continue
+        if groups and groups[-1][1] == index:
+            groups[-1] = (groups[-1][0], index + 1)
+        else:
+            groups.append((index, index + 1))
+    return groups
+
+
+def _read_notes(page: list[Line], groups: list[tuple[int, int]], expected: Expected) -> list[Note] | None:
+    notes: list[Note] = []
+    for start, end in groups:
+        for index in range(start, end):
+            line = page[index]
+            match = NOTE_START.match(line.text)
+            number = superscript_value(match.group("n")) if match else 0
+            if match and expected.take(number):
+                notes.append(Note(number, line.number, match.group("text")))
+            elif match or index == start or not notes:
+                return None  # each group opens a note; other lines continue it, unless numbered
+            else:
+                notes[-1].text += " " + line.text
+    return notes
+
+
+def _is_called(note: Note, title: int | None, before: list[Line]) -> bool:
+    """The title note is called on the citation line and must say how the text was adopted."""
+    if note.number == title:
+        return any(words in note.text for words in ADOPTION_WORDS)
+    return any(_superscript_calls(line.text, note.number) or _digit_calls(line.text, note.number) for line in before)
+
+
+def _attach(lines: list[Line], notes: list[Note], problems: Problems) -> None:
+    """Rewrite the call of each note as [^n], in order: each call comes after the previous one."""
+    previous: Position = (0, 0)
+    for note in notes:
+        found = _find_calls(lines, note, previous)
+        if not found:
+            found = _find_calls(lines, note, (0, 0))
+        if len(found) > 1:
+            places = ", ".join(str(lines[index].number) for index, _, _ in found)
+            problems.warning(
+                note.line,
+                f"footnote {note.number} could be called at lines {places}",
+                f"the call at line {lines[found[0][0]].number} was taken: check it",
+            )
+        if not found:
+            problems.error(note.line, f"footnote {note.number} has no call in the text")
+            continue
+        index, start, end = found[0]
+        line = lines[index]
+        label = f"[^{note.number}]"
+        lines[index] = Line(line.number, line.text[:start] + label + line.text[end:], line.page_start)
+        previous = (index, start + len(label))
+
+
+def _find_calls(lines: list[Line], note: Note, after: Position) -> list[tuple[int, int, int]]:
+    """Calls to `note` on its page, after `after` and above the note; a superscript call wins."""
+    superscripts: list[tuple[int, int, int]] = []
+    digits: list[tuple[int, int, int]] = []
+    for index, line in enumerate(lines):
+        if index < after[0] or not note.page <= line.number < note.line:
+            continue
+        offset = after[1] if index == after[0] else 0
+        superscripts += [(index, *span) for span in _superscript_calls(line.text, note.number, offset)]
+        digits += [(index, *span) for span in _digit_calls(line.text, note.number, offset)]
+    return superscripts[:1] or digits
+
+
+def _superscript_calls(text: str, number: int, offset: int = 0) -> list[tuple[int, int]]:
+    runs = SUPERSCRIPT_RUN.finditer(text, offset)
+    return [(m.start(), m.end()) for m in runs if superscript_value(m.group()) == number]
+
+
+def _digit_calls(text: str, number: int, offset: int = 0) -> list[tuple[int, int]]:
+    """ "rights.3", "law3": digits glued to a word; not "6.3." nor "(2003)" nor "Article 3"."""
+    found = DIGITS.finditer(text, offset)
+    return [(m.start(), m.end()) for m in found if int(m.group()) == number and CALL_CONTEXT.search(text[: m.start()])]

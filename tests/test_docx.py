@@ -1,0 +1,131 @@
+"""The DOCX edition of the seed: text, real footnotes, house styles, core properties, no Word numbering."""
+
+from __future__ import annotations
+
+import zipfile
+from pathlib import Path
+
+import lxml.etree
+import pytest
+
+from pipeline import load
+from pipeline.config import Config
+from pipeline.errors import RenderError
+from pipeline.renderers.docx import DocxRenderer
+from tests.conftest import SEED
+from tests.wordcheck import missing_in_order, raw_seed, tokens
+
+STEM = "recommendation-1607-2003.en"
+W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+NS = {
+    "w": W,
+    "cp": "http://schemas.openxmlformats.org/package/2006/metadata/core-properties",
+    "dc": "http://purl.org/dc/elements/1.1/",
+    "dcterms": "http://purl.org/dc/terms/",
+}
+
+
+@pytest.fixture(scope="module")
+def docx(editions: Path) -> Path:
+    return editions / f"{STEM}.docx"
+
+
+def part(docx: Path, name: str) -> lxml.etree._Element:
+    return lxml.etree.fromstring(zipfile.ZipFile(docx).read(name))
+
+
+def text_of(root: lxml.etree._Element) -> str:
+    """Paragraph texts, a tab read as a space, as a reader sees them."""
+    paragraphs = root.xpath("//w:p", namespaces=NS)
+    return "\n".join(
+        "".join(" " if node.tag == f"{{{W}}}tab" else (node.text or "") for node in p.iter(f"{{{W}}}t", f"{{{W}}}tab"))
+        for p in paragraphs
+    )
+
+
+def test_every_word_of_the_seed_in_order(docx: Path) -> None:
+    seed = raw_seed()
+    assert missing_in_order(seed.body, tokens(text_of(part(docx, "word/document.xml")))) == []
+    assert missing_in_order(seed.footnote, tokens(text_of(part(docx, "word/footnotes.xml")))) == []
+
+
+def test_the_title_note_is_a_real_word_footnote(docx: Path) -> None:
+    document = part(docx, "word/document.xml")
+    [citation] = document.xpath("//w:p[w:pPr/w:pStyle/@w:val='Citation']", namespaces=NS)
+    [reference] = citation.xpath(".//w:footnoteReference/@w:id", namespaces=NS)
+    [note] = part(docx, "word/footnotes.xml").xpath(f"//w:footnote[@w:id='{reference}']", namespaces=NS)
+    assert text_of(note).strip().startswith("Assembly debate on 24 June 2003 (19th Sitting)")
+    assert note.xpath(".//w:pStyle/@w:val", namespaces=NS) == ["FootnoteText"]
+
+
+def test_house_styles_are_applied(docx: Path) -> None:
+    document = part(docx, "word/document.xml")
+    styles = [str(s) for s in document.xpath("//w:body/w:p/w:pPr/w:pStyle/@w:val", namespaces=NS)]
+    assert styles[:3] == ["Citation", "Title", "IssuedBy"]
+    assert styles.count("BodyParagraph") == 7
+    assert styles.count("SubParagraph2") == 10
+
+
+def test_paragraph_numbers_are_literal_text_then_a_tab(docx: Path) -> None:
+    document = part(docx, "word/document.xml")
+    assert document.xpath("//w:numPr", namespaces=NS) == [], "Word numbering could renumber an official text"
+    numbered = document.xpath("//w:p[w:pPr/w:pStyle/@w:val='SubParagraph2']", namespaces=NS)
+    first = numbered[0]
+    assert first.xpath("string(w:r[1]/w:t)", namespaces=NS) == "6.1."
+    assert first.xpath("w:r[2]/w:tab", namespaces=NS)
+
+
+def test_core_properties(docx: Path) -> None:
+    core = part(docx, "docProps/core.xml")
+
+    def value(path: str) -> str:
+        return str(core.xpath(f"string({path})", namespaces=NS))
+
+    assert value("dc:title") == (
+        "Recommendation 1607 (2003): Activities of the International Organization for Migration (IOM), 1998-2002"
+    )
+    assert value("dc:creator") == "Parliamentary Assembly"
+    assert value("dc:subject") == "Recommendation 1607 (2003)"
+    assert value("cp:keywords") == (
+        "migration, International Organization for Migration, trafficking in human beings, co-operation"
+    )
+    assert value("dc:language") == "en"
+    assert value("dcterms:created") == value("dcterms:modified") == "2003-06-24T00:00:00Z"
+
+
+def test_no_visible_date_or_title_block_from_pandoc(docx: Path) -> None:
+    styles = part(docx, "word/document.xml").xpath("//w:pStyle/@w:val", namespaces=NS)
+    assert not {"Date", "Author", "Subtitle"} & set(styles)
+
+
+def test_running_header_and_page_footer(docx: Path) -> None:
+    with zipfile.ZipFile(docx) as package:
+        headers = [package.read(n) for n in package.namelist() if n.startswith("word/header")]
+        footers = [package.read(n) for n in package.namelist() if n.startswith("word/footer")]
+    assert any(b"STYLEREF" in h and b"<w:t>Recommendation 1607 (2003)</w:t>" in h for h in headers)
+    assert all(b"PAGE" in f and b"NUMPAGES" in f for f in footers)
+    settings = part(docx, "word/settings.xml")
+    assert settings is not None
+    document = part(docx, "word/document.xml")
+    assert document.xpath("//w:sectPr/w:titlePg", namespaces=NS), "page 1 must have its own (empty) header"
+
+
+def test_a_style_missing_from_the_reference_is_an_error() -> None:
+    renderer = DocxRenderer(Config())
+    document = load(SEED)
+    html = renderer.render_template(document).replace(
+        'data-custom-style="Body Paragraph"', 'data-custom-style="Body Paragrah"'
+    )
+    with pytest.raises(RenderError, match=r"styles missing from reference\.docx: Body Paragrah"):
+        renderer.check_styles(html, document.stem)
+
+
+def test_every_style_the_templates_use_exists(editions: Path) -> None:
+    renderer = DocxRenderer(Config())
+    for docx in editions.glob("*.docx"):
+        used = set(part(docx, "word/document.xml").xpath("//w:pStyle/@w:val", namespaces=NS))
+        with zipfile.ZipFile(docx) as package:
+            styles = lxml.etree.fromstring(package.read("word/styles.xml"))
+        ids = set(styles.xpath("//w:style/@w:styleId", namespaces=NS))
+        assert used <= ids, f"{docx.name}: {used - ids}"
+    assert {"Citation", "Body Paragraph", "Sub Paragraph 2", "Sub Paragraph 3"} <= renderer.known_styles

@@ -1,0 +1,494 @@
+"""`pipeline ingest`: raw PDF text extractions become canonical sources that pass `pipeline check`."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import re
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import lxml.html
+import pytest
+from babel.dates import get_month_names
+
+from pipeline import build, load
+from pipeline.build import Outcome
+from pipeline.config import Config
+from pipeline.errors import Severity
+from pipeline.ingest import ingest
+from pipeline.ingest_adoption import DocumentEntry, parse_adoption
+from pipeline.ingest_body import HEADING, numbered
+from pipeline.ingest_lines import CITATION
+from pipeline.model import AdoptingBody, Document, NoteCall, Paragraph, Quote, Sitting, Table, Text
+from tests.conftest import ROOT, SEED
+
+RAW = ROOT / "tests" / "data" / "raw"
+EXPECTED = RAW / "expected"
+SEED_RAW = ROOT / "tests" / "data" / "seed-raw.txt"
+
+# Each fixture, the source it gives (reviewed by hand, in expected/), and its warnings: (raw line, message).
+FIXTURES: dict[str, tuple[str, list[tuple[int, str]]]] = {
+    "french-typography.txt": ("resolution-1702-2009.fr.md", []),
+    "standing-committee.txt": ("resolution-1655-2009.en.md", []),
+    "two-days.txt": ("recommendation-1780-2007.en.md", []),
+    "page-split.txt": ("resolution-1620-2008.en.md", []),
+    "deep-numbering.txt": ("recommendation-1833-2008.en.md", []),
+    "appendix.txt": ("resolution-1691-2009.en.md", []),
+    "ambiguous.txt": (
+        "recommendation-1864-2009.en.md",
+        [
+            (10, "the adoption formula was not recognised: kept verbatim as adoption.note"),
+            (16, "the line at the top of the page is taken as the rest of paragraph 2."),
+        ],
+    ),
+}
+
+
+def run_ingest(raw: Path, out: Path) -> Outcome:
+    return ingest(raw, out, Config())
+
+
+def ingested(name: str, out: Path) -> Document:
+    outcome = run_ingest(RAW / name, out)
+    [written] = outcome.written
+    return load(written)
+
+
+def walk(blocks: tuple[object, ...]) -> Iterator[Paragraph]:
+    for block in blocks:
+        if isinstance(block, Paragraph):
+            yield block
+            yield from walk(block.children)
+
+
+def numbers(document: Document) -> list[str | None]:
+    return [p.number for section in document.sections for p in walk(section.blocks)]
+
+
+def paragraph(document: Document, number: str, section: int = 0) -> Paragraph:
+    return next(p for p in walk(document.sections[section].blocks) if p.number == number)
+
+
+def plain(paragraph: Paragraph) -> str:
+    return "".join(getattr(node, "text", "") for node in paragraph.content)
+
+
+# The seed -----------------------------------------------------------------------------------
+
+
+def test_the_seed_gives_the_model_of_the_hand_made_source(tmp_path: Path) -> None:
+    outcome = run_ingest(SEED_RAW, tmp_path)
+    assert outcome.problems == []
+    [written] = outcome.written
+    assert written.name == SEED.name
+    mine, hand_made = load(written), load(SEED)
+    assert mine.stem == hand_made.stem
+    assert mine.metadata == dataclasses.replace(hand_made.metadata, keywords=())
+    assert mine.sections == hand_made.sections
+    assert mine.footnotes == hand_made.footnotes
+
+
+# Fixtures: expected source, `pipeline check`, every word kept --------------------------------
+
+
+@pytest.mark.parametrize("name", sorted(FIXTURES))
+def test_each_fixture_gives_its_expected_source(tmp_path: Path, name: str) -> None:
+    expected_name, expected_warnings = FIXTURES[name]
+    outcome = run_ingest(RAW / name, tmp_path)
+    assert [(p.line, p.message) for p in outcome.problems if p.severity is Severity.ERROR] == []
+    found = [(p.line, p.message) for p in outcome.problems]
+    assert found == expected_warnings
+    assert [p.name for p in outcome.written] == [expected_name]
+    assert outcome.written[0].read_text(encoding="utf-8") == (EXPECTED / expected_name).read_text(encoding="utf-8")
+
+
+def test_every_ingested_source_passes_check(tmp_path: Path) -> None:
+    raws = [str(SEED_RAW), *(str(RAW / name) for name in FIXTURES)]
+    assert pipeline("ingest", *raws, "-o", str(tmp_path)).returncode == 0
+    result = pipeline("check", str(tmp_path))
+    assert (result.returncode, result.stderr.strip()) == (
+        0,
+        f"{len(raws)} of {len(raws)} texts checked; 0 failed, 0 warnings",
+    )
+
+
+MONTHS = {name.lower() for locale in ("en", "fr") for name in get_month_names("wide", locale=locale).values()}
+# The words of the adoption formulae: the metadata holds their values, the templates their wording.
+FORMULA_WORDS = {
+    *("assembly", "debate", "on", "sitting", "sittings", "see", "doc", "report", "opinion", "of", "the"),
+    *("rapporteur", "text", "adopted", "by", "and", "standing", "committee", "acting", "behalf"),
+    *("discussion", "par", "l", "assemblée", "le", "les", "séance", "séances", "voir", "rapport", "avis"),
+    *("de", "la", "du", "commission", "texte", "adopté", "et", "permanente", "agissant", "au", "nom"),
+}
+TOKEN = re.compile(r"[^\W_]+")
+ORDINAL = re.compile(r"^(\d+)(?:st|nd|rd|th|er|re|e)$")
+
+
+def words(text: str) -> set[str]:
+    """Lower-case words, with numbers and ordinals as plain numbers ("06" and "6th" -> "6")."""
+    found = set()
+    for token in TOKEN.findall(text.lower()):
+        ordinal = ORDINAL.match(token)
+        found.add(str(int(ordinal.group(1))) if ordinal else str(int(token)) if token.isdecimal() else token)
+    return found
+
+
+def raw_words(raw: Path) -> set[str]:
+    """The words of a raw file but its citation line (type, number, year: the front matter and the
+    file name have them), the running headers repeating it, and the superscript calls."""
+    lines = raw.read_text(encoding="utf-8").splitlines()
+    citation = next(i for i, line in enumerate(lines) if CITATION.match(line.strip()))
+    header = re.sub(r"[⁰¹²³⁴⁵⁶⁷⁸⁹]+$", "", lines[citation].strip())
+    kept = [line for line in lines if line.strip() not in (header, lines[citation].strip())]
+    return words(re.sub(r"[⁰¹²³⁴⁵⁶⁷⁸⁹]+", " ", "\n".join(kept)))
+
+
+@pytest.mark.parametrize("raw", [SEED_RAW, *(RAW / name for name in sorted(FIXTURES))], ids=lambda p: p.name)
+def test_every_word_of_the_raw_text_is_in_the_source(tmp_path: Path, raw: Path) -> None:
+    [written] = run_ingest(raw, tmp_path).written
+    missing = raw_words(raw) - words(written.read_text(encoding="utf-8")) - FORMULA_WORDS - MONTHS
+    assert missing == set()
+
+
+@pytest.mark.parametrize(
+    "name", ["seed-raw.txt", "standing-committee.txt", "two-days.txt", "page-split.txt", "deep-numbering.txt"]
+)
+def test_the_title_footnote_is_generated_back_word_for_word(tmp_path: Path, name: str) -> None:
+    raw = SEED_RAW if name == "seed-raw.txt" else RAW / name
+    text = raw.read_text(encoding="utf-8")
+    note = next(line for line in text.splitlines() if re.match(r"1\. (Assembly debate|Text adopted)", line))
+    expected = re.sub(r"\[([^\]]*)\]\(#\)", r"\1", note.removeprefix("1. "))
+    [written] = run_ingest(raw, tmp_path / "source").written
+    [outcome] = build([written], ["html"], tmp_path / "html")
+    page = lxml.html.fromstring(outcome.written[0].read_bytes())
+    [item] = page.xpath("//li[@id='fn-1']")
+    item.xpath("./a[@class='back']")[0].drop_tree()
+    assert " ".join(str(item.text_content()).split()) == expected
+
+
+# What each fixture shows ----------------------------------------------------------------------
+
+
+def test_french_typography_is_kept_exactly(tmp_path: Path) -> None:
+    document = ingested("french-typography.txt", tmp_path)
+    meta = document.metadata
+    assert (meta.language, meta.issuing_body) == ("fr", "Assemblée parlementaire")
+    assert meta.title == "Les langues régionales face au numérique\u00a0: un patrimoine à protéger"
+    assert "européen\u202f; elle" in plain(paragraph(document, "1."))
+    assert "«\u00a0Charte européenne des langues régionales ou minoritaires\u00a0»" in plain(paragraph(document, "1."))
+    assert "5\u00a0%" in plain(paragraph(document, "2."))
+    adoption = meta.adoption
+    assert adoption.debates == (Sitting(dt.date(2009, 10, 1), 25),)  # "le 1er octobre 2009 (25e séance)"
+    assert (adoption.date, adoption.sitting) == (dt.date(2009, 10, 2), 27)  # adopted at another sitting
+    [report] = adoption.documents
+    assert (report.committee, report.rapporteur) == (
+        "commission de la culture, de la science et de l’éducation",
+        "M.\u00a0Lefèvre",
+    )
+
+
+def test_standing_committee_adoption(tmp_path: Path) -> None:
+    adoption = ingested("standing-committee.txt", tmp_path).metadata.adoption
+    assert (adoption.by, adoption.date, adoption.sitting, adoption.debates) == (
+        AdoptingBody.STANDING_COMMITTEE,
+        dt.date(2009, 3, 27),
+        None,
+        (),
+    )
+    assert [d.number for d in adoption.documents] == ["11842"]
+
+
+def test_two_debate_days_and_an_opinion(tmp_path: Path) -> None:
+    adoption = ingested("two-days.txt", tmp_path).metadata.adoption
+    assert adoption.debates == (Sitting(dt.date(2007, 10, 3), 31), Sitting(dt.date(2007, 10, 4), 33))
+    assert [(d.number, d.kind, d.rapporteur) for d in adoption.documents] == [
+        ("11377", "report", "Mr Kovács"),
+        ("11391", "opinion", "Ms Lindqvist"),
+    ]
+
+
+def test_footnotes_at_the_foot_of_a_page_go_back_to_their_calls(tmp_path: Path) -> None:
+    document = ingested("page-split.txt", tmp_path)
+    assert numbers(document) == ["1.", "2.", "3.", "4.", "4.1.", "4.2.", "4.3."]
+    # The paragraph cut by the page break, with the footnotes printed between its halves, is whole.
+    assert plain(paragraph(document, "3.")).endswith(
+        "compelled to disclose the identity of their informants at the mere request of a public prosecutor."
+    )
+    assert NoteCall(2) in paragraph(document, "2.").content  # superscript ² call
+    assert paragraph(document, "4.2.").content[-1] == NoteCall(3)  # digit call "Ministers.3"
+    assert [(f.number, "".join(getattr(n, "text", "") for n in f.content)[:24]) for f in document.footnotes] == [
+        (2, "See the survey of defama"),
+        (3, "Recommendation No. R (20"),
+    ]
+
+
+def test_numbering_at_any_depth_and_lettered_items(tmp_path: Path) -> None:
+    document = ingested("deep-numbering.txt", tmp_path)
+    assert numbers(document) == [
+        *("1.", "2.", "3.", "3.1.", "3.1.1.", "3.1.2.", "a.", "b.", "c.", "3.1.3.", "3.2.", "4."),
+    ]
+    assert paragraph(document, "a.").id == "p-3-1-2-a"
+    assert plain(paragraph(document, "1.")).startswith("The Parliamentary Assembly")  # from "1.The"
+
+
+def test_appendix_quote_and_table(tmp_path: Path) -> None:
+    document = ingested("appendix.txt", tmp_path)
+    _main, appendix = document.sections
+    assert (appendix.heading, appendix.id) == ((Text("Appendix"),), "appendix")
+    assert [p.id for p in walk(appendix.blocks)] == ["appendix-para-1", "appendix-p-1", "appendix-p-2"]
+    [quote] = paragraph(document, "2.").inserts
+    assert isinstance(quote, Quote)
+    [table] = paragraph(document, "1.", section=1).inserts
+    assert isinstance(table, Table)
+    assert [cell for cell in table.header] == [(Text("Indicator"),), (Text("Target"),), (Text("Deadline"),)]
+    assert [cell[0] for cell in table.rows[0]] == [Text("Birth registration"), Text("95%"), Text("2012")]
+
+
+# Errors and warnings --------------------------------------------------------------------------
+
+
+def test_a_file_without_a_citation_line_is_an_error_and_writes_nothing(tmp_path: Path) -> None:
+    raw = RAW / "unparseable.txt"
+    outcome = run_ingest(raw, tmp_path)
+    assert [str(p) for p in outcome.problems] == [
+        f"{raw}:1:1: error: no citation line such as 'Recommendation 1607 (2003)' was found "
+        "(an adopted text starts with its type, number and year; nothing was written)"
+    ]
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_ambiguous_input_warns_with_file_and_line(tmp_path: Path) -> None:
+    raw = RAW / "ambiguous.txt"
+    result = pipeline("ingest", str(raw), "-o", str(tmp_path))
+    assert result.returncode == 0
+    assert f"{raw}:10:1: warning: the adoption formula was not recognised" in result.stderr
+    assert f"{raw}:16:1: warning: the line at the top of the page is taken as the rest of paragraph 2." in result.stderr
+    assert "1 of 1 texts ingested; 0 failed, 2 warnings" in result.stderr
+
+
+FORM_FEED_RAW = (
+    "Resolution 1801 (2011)¹\n\nFair trials in absentia\n\nParliamentary Assembly\n\n"
+    "1. The Assembly notes that trials in the absence of the accused are still common³ in several\n"
+    "member states, where they are not always followed by a retrial.\n"
+    "2. It recalls the principles set by the European Court of Human Rights in its case law.2\n\n"
+    "1. Text adopted by the Standing Committee, acting on behalf of the Assembly, on 4 March 2011 (see Doc. 12500, "
+    "report of the Committee on Legal Affairs and Human Rights, rapporteur: Mr Sørensen).\n"
+    "2. Notably Sejdovic v. Italy, 2006.\n"
+    "\f3. The Assembly therefore invites member states:\n"
+    "3.1 to guarantee a retrial on request;\n"
+    "3.2. to inform the accused of the trial in a language they understand.\n"
+)
+
+
+def test_form_feeds_wrapped_lines_and_doubtful_numbers(tmp_path: Path) -> None:
+    raw = tmp_path / "form-feed.txt"
+    raw.write_text(FORM_FEED_RAW, encoding="utf-8")
+    outcome = run_ingest(raw, tmp_path)
+    assert [(p.line, p.severity.value, p.message) for p in outcome.problems] == [
+        (7, "warning", "superscript ³ has no footnote text at the foot of a page"),
+        (8, "warning", "line joined to the paragraph above"),
+        (14, "warning", "number 3.1 has no final dot; taken as paragraph 3.1."),
+    ]
+    document = load(outcome.written[0])
+    assert numbers(document) == ["1.", "2.", "3.", "3.1.", "3.2."]
+    assert plain(paragraph(document, "1.")).endswith(
+        "common³ in several member states, where they are not always followed by a retrial."
+    )
+    assert paragraph(document, "2.").content[-1] == NoteCall(2)
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        ("1. The Assembly", ("1.", "The Assembly")),
+        ("1.The Assembly", ("1.", "The Assembly")),
+        ("- 6.1. the elaboration", ("6.1.", "the elaboration")),
+        ("– 7.1.1. to map", ("7.1.1.", "to map")),
+        ("b. pesticides", ("b.", "pesticides")),
+        ("2.\u00a0L’Assemblée", ("2.", "L’Assemblée")),
+        ("e.g. in 2005", None),
+        ("i.e. the states", None),
+        ("6.1 the elaboration", ("6.1.", "the elaboration")),  # warned: the final dot is missing
+        ("2005 was a year", None),
+    ],
+)
+def test_paragraph_numbers(line: str, expected: tuple[str, str] | None) -> None:
+    assert numbered(line, 1) == expected
+
+
+@pytest.mark.parametrize(
+    ("line", "heading"),
+    [
+        ("Appendix", True),
+        ("Appendix II", True),
+        ("Annexe", True),
+        ("Appendix I – Draft guidelines", True),
+        ("Appendix I lists the member states concerned.", False),
+    ],
+)
+def test_appendix_headings(line: str, heading: bool) -> None:
+    assert bool(HEADING.match(line)) is heading
+
+
+def test_a_source_with_errors_is_not_written(tmp_path: Path) -> None:
+    raw = tmp_path / "gap.txt"
+    lines = SEED_RAW.read_text(encoding="utf-8").splitlines()
+    gap = next(i for i, line in enumerate(lines) if "6.3. the production" in line)
+    raw.write_text("\n".join(lines[:gap] + lines[gap + 1 :]) + "\n", encoding="utf-8")
+    out = tmp_path / "out"
+    outcome = run_ingest(raw, out)
+    assert outcome.written == [] and not out.exists()
+    [error] = [p for p in outcome.problems if p.severity is Severity.ERROR]
+    assert (error.path, error.line) == (raw, gap + 1)  # the raw line of 6.4., now where 6.3. was
+    assert error.message.endswith("paragraph numbering jumps from 6.2. to 6.4.")
+
+
+def test_a_text_without_paragraphs_is_an_error(tmp_path: Path) -> None:
+    raw = tmp_path / "empty.txt"
+    raw.write_text(
+        "Resolution 1800 (2011)¹\n\nA title\n\nParliamentary Assembly\n\n"
+        "1. Text adopted by the Standing Committee, acting on behalf of the Assembly, on 4 March 2011.\n",
+        encoding="utf-8",
+    )
+    outcome = run_ingest(raw, tmp_path)
+    assert [(p.line, p.message) for p in outcome.problems] == [(1, "the text has no paragraphs")]
+    assert outcome.written == []
+
+
+def test_an_existing_source_is_never_overwritten(tmp_path: Path) -> None:
+    existing = tmp_path / SEED.name
+    existing.write_text("hand-edited", encoding="utf-8")
+    outcome = run_ingest(SEED_RAW, tmp_path)
+    assert outcome.failed and outcome.written == []
+    assert existing.read_text(encoding="utf-8") == "hand-edited"
+
+
+# The adoption formulae ------------------------------------------------------------------------
+
+REPORT = DocumentEntry("10200", "report", "Political Affairs Committee", "Mrs Durrieu")
+
+
+@pytest.mark.parametrize(
+    ("text", "by", "date", "sitting", "debates", "documents"),
+    [
+        (
+            "Assembly debate on 22 and 23 June 2004 (19th and 20th Sittings) (see Doc. 10200, report of the "
+            "Political Affairs Committee, rapporteur: Mrs Durrieu; and Doc. 10215, opinion of the Committee on "
+            "Legal Affairs and Human Rights, rapporteur: Mr Jurgens). Text adopted by the Assembly on "
+            "23 June 2004 (20th Sitting).",
+            AdoptingBody.ASSEMBLY,
+            dt.date(2004, 6, 23),
+            20,
+            (Sitting(dt.date(2004, 6, 22), 19), Sitting(dt.date(2004, 6, 23), 20)),
+            (REPORT, DocumentEntry("10215", "opinion", "Committee on Legal Affairs and Human Rights", "Mr Jurgens")),
+        ),
+        (
+            "Discussion par l’Assemblée les 22 et 23 juin 2004 (19e et 20e séances) (voir Doc. 10200, rapport de "
+            "la commission des questions politiques, rapporteur\u00a0: Mme Durrieu\u202f; et Doc. 10215, avis de la "
+            "commission des questions juridiques, rapporteur\u00a0: M. Jurgens). Texte adopté par l’Assemblée le "
+            "23 juin 2004 (20e séance).",
+            AdoptingBody.ASSEMBLY,
+            dt.date(2004, 6, 23),
+            20,
+            (Sitting(dt.date(2004, 6, 22), 19), Sitting(dt.date(2004, 6, 23), 20)),
+            (
+                DocumentEntry("10200", "report", "commission des questions politiques", "Mme Durrieu"),
+                DocumentEntry("10215", "opinion", "commission des questions juridiques", "M. Jurgens"),
+            ),
+        ),
+        (
+            "Texte adopté par la Commission permanente, agissant au nom de l'Assemblée, le 1er mars 2004 (voir "
+            "Doc. 10100, rapport de la commission de la culture, rapporteur : M. de Puig).",
+            AdoptingBody.STANDING_COMMITTEE,
+            dt.date(2004, 3, 1),
+            None,
+            (),
+            (DocumentEntry("10100", "report", "commission de la culture", "M. de Puig"),),
+        ),
+        (
+            "Discussion par l'Assemblée le 30 septembre et le 1er octobre 2004 (1re et 2e séances). "
+            "Texte adopté par l'Assemblée le 1er octobre 2004 (2e séance).",
+            None,
+            None,
+            None,
+            None,
+            None,
+        ),
+        (
+            "Assembly debate on 30 September and 1 October 2004 (31st and 33rd Sittings). "
+            "Text adopted by the Assembly on 1 October 2004.",
+            AdoptingBody.ASSEMBLY,
+            dt.date(2004, 10, 1),
+            None,
+            (Sitting(dt.date(2004, 9, 30), 31), Sitting(dt.date(2004, 10, 1), 33)),
+            (),
+        ),
+    ],
+)
+def test_adoption_formulae(
+    text: str,
+    by: AdoptingBody | None,
+    date: dt.date | None,
+    sitting: int | None,
+    debates: tuple[Sitting, ...] | None,
+    documents: tuple[DocumentEntry, ...] | None,
+) -> None:
+    adoption = parse_adoption(text)
+    if by is None:
+        assert adoption is None
+        return
+    assert adoption is not None
+    assert (adoption.by, adoption.date, adoption.sitting, adoption.debates, adoption.documents) == (
+        by,
+        date,
+        sitting,
+        debates,
+        documents,
+    )
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # Two sittings on one day: the metadata cannot say it, the note must keep it.
+        "Assembly debate on 24 June 2003 (19th and 20th Sittings). Text adopted by the Assembly on 24 June 2003.",
+        # More than the formula says: kept verbatim.
+        "Assembly debate on 29 April 2009 (16th Sitting) (see Doc. 11867 and addendum, report of the Social, "
+        "Health and Family Affairs Committee, rapporteur: Mrs Ostrowska). Text adopted by the Assembly on "
+        "29 April 2009 (16th Sitting).",
+        "Text adopted by the Assembly on 31 February 2004.",
+    ],
+)
+def test_formulae_that_are_not_parsed(text: str) -> None:
+    assert parse_adoption(text) is None
+
+
+# The command ----------------------------------------------------------------------------------
+
+
+def pipeline(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "pipeline", *args], cwd=ROOT, capture_output=True, text=True, check=False
+    )
+
+
+def test_cli_ingests_the_seed(tmp_path: Path) -> None:
+    result = pipeline("ingest", "tests/data/seed-raw.txt", "-o", str(tmp_path))
+    assert result.returncode == 0, result.stderr
+    assert [p.name for p in tmp_path.iterdir()] == ["recommendation-1607-2003.en.md"]
+    assert result.stderr.strip() == "1 of 1 texts ingested; 0 failed, 0 warnings"
+
+
+def test_cli_goes_on_after_a_bad_file_and_exits_1(tmp_path: Path) -> None:
+    result = pipeline("ingest", str(RAW / "unparseable.txt"), str(SEED_RAW), "-o", str(tmp_path))
+    assert result.returncode == 1
+    assert [p.name for p in tmp_path.iterdir()] == ["recommendation-1607-2003.en.md"]
+    assert "1 of 2 texts ingested; 1 failed, 0 warnings" in result.stderr
+
+
+def test_cli_usage_error_exits_2(tmp_path: Path) -> None:
+    result = pipeline("ingest", "no-such-file.txt", "-o", str(tmp_path))
+    assert (result.returncode, result.stderr.strip()) == (2, "pipeline: error: no such file: no-such-file.txt")
