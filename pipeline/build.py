@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import os
 import tempfile
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from .config import Config
 from .errors import Problem, RenderError, Severity
+from .model import LanguageVersion
 from .renderers import Renderer, renderer_class
-from .source import find_sources, read
+from .source import SOURCE_SUFFIX, find_sources, read
 
 
 @dataclass
@@ -52,24 +53,25 @@ class Builder:
         self.config = config
         self.debug = debug
 
-    def build_one(self, source: Path) -> Outcome:
+    def build_one(self, source: Path, versions: tuple[LanguageVersion, ...] = ()) -> Outcome:
         try:
-            return self._build_one(source)
+            return self._build_one(source, versions)
         except Exception as exc:  # a bug must not stop the other texts
             if self.debug:
                 raise
             return Outcome(source, failure=f"internal error: {type(exc).__name__}: {exc} (rerun with --debug)")
 
-    def _build_one(self, source: Path) -> Outcome:
+    def _build_one(self, source: Path, versions: tuple[LanguageVersion, ...] = ()) -> Outcome:
         reading = read(source, self.config)
         outcome = Outcome(source, problems=reading.problems)
         if reading.document is None:
             return outcome
+        document = replace(reading.document, versions=versions)
         editions: list[tuple[Path, bytes]] = []
         try:  # render every format before writing any: a failing text writes nothing
             for renderer in self.renderers:
-                target = self.out_dir / f"{reading.document.stem}.{renderer.extension}"
-                editions.append((target, renderer.render(reading.document)))
+                target = self.out_dir / f"{document.stem}.{renderer.extension}"
+                editions.append((target, renderer.render(document)))
         except RenderError as exc:
             outcome.failure = str(exc)
             return outcome
@@ -79,4 +81,16 @@ class Builder:
         return outcome
 
     def build(self, paths: list[Path]) -> list[Outcome]:
-        return [self.build_one(source) for source in find_sources(paths)]
+        sources = find_sources(paths)
+        return [self.build_one(source, language_versions(source, sources)) for source in sources]
+
+
+def language_versions(source: Path, sources: list[Path]) -> tuple[LanguageVersion, ...]:
+    """The other language versions of `source` among `sources`: same slug, other language."""
+    slug, _, _ = source.name.removesuffix(SOURCE_SUFFIX).rpartition(".")
+    versions = []
+    for other in sources:
+        other_slug, _, language = other.name.removesuffix(SOURCE_SUFFIX).rpartition(".")
+        if other != source and slug and other_slug == slug:
+            versions.append(LanguageVersion(language, other.name.removesuffix(SOURCE_SUFFIX)))
+    return tuple(versions)

@@ -14,9 +14,22 @@ from babel import Locale, UnknownLocaleError
 from .config import LinkPatterns
 from .errors import Problems
 from .frontmatter import FrontMatter
+from .i18n import has_catalogue
 from .model import AdoptingBody, Adoption, Inline, Metadata, ReportedDocument, Sitting, Status, TextType
 
-KNOWN_KEYS = {"type", "number", "year", "language", "title", "issued_by", "status", "keywords", "adoption"}
+KNOWN_KEYS = {
+    "type",
+    "number",
+    "year",
+    "language",
+    "title",
+    "issued_by",
+    "status",
+    "keywords",
+    "adoption",
+    "translation",
+}
+TRANSLATION_KINDS = ("official", "unofficial")
 ADOPTION_KEYS = {"by", "date", "sitting", "debates", "documents", "note"}
 DOCUMENT_KEYS = {"doc", "kind", "committee", "rapporteur"}
 BCP47 = re.compile(r"^[a-z]{2,3}(-[A-Z][a-z]{3})?(-[A-Z]{2}|-\d{3})?$")
@@ -136,6 +149,9 @@ def read_metadata(
     issuing_body = reader.text(data, "issued_by")
     status = reader.choice(data, Status, "status", default=Status.FINAL)
     keywords = _keywords(reader, data)
+    translation = reader.text(data, "translation", required=False) or "official"
+    if translation not in TRANSLATION_KINDS:
+        problems.error(reader.line("translation"), f"'translation' must be official or unofficial, not {translation!r}")
     adoption = _adoption(reader, data, links, language or "en", parse_inline)
     if (
         text_type is None
@@ -148,7 +164,24 @@ def read_metadata(
         or adoption is None
     ):
         return None
-    metadata = Metadata(text_type, number, year, language, title, issuing_body, adoption, status, keywords)
+    metadata = Metadata(
+        text_type,
+        number,
+        year,
+        language,
+        title,
+        issuing_body,
+        adoption,
+        status,
+        keywords,
+        unofficial_translation=translation == "unofficial",
+    )
+    if not has_catalogue(language):
+        problems.warning(
+            reader.line("language"),
+            f"there is no catalogue for {language!r}: generated wording (dates aside) will be English",
+            f"add pipeline/locale/{language}/LC_MESSAGES/messages.po",
+        )
     if metadata.adoption.date.year != metadata.year:
         problems.warning(
             reader.line("year"),

@@ -69,6 +69,7 @@ class Metadata:
     adoption: Adoption
     status: Status = Status.FINAL
     keywords: tuple[str, ...] = ()
+    unofficial_translation: bool = False  # a translation made by the service, not an official text
 
     @property
     def identifier(self) -> str:
@@ -201,6 +202,15 @@ class Document:
     sections: tuple[Section, ...]
     footnotes: tuple[Footnote, ...] = field(default=())
     source: bytes = b""  # the canonical source as read, embedded in archival editions
+    versions: tuple[LanguageVersion, ...] = ()  # the same text in other languages, set by the build
+
+
+@dataclass(frozen=True)
+class LanguageVersion:
+    """Another language version of the same text: `<slug>.<language>.md` beside this one."""
+
+    language: str
+    stem: str
 
 
 TITLE_NOTE_NUMBER = 1

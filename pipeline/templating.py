@@ -4,23 +4,20 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-import gettext
-import io
 import re
 from collections.abc import Sequence
 from pathlib import Path
 
 from babel.dates import format_date
 from babel.lists import format_list
-from babel.messages.mofile import write_mo
-from babel.messages.pofile import read_po
-from babel.support import Translations
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
 
+from .i18n import base_language as _base
+from .i18n import translations
+
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 WHITESPACE = re.compile(r"\s+")
-LOCALES = Path(__file__).resolve().parent / "locale"
 
 
 def long_date(date: dt.date, language: str) -> str:
@@ -87,32 +84,6 @@ def _locale(language: str) -> str:
 def _autoescape(name: str | None) -> bool:
     """Escape for every markup template; CSS templates hold no source text and must stay raw."""
     return name is None or not name.endswith(".css.j2")
-
-
-@functools.cache
-def translations(language: str) -> gettext.NullTranslations:
-    """The catalogue of `language` (pipeline/locale/<lang>/LC_MESSAGES/messages.po).
-
-    English is the language of the templates themselves. The .po file is compiled in memory,
-    so that no binary .mo file needs to be kept in step with it.
-    """
-    po_file = LOCALES / _base(language) / "LC_MESSAGES" / "messages.po"
-    if not po_file.is_file():
-        return gettext.NullTranslations()
-    with po_file.open("rb") as stream:
-        catalog = read_po(stream, locale=_base(language))
-    compiled = io.BytesIO()
-    write_mo(compiled, catalog)
-    compiled.seek(0)
-    return Translations(compiled)
-
-
-def has_catalogue(language: str) -> bool:
-    return _base(language) == "en" or (LOCALES / _base(language) / "LC_MESSAGES" / "messages.po").is_file()
-
-
-def _base(language: str) -> str:
-    return language.split("-")[0]
 
 
 @functools.cache

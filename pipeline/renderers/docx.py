@@ -10,8 +10,9 @@ import lxml.etree
 
 from ..config import Config
 from ..errors import RenderError
+from ..i18n import translations
 from ..model import Document
-from ..templating import TEMPLATES, translations
+from ..templating import TEMPLATES
 from .docx_parts import NS, running_parts
 from .html import HtmlRenderer
 from .pandoc import run_pandoc
