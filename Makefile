@@ -67,4 +67,4 @@ reference-docx: $(STAMPS)/venv
 # Extract the templates' strings into the catalogue template and merge them into each language.
 messages: $(STAMPS)/venv
 	$(BIN)/pybabel extract -F babel.cfg --no-location --sort-output --omit-header -o pipeline/locale/messages.pot .
-	$(BIN)/pybabel update --no-location --omit-header -i pipeline/locale/messages.pot -d pipeline/locale
+	$(BIN)/pybabel update --ignore-obsolete --no-fuzzy-matching -i pipeline/locale/messages.pot -d pipeline/locale

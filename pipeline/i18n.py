@@ -7,6 +7,7 @@ import gettext
 import io
 from pathlib import Path
 
+from babel import Locale
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.support import Translations
@@ -39,6 +40,12 @@ def catalogue_file(language: str) -> Path:
 def has_catalogue(language: str) -> bool:
     """English is the templates' own language; any other needs its catalogue."""
     return base_language(language) == "en" or catalogue_file(language).is_file()
+
+
+def language_name(language: str) -> str:
+    """The language's own name for itself, capitalised as in a list of languages: "Français"."""
+    name = Locale.parse(language, sep="-").get_display_name(language.replace("-", "_")) or language
+    return name[:1].upper() + name[1:]
 
 
 def base_language(language: str) -> str:

@@ -16,6 +16,7 @@ from .errors import Problems
 from .frontmatter import FrontMatter
 from .i18n import has_catalogue
 from .model import AdoptingBody, Adoption, Inline, Metadata, ReportedDocument, Sitting, Status, TextType
+from .typography import spacing_for
 
 KNOWN_KEYS = {
     "type",
@@ -164,13 +165,14 @@ def read_metadata(
         or adoption is None
     ):
         return None
+    space = spacing_for(language)
     metadata = Metadata(
         text_type,
         number,
         year,
         language,
-        title,
-        issuing_body,
+        space(title),
+        space(issuing_body),
         adoption,
         status,
         keywords,
@@ -247,7 +249,8 @@ def _document(
     if number is None or committee is None or rapporteur is None:
         return None
     url = links.document.format(number=number, language=language) if links.document else ""
-    return ReportedDocument(number, kind, committee, rapporteur, url)
+    space = spacing_for(language)
+    return ReportedDocument(number, kind, space(committee), space(rapporteur), url)
 
 
 def _keywords(reader: MetadataReader, data: dict[str, Any]) -> tuple[str, ...]:

@@ -17,7 +17,7 @@ from .i18n import base_language as _base
 from .i18n import translations
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
-WHITESPACE = re.compile(r"\s+")
+WHITESPACE = re.compile(r"[ \t\n\r\f\v]+")  # not \s: no-break spaces must survive
 
 
 def long_date(date: dt.date, language: str) -> str:

@@ -322,11 +322,10 @@ class Styles:
         return self.default_line_height
 
     # Property builders.
-    def fonts(self) -> Element:
+    def fonts(self, family: str = "") -> Element:
         # Named explicitly for every script: theme fonts (Aptos in pandoc's default) must never win.
-        return make(
-            "w:rFonts", {"w:ascii": self.font, "w:hAnsi": self.font, "w:cs": self.font, "w:eastAsia": self.font}
-        )
+        family = family or self.font
+        return make("w:rFonts", {"w:ascii": family, "w:hAnsi": family, "w:cs": family, "w:eastAsia": family})
 
     @staticmethod
     def size(size: Fraction) -> list[Element]:
@@ -400,7 +399,7 @@ class Styles:
 
     def run_properties(self, entry: StyleSpec, size: Fraction) -> Element:
         p = entry.properties
-        children = [self.fonts()]
+        children = [self.fonts(str(p.get("font", self.font)))]
         for key, names in (("bold", ("w:b", "w:bCs")), ("italic", ("w:i", "w:iCs")), ("small_caps", ("w:smallCaps",))):
             flag = entry.flag(key)
             if flag is not None:

@@ -44,7 +44,7 @@ def test_check_reports_a_gap_and_an_orphan_footnote(source_copy: Path) -> None:
 
 def test_check_of_the_seed_is_clean() -> None:
     result = pipeline("check")
-    assert (result.returncode, result.stderr.strip()) == (0, "1 of 1 texts checked; 0 failed, 0 warnings")
+    assert (result.returncode, result.stderr.strip()) == (0, "2 of 2 texts checked; 0 failed, 0 warnings")
 
 
 def test_build_writes_each_edition(tmp_path: Path) -> None:

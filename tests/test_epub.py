@@ -104,6 +104,6 @@ def test_stylesheet_is_the_house_style(epub: Path) -> None:
 
 
 def test_two_builds_are_byte_identical(tmp_path: Path, epub: Path) -> None:
-    [outcome] = build([SEED], ["epub"], tmp_path)
-    assert not outcome.failed
+    outcomes = build([SEED.parent], ["epub"], tmp_path)  # with its French version, as in `editions`
+    assert not [o for o in outcomes if o.failed]
     assert (tmp_path / epub.name).read_bytes() == epub.read_bytes()

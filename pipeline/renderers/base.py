@@ -8,6 +8,7 @@ from urllib.parse import urljoin, urlsplit
 from jinja2 import Environment
 
 from ..config import Config
+from ..i18n import language_name
 from ..model import TITLE_NOTE_NUMBER, Document
 from ..templating import environment
 
@@ -41,6 +42,19 @@ class Renderer:
         base = self.config.publication_url
         return urljoin(base, url) if base else ""
 
+    def versions(self, document: Document) -> list[dict[str, str]]:
+        """The other language versions as templates show them: autonym, identifier, link."""
+        meta = document.metadata
+        return [
+            {
+                "language": version.language,
+                "name": language_name(version.language),
+                "identifier": self.config.identifier.format(slug=meta.slug, language=version.language),
+                "href": self.link_target(f"{version.stem}.{self.extension}"),
+            }
+            for version in document.versions
+        ]
+
     def render_template(self, document: Document, template: str = "", **extra: Any) -> str:
         """Render this edition's template (or another of its templates) with the document."""
         meta = document.metadata
@@ -54,6 +68,7 @@ class Renderer:
                 identifier=self.config.identifier.format(slug=meta.slug, language=meta.language),
                 link_target=self.link_target,
                 edition=self,
+                versions=self.versions(document),
                 **extra,
             )
         )
