@@ -34,7 +34,7 @@ from .model import (
 from .numbering import ParagraphTree
 from .references import link_references
 from .safety import MAX_NUMBER_DEPTH, MAX_PARAGRAPHS
-from .typography import spacing_for
+from .typography import typography_for
 
 PARAGRAPH_NUMBER = re.compile(r"^(?P<number>(?:\d{1,3}\.)+|[a-z]\.)(?:[ \u00a0]+|$)")
 GLUED_NUMBER = re.compile(r"^(?:\d{1,3}\.)+(?=[^\W\d_])")
@@ -200,7 +200,7 @@ class BodyParser:
         return InlineBuilder(self, line).build(token.children or [])
 
     def linked(self, text: str) -> list[Inline]:
-        return list(link_references(spacing_for(self.language)(text), self.language, self.links, self.cited))
+        return list(link_references(typography_for(self.language)(text), self.language, self.links, self.cited))
 
 
 @dataclass

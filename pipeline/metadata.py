@@ -16,7 +16,7 @@ from .errors import Problems
 from .frontmatter import FrontMatter
 from .i18n import has_catalogue
 from .model import AdoptingBody, Adoption, Inline, Metadata, ReportedDocument, Sitting, Status, TextType
-from .typography import spacing_for
+from .typography import typography_for
 
 KNOWN_KEYS = {
     "type",
@@ -165,7 +165,7 @@ def read_metadata(
         or adoption is None
     ):
         return None
-    space = spacing_for(language)
+    space = typography_for(language)
     metadata = Metadata(
         text_type,
         number,
@@ -249,7 +249,7 @@ def _document(
     if number is None or committee is None or rapporteur is None:
         return None
     url = links.document.format(number=number, language=language) if links.document else ""
-    space = spacing_for(language)
+    space = typography_for(language)
     return ReportedDocument(number, kind, space(committee), space(rapporteur), url)
 
 

@@ -1,8 +1,11 @@
-"""Language-aware spacing, applied once to the model so that every edition agrees.
+"""Language-aware typography, applied once to the model so that every edition agrees.
 
-French (Imprimerie nationale rules, as in the Assembly's French texts): a narrow no-break space
-(U+202F) before ; ! ? and a no-break space (U+00A0) before : and inside « ». Existing spaces
-there are made unbreakable; missing ones are added, except before a colon (10:30, URLs).
+- Quotation marks: straight quotes typed in a source become the language's own: “…” and ‘…’ in
+  English, « … » in French; an apostrophe becomes ’.
+- French spacing (Imprimerie nationale rules, as in the Assembly's French texts): a narrow
+  no-break space (U+202F) before ; ! ? and a no-break space (U+00A0) before : and inside « ».
+  Existing spaces there are made unbreakable; missing ones are added, except before a colon
+  (10:30, addresses).
 """
 
 from __future__ import annotations
@@ -17,6 +20,17 @@ _BEFORE_TALL = re.compile(rf"(?:{_SPACES}+|(?<=[\w»)\]]))([;!?])")
 _BEFORE_COLON = re.compile(rf"{_SPACES}+:")
 _AFTER_OPENING = re.compile(rf"«{_SPACES}*")
 _BEFORE_CLOSING = re.compile(rf"{_SPACES}*»")
+_APOSTROPHE = re.compile(r"(?<=\w)'")
+_OPENING_SINGLE = re.compile(r"(?:^|(?<=[\s(\[—–]))'(?=\w)")
+_OPENING_DOUBLE = re.compile(r'(?:^|(?<=[\s(\[—–]))"')
+QUOTES = {"en": ("“", "”"), "fr": ("«", "»")}
+
+
+def quotation_marks(text: str, language: str) -> str:
+    opening, closing = QUOTES.get(language, QUOTES["en"])
+    text = _APOSTROPHE.sub("’", text)
+    text = _OPENING_SINGLE.sub("‘" if language != "fr" else "’", text).replace("'", "’")
+    return _OPENING_DOUBLE.sub(opening, text).replace('"', closing)
 
 
 def french_spacing(text: str) -> str:
@@ -26,10 +40,9 @@ def french_spacing(text: str) -> str:
     return _BEFORE_CLOSING.sub(NBSP + "»", text)
 
 
-def spacing_for(language: str) -> Callable[[str], str]:
-    """The spacing function of `language` (identity where the language needs none)."""
-    return french_spacing if language.split("-")[0] == "fr" else _unchanged
-
-
-def _unchanged(text: str) -> str:
-    return text
+def typography_for(language: str) -> Callable[[str], str]:
+    """What the text of `language` goes through when it is read."""
+    base = language.split("-")[0]
+    if base == "fr":
+        return lambda text: french_spacing(quotation_marks(text, "fr"))
+    return lambda text: quotation_marks(text, base)

@@ -21,6 +21,7 @@ from pdfminer.high_level import extract_text
 from pipeline.i18n import LOCALES
 from pipeline.renderers.fonts import pinned_faces
 from pipeline.templating import TEMPLATES, day_list, long_date, ordinal
+from pipeline.typography import typography_for
 from tests.conftest import ROOT
 from tests.pdftext import footer_text, header_text, page_count, page_text
 
@@ -212,3 +213,22 @@ def test_the_multi_script_text_in_every_format(editions: Path) -> None:
 def test_make_builds_both_languages() -> None:
     languages = {p.name.split(".")[-2] for p in (ROOT / "source").glob("recommendation-1607-2003.*.md")}
     assert languages == {"en", "fr"}
+
+
+@pytest.mark.parametrize(
+    ("language", "typed", "set_as"),
+    [
+        ("en", 'the "right to know" of the Ministers\' Deputies', "the “right to know” of the Ministers’ Deputies"),
+        ("en", "'quoted' text", "‘quoted’ text"),
+        ("fr", 'l\'Assemblée a dit "non"', "l’Assemblée a dit «\u00a0non\u00a0»"),
+        (
+            "fr",
+            "Pourquoi ? Parce que ; enfin ! Voici : « texte »",
+            "Pourquoi\u202f? Parce que\u202f; enfin\u202f! Voici\u00a0: «\u00a0texte\u00a0»",
+        ),
+        ("fr", "Quoi? Non!", "Quoi\u202f? Non\u202f!"),
+        ("fr", "à 10:30, voir https://example.org", "à 10:30, voir https://example.org"),
+    ],
+)
+def test_typography_per_language(language: str, typed: str, set_as: str) -> None:
+    assert typography_for(language)(typed) == set_as
