@@ -68,3 +68,8 @@ reference-docx: $(STAMPS)/venv
 messages: $(STAMPS)/venv
 	$(BIN)/pybabel extract -F babel.cfg --no-location --sort-output --omit-header -o pipeline/locale/messages.pot .
 	$(BIN)/pybabel update --ignore-obsolete --no-fuzzy-matching -i pipeline/locale/messages.pot -d pipeline/locale
+
+# Benchmark: our build beside the plain pandoc route on generated texts, printed as tables (~5 min).
+.PHONY: bench
+bench: $(STAMPS)/venv $(STAMPS)/render-packages
+	$(BIN)/python bench/bench.py

@@ -2,16 +2,32 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 import tempfile
+from collections import defaultdict
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Any
 
 from .config import Config
 from .errors import Problem, RenderError, Severity
-from .model import LanguageVersion
+from .model import Document, LanguageVersion
 from .renderers import Renderer, renderer_class
 from .source import SOURCE_SUFFIX, find_sources, read
+from .templating import environment
+
+PART_SUFFIX = ".part"  # temporary files are hidden (".name.XXXX.part") and renamed when complete
+
+
+@dataclass(frozen=True)
+class Edition:
+    """One file written for a text: what the manifest and the catalogue record about it."""
+
+    format: str
+    file: str  # name inside the output folder
+    sha256: str
+    size: int
 
 
 @dataclass
@@ -22,6 +38,13 @@ class Outcome:
     written: list[Path] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     failure: str = ""
+    editions: list[Edition] = field(default_factory=list)
+    source_sha256: str = ""  # of the bytes actually read, so the manifest records what was rendered
+    record: dict[str, Any] = field(default_factory=dict)  # catalogue facts: type, number, year, title…
+    payload: dict[str, bytes] = field(default_factory=dict)  # file name -> bytes, when not written here
+    seconds: float = 0.0
+    worker: str = ""  # which process rendered it, and its peak memory then (for the summary)
+    peak_rss_kib: int = 0
 
     @property
     def failed(self) -> bool:
@@ -31,7 +54,7 @@ class Outcome:
 def write_atomically(path: Path, data: bytes) -> None:
     """Write `data` so that `path` is either the old file or the complete new one, never partial."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=PART_SUFFIX)
     try:
         with os.fdopen(handle, "wb") as stream:
             stream.write(data)
@@ -44,53 +67,120 @@ def write_atomically(path: Path, data: bytes) -> None:
         raise
 
 
+def remove_stale_parts(out_dir: Path) -> int:
+    """Delete temporary files a killed build left behind; how many there were."""
+    stale = list(out_dir.glob(f".*{PART_SUFFIX}")) if out_dir.is_dir() else []
+    for path in stale:
+        path.unlink(missing_ok=True)
+    return len(stale)
+
+
 class Builder:
-    """Renders sources into editions; one bad text never stops the others."""
+    """Renders sources into editions; one bad text never stops the others.
+
+    Renderers are made on first use and then kept: a worker process pays each engine's start-up
+    (WeasyPrint's import and font configuration, the reference documents) once, for all its texts.
+    """
 
     def __init__(self, formats: list[str], out_dir: Path, config: Config, debug: bool = False) -> None:
-        self.renderers: list[Renderer] = [renderer_class(name)(config) for name in formats]
+        self.formats = [renderer_class(name).name for name in formats]  # unknown names fail here
         self.out_dir = out_dir
         self.config = config
         self.debug = debug
+        self._renderers: dict[str, Renderer] = {}
 
-    def build_one(self, source: Path, versions: tuple[LanguageVersion, ...] = ()) -> Outcome:
+    def renderer(self, name: str) -> Renderer:
+        if name not in self._renderers:
+            self._renderers[name] = renderer_class(name)(self.config)
+        return self._renderers[name]
+
+    def build_one(
+        self,
+        source: Path,
+        versions: tuple[LanguageVersion, ...] = (),
+        formats: tuple[str, ...] | None = None,
+        write: bool = True,
+    ) -> Outcome:
+        """Render `source` in `formats` (default: all the builder's); `write=False` keeps the bytes."""
         try:
-            return self._build_one(source, versions)
+            return self._build_one(source, versions, self.formats if formats is None else list(formats), write)
         except Exception as exc:  # a bug must not stop the other texts
             if self.debug:
                 raise
             return Outcome(source, failure=f"internal error: {type(exc).__name__}: {exc} (rerun with --debug)")
 
-    def _build_one(self, source: Path, versions: tuple[LanguageVersion, ...] = ()) -> Outcome:
+    def _build_one(
+        self, source: Path, versions: tuple[LanguageVersion, ...], formats: list[str], write: bool
+    ) -> Outcome:
         reading = read(source, self.config)
         outcome = Outcome(source, problems=reading.problems)
         if reading.document is None:
             return outcome
         document = replace(reading.document, versions=versions)
-        editions: list[tuple[Path, bytes]] = []
+        outcome.source_sha256 = hashlib.sha256(document.source).hexdigest()
+        outcome.record = catalogue_record(document)
+        editions: list[tuple[str, Path, bytes]] = []
         try:  # render every format before writing any: a failing text writes nothing
-            for renderer in self.renderers:
+            for name in formats:
+                renderer = self.renderer(name)
                 target = self.out_dir / f"{document.stem}.{renderer.extension}"
-                editions.append((target, renderer.render(document)))
+                editions.append((name, target, renderer.render(document)))
         except RenderError as exc:
             outcome.failure = str(exc)
             return outcome
-        for target, data in editions:
-            write_atomically(target, data)
-            outcome.written.append(target)
+        for name, target, data in editions:
+            outcome.editions.append(Edition(name, target.name, hashlib.sha256(data).hexdigest(), len(data)))
+            if write:
+                write_atomically(target, data)
+                outcome.written.append(target)
+            else:
+                outcome.payload[target.name] = data
         return outcome
 
     def build(self, paths: list[Path]) -> list[Outcome]:
         sources = find_sources(paths)
-        return [self.build_one(source, language_versions(source, sources)) for source in sources]
+        versions = all_language_versions(sources)
+        return [self.build_one(source, versions[source]) for source in sources]
+
+
+def catalogue_record(document: Document) -> dict[str, Any]:
+    """What the catalogue shows of a text, in plain JSON types (kept in the manifest)."""
+    meta = document.metadata
+    macros: Any = environment(meta.language).get_template("base/macros.html.j2").module
+    return {
+        "slug": meta.slug,
+        "type": meta.type.value,
+        "number": meta.number,
+        "year": meta.year,
+        "language": meta.language,
+        "citation": str(macros.citation(meta)),
+        "title": meta.title,
+        "date": meta.adoption.date.isoformat(),
+        "status": meta.status.value,
+    }
 
 
 def language_versions(source: Path, sources: list[Path]) -> tuple[LanguageVersion, ...]:
     """The other language versions of `source` among `sources`: same slug, other language."""
-    slug, _, _ = source.name.removesuffix(SOURCE_SUFFIX).rpartition(".")
-    versions = []
-    for other in sources:
-        other_slug, _, language = other.name.removesuffix(SOURCE_SUFFIX).rpartition(".")
-        if other != source and slug and other_slug == slug:
-            versions.append(LanguageVersion(language, other.name.removesuffix(SOURCE_SUFFIX)))
-    return tuple(versions)
+    return all_language_versions([*sources, source] if source not in sources else sources)[source]
+
+
+def all_language_versions(sources: list[Path]) -> dict[Path, tuple[LanguageVersion, ...]]:
+    """The language versions of every source, grouped by slug in one pass (a corpus has 10,000)."""
+    by_slug: dict[str, list[Path]] = defaultdict(list)
+    for source in sources:
+        slug, _, _ = source.name.removesuffix(SOURCE_SUFFIX).rpartition(".")
+        by_slug[slug].append(source)
+    versions: dict[Path, tuple[LanguageVersion, ...]] = {}
+    for slug, group in by_slug.items():
+        for source in group:
+            versions[source] = tuple(
+                LanguageVersion(other.name.removesuffix(SOURCE_SUFFIX).rpartition(".")[2], _stem(other))
+                for other in group
+                if other != source and slug
+            )
+    return versions
+
+
+def _stem(source: Path) -> str:
+    return source.name.removesuffix(SOURCE_SUFFIX)

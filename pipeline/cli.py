@@ -10,16 +10,20 @@ import sys
 import traceback
 from pathlib import Path
 
-from .build import Builder, Outcome
-from .config import load_config
+from .build import Outcome
+from .config import Config, load_config
 from .errors import PipelineError, Severity, UsageError
 from .ingest import ingest as ingest_one
 from .renderers import REGISTRY, renderer_class
 from .source import find_sources, read
+from .workers import default_workers
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
+EXIT_INTERRUPTED = 130  # the shell's code for Ctrl-C
 DEFAULT_SOURCES = Path("source")
 DEFAULT_OUTPUT = Path("output")
+DEFAULT_BAG = Path("package")
+EXECUTORS = ("local", "dask")
 
 
 def parser() -> argparse.ArgumentParser:
@@ -32,12 +36,32 @@ def parser() -> argparse.ArgumentParser:
         "--format", default=",".join(REGISTRY), help=f"comma-separated formats (default: all of {', '.join(REGISTRY)})"
     )
     build.add_argument("--out", type=Path, default=DEFAULT_OUTPUT, help="output folder (default: output/)")
+    build.add_argument(
+        "-j", "--jobs", type=_positive, default=0, metavar="N", help="worker processes (default: number of cores)"
+    )
+    build.add_argument("--force", action="store_true", help="rebuild every text, even those up to date")
+    build.add_argument("--verify", action="store_true", help="hash every output instead of trusting size and time")
+    build.add_argument(
+        "--executor", choices=EXECUTORS, default="local", help="where texts are rendered (default: local)"
+    )
+    build.add_argument("--scheduler", default="", metavar="ADDRESS", help="Dask scheduler, e.g. tcp://10.0.0.5:8786")
+    package = commands.add_parser("package", help="write a BagIt archive of every source and edition")
+    package.add_argument(
+        "paths", nargs="*", type=Path, metavar="PATH", help="source files or folders (default: source/)"
+    )
+    package.add_argument(
+        "--editions", type=Path, default=DEFAULT_OUTPUT, help="folder built by `pipeline build` (default: output/)"
+    )
+    package.add_argument("--out", type=Path, default=DEFAULT_BAG, help="the bag to write (default: package/)")
+    package.add_argument(
+        "--format", default=",".join(REGISTRY), help=f"formats to include (default: all of {', '.join(REGISTRY)})"
+    )
     check = commands.add_parser("check", help="validate sources without rendering")
     check.add_argument("paths", nargs="*", type=Path, metavar="PATH", help="source files or folders (default: source/)")
     ingest = commands.add_parser("ingest", help="turn raw PDF text extractions into canonical sources")
     ingest.add_argument("raw", nargs="+", type=Path, metavar="RAW", help="raw text files")
     ingest.add_argument("-o", "--out", type=Path, default=DEFAULT_SOURCES, help="folder to write to (default: source/)")
-    for sub in (build, check, ingest):
+    for sub in (build, package, check, ingest):
         sub.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help="show tracebacks")
     return main
 
@@ -51,6 +75,9 @@ def main(argv: list[str] | None = None) -> int:
             traceback.print_exc()
         print(f"pipeline: error: {exc}", file=sys.stderr)
         return EXIT_USAGE if isinstance(exc, UsageError) else EXIT_INVALID
+    except KeyboardInterrupt:  # what was finished is recorded: the next build goes on from there
+        print("pipeline: interrupted", file=sys.stderr)
+        return EXIT_INTERRUPTED
 
 
 def run(arguments: argparse.Namespace) -> int:
@@ -63,17 +90,65 @@ def run(arguments: argparse.Namespace) -> int:
     config = load_config(Path.cwd())
     if arguments.command == "check":
         return check(paths, config)
-    formats = [name.strip() for name in arguments.format.split(",") if name.strip()]
-    for name in formats:
-        renderer_class(name)
-    outcomes = Builder(formats, arguments.out, config, debug=arguments.debug).build(paths)
-    return report(outcomes)
+    formats = [renderer_class(name.strip()).name for name in arguments.format.split(",") if name.strip()]
+    if arguments.command == "package":
+        return package(paths, arguments, formats, config)
+    return build(paths, arguments, formats, config)
 
 
-def check(paths: list[Path], config: object) -> int:
-    from .config import Config
+def build(paths: list[Path], arguments: argparse.Namespace, formats: list[str], config: Config) -> int:
+    from .incremental import build_corpus
+    from .progress import Display, print_summary
 
-    assert isinstance(config, Config)
+    if arguments.executor == "dask" and not arguments.scheduler:
+        raise UsageError("--executor dask needs --scheduler ADDRESS (e.g. tcp://127.0.0.1:8786)")
+    if arguments.out.exists() and not arguments.out.is_dir():
+        raise UsageError(f"not a folder: {arguments.out}")
+    display = Display()
+    try:
+        summary = build_corpus(
+            paths,
+            formats,
+            arguments.out,
+            config,
+            workers=arguments.jobs or default_workers(),
+            force=arguments.force,
+            verify=arguments.verify,
+            executor=arguments.executor,
+            scheduler=arguments.scheduler,
+            debug=arguments.debug,
+            on_start=display.start,
+            on_outcome=display.outcome,
+        )
+    finally:
+        display.close()
+    print_summary(summary, display)
+    return EXIT_INVALID if any(o.failed for o in summary.outcomes) else EXIT_OK
+
+
+def package(paths: list[Path], arguments: argparse.Namespace, formats: list[str], config: Config) -> int:
+    from .package import package as make_package
+
+    packed = make_package(paths, arguments.editions, arguments.out, formats, config)
+    print(
+        f"{packed.bag}: bag of {packed.texts} texts, {packed.sources} sources and {packed.editions} editions "
+        f"({packed.size} bytes of payload)",
+        file=sys.stderr,
+    )
+    return EXIT_OK
+
+
+def _positive(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be a whole number of at least 1, not {text!r}")
+    return value
+
+
+def check(paths: list[Path], config: Config) -> int:
     outcomes = [Outcome(source, problems=read(source, config).problems) for source in find_sources(paths)]
     return report(outcomes, verb="checked")
 
@@ -88,7 +163,8 @@ def ingest_raw(raws: list[Path], out: Path) -> int:
     return report([ingest_one(raw, out, config) for raw in raws], verb="ingested")
 
 
-def report(outcomes: list[Outcome], verb: str = "built") -> int:
+def report(outcomes: list[Outcome], verb: str) -> int:
+    """Problem lines, then the summary line, for `check` and `ingest` (`build` has its own display)."""
     for outcome in outcomes:
         for problem in outcome.problems:
             print(problem, file=sys.stderr)
@@ -96,10 +172,7 @@ def report(outcomes: list[Outcome], verb: str = "built") -> int:
             print(f"{outcome.source}: error: {outcome.failure}", file=sys.stderr)
     failed = [o for o in outcomes if o.failed]
     warnings = sum(1 for o in outcomes for p in o.problems if p.severity is Severity.WARNING)
-    files = sum(len(o.written) for o in outcomes)
     summary = f"{len(outcomes) - len(failed)} of {len(outcomes)} texts {verb}"
-    if verb == "built":
-        summary += f", {files} files written"
     print(f"{summary}; {len(failed)} failed, {warnings} warnings", file=sys.stderr)
     return EXIT_INVALID if failed else EXIT_OK
 

@@ -10,6 +10,8 @@ import pytest
 
 from tests.conftest import ROOT, SEED
 
+BESIDE_EDITIONS = [".manifest.json", "index.html"]  # what was built from what, and the catalogue page
+
 
 def pipeline(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
@@ -50,7 +52,7 @@ def test_check_of_the_seed_is_clean() -> None:
 def test_build_writes_each_edition(tmp_path: Path) -> None:
     result = pipeline("build", str(SEED), "--format", "html", "--out", str(tmp_path))
     assert result.returncode == 0, result.stderr
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["recommendation-1607-2003.en.html"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == [*BESIDE_EDITIONS, "recommendation-1607-2003.en.html"]
 
 
 def test_a_bad_text_does_not_stop_the_others(tmp_path: Path, source_copy: Path) -> None:
@@ -62,7 +64,7 @@ def test_a_bad_text_does_not_stop_the_others(tmp_path: Path, source_copy: Path) 
     out = tmp_path / "out"
     result = pipeline("build", str(sources), "--format", "html", "--out", str(out))
     assert result.returncode == 1
-    assert sorted(p.name for p in out.iterdir()) == ["recommendation-1607-2003.en.html"]
+    assert sorted(p.name for p in out.iterdir()) == [*BESIDE_EDITIONS, "recommendation-1607-2003.en.html"]
     assert str(bad) in result.stderr and "1 of 2 texts built" in result.stderr
 
 
@@ -90,4 +92,4 @@ def test_debug_shows_the_traceback() -> None:
 
 def test_no_partial_file_is_left_behind(tmp_path: Path) -> None:
     pipeline("build", str(SEED), "--format", "html", "--out", str(tmp_path))
-    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == [".manifest.json"]

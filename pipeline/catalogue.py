@@ -1,0 +1,97 @@
+"""The catalogue page: every text in the output folder, with its editions' sizes and SHA-256.
+
+It is made from the manifest alone (no source is read), so it costs nothing on a no-op build.
+Source-derived strings go through the autoescaping template; the filter script is our own.
+"""
+
+from __future__ import annotations
+
+import functools
+from typing import Any
+
+from babel import Locale, UnknownLocaleError
+
+from .model import TextType
+from .renderers import REGISTRY
+from .templating import environment
+
+TEMPLATE = "catalogue/index.html.j2"
+TYPE_ORDER = [member.value for member in TextType]
+FORMAT_ORDER = list(REGISTRY)
+LABELS = {"html": "HTML", "pdf": "PDF", "docx": "DOCX", "epub": "EPUB"}
+MEDIA_TYPES = {
+    "html": "text/html",
+    "pdf": "application/pdf",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "epub": "application/epub+zip",
+}
+
+
+def render_catalogue(entries: list[dict[str, Any]]) -> bytes:
+    """The page for manifest entries (see Manifest.present), sorted by type, year, number, language."""
+    texts = sorted((_row(entry) for entry in entries), key=_order)
+    files = [edition for text in texts for edition in text["editions"]]
+    page = (
+        environment("en")
+        .get_template(TEMPLATE)
+        .render(
+            texts=texts,
+            types=[(value, value.capitalize()) for value in TYPE_ORDER if any(t["type"] == value for t in texts)],
+            years=sorted({t["year"] for t in texts}, reverse=True),
+            languages=sorted({(t["language"], t["language_name"]) for t in texts}),
+            file_count=len(files),
+            total_size=human_size(sum(edition["size"] for edition in files)),
+        )
+    )
+    return page.encode("utf-8")
+
+
+def _row(entry: dict[str, Any]) -> dict[str, Any]:
+    record = entry["record"]
+    editions = [
+        {
+            "format": name,
+            "label": LABELS.get(name, name.upper()),
+            "file": edition["file"],
+            "media_type": MEDIA_TYPES.get(name, "application/octet-stream"),
+            "size": edition["size"],
+            "size_text": human_size(edition["size"]),
+            "sha256": edition["sha256"],
+        }
+        for name, edition in sorted(entry["editions"].items(), key=lambda item: _format_rank(item[0]))
+    ]
+    return {
+        **record,
+        "stem": entry["stem"],
+        "type_name": str(record["type"]).capitalize(),
+        "language_name": language_name(str(record["language"])),
+        "editions": editions,
+    }
+
+
+def _order(text: dict[str, Any]) -> tuple[int, int, int, str]:
+    kind = TYPE_ORDER.index(text["type"]) if text["type"] in TYPE_ORDER else len(TYPE_ORDER)
+    return (kind, -int(text["year"]), -int(text["number"]), str(text["language"]))
+
+
+def _format_rank(name: str) -> int:
+    return FORMAT_ORDER.index(name) if name in FORMAT_ORDER else len(FORMAT_ORDER)
+
+
+@functools.cache
+def language_name(tag: str) -> str:
+    """ "French" for fr: the catalogue is in English."""
+    try:
+        return str(Locale.parse(tag.replace("-", "_")).get_display_name("en") or tag)
+    except (ValueError, UnknownLocaleError):
+        return tag
+
+
+def human_size(size: int) -> str:
+    """Decimal units, as file managers show them: 950 B, 48.2 kB, 1.3 MB."""
+    value, unit = float(size), "B"
+    for larger in ("kB", "MB", "GB"):
+        if value < 1000:
+            break
+        value, unit = value / 1000, larger
+    return f"{size} B" if unit == "B" else f"{value:.1f} {unit}"

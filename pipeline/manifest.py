@@ -1,0 +1,277 @@
+"""What was built from what: the content-hash manifest beside the outputs, and why a text is stale.
+
+An edition is up to date when its source, its language versions, the configuration, the
+templates and assets of its format, and the tools that render it all hash as they did when it
+was written, and its file is still the one written. Everything is hashed once per run; outputs
+are checked by size and modification time and re-hashed only when either changed (`verify`
+re-hashes them all).
+"""
+
+from __future__ import annotations
+
+import ctypes
+import dataclasses
+import functools
+import hashlib
+import json
+import platform
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+from jinja2 import meta as jinja_meta
+
+from .build import Edition, write_atomically
+from .config import Config
+from .model import LanguageVersion
+from .renderers import renderer_class
+from .templating import TEMPLATES, environment
+
+MANIFEST_NAME = ".manifest.json"
+MANIFEST_VERSION = 1
+PACKAGE = Path(__file__).resolve().parent
+LOCALE = PACKAGE / "locale"
+# Modules that never change an edition's bytes (and ingest*.py): editing them must not rebuild the corpus.
+NOT_RENDERING = {
+    "__main__.py",
+    "catalogue.py",
+    "cli.py",
+    "corpus.py",
+    "incremental.py",
+    "ingest.py",
+    "manifest.py",
+    "package.py",
+    "progress.py",
+    "workers.py",
+}
+COMMON_TOOLS = ("jinja2", "markupsafe", "markdown-it-py", "mdit-py-plugins", "babel", "pyyaml")
+FORMAT_TOOLS = {
+    "pdf": ("weasyprint", "pydyf", "tinycss2", "cssselect2", "tinyhtml5", "fonttools", "pillow", "pyphen", "zopfli"),
+    "docx": ("pypandoc-binary", "lxml"),
+    "epub": ("pypandoc-binary",),
+}
+SYSTEM_LIBRARIES = {  # WeasyPrint lays text out with these: a new version can move a line break
+    "pdf": (
+        ("libpango-1.0.so.0", "pango_version_string"),
+        ("libharfbuzz.so.0", "hb_version_string"),
+    ),
+}
+
+
+# Fingerprints: hashed once per run ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Inputs:
+    """The hashes of everything but the source that one format's edition depends on."""
+
+    templates: str
+    tools: str
+    config: str
+
+
+def fingerprints(formats: Iterable[str], config: Config) -> dict[str, Inputs]:
+    configuration = digest(json.dumps(dataclasses.asdict(config), sort_keys=True).encode())
+    return {name: Inputs(template_fingerprint(name), tool_fingerprint(name), configuration) for name in formats}
+
+
+@functools.cache
+def template_fingerprint(format_name: str) -> str:
+    """Every file in each template folder the format's templates reach (assets live beside them)."""
+    return digest_tree(sorted(TEMPLATES / folder for folder in template_folders(format_name)))
+
+
+def template_folders(format_name: str) -> set[str]:
+    """Top-level template folders reached from the format's template through extends/include/import."""
+    env = environment("en")
+    start = renderer_class(format_name).template
+    seen: set[str] = set()
+    pending = [start, "base/macros.html.j2"]
+    while pending:
+        name = pending.pop()
+        if name in seen:
+            continue
+        seen.add(name)
+        assert env.loader is not None
+        source, _, _ = env.loader.get_source(env, name)
+        pending.extend(ref for ref in jinja_meta.find_referenced_templates(env.parse(source)) if ref)
+    return {name.split("/")[0] for name in seen}
+
+
+@functools.cache
+def tool_fingerprint(format_name: str) -> str:
+    """Python, the rendering code, the catalogues, and the versions of the libraries the format uses."""
+    code = [
+        path
+        for path in sorted(PACKAGE.rglob("*.py"))
+        if path.name not in NOT_RENDERING and not path.name.startswith("ingest")
+    ]
+    parts = [
+        platform.python_version(),
+        digest_files(code, PACKAGE),
+        digest_tree([LOCALE]),
+        *(f"{name}=={_version(name)}" for name in (*COMMON_TOOLS, *FORMAT_TOOLS.get(format_name, ()))),
+        *(_library_version(library, function) for library, function in SYSTEM_LIBRARIES.get(format_name, ())),
+    ]
+    return digest("\n".join(parts).encode())
+
+
+def _version(distribution: str) -> str:
+    try:
+        return metadata.version(distribution)
+    except metadata.PackageNotFoundError:
+        return "absent"
+
+
+def _library_version(library: str, function: str) -> str:
+    try:
+        call = getattr(ctypes.CDLL(library), function)
+    except (OSError, AttributeError):
+        return f"{library} absent"
+    call.restype = ctypes.c_char_p
+    return f"{library} {call().decode()}"
+
+
+def digest(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def digest_file(path: Path) -> str:
+    with path.open("rb") as stream:
+        return hashlib.file_digest(stream, "sha256").hexdigest()
+
+
+def digest_files(paths: list[Path], root: Path) -> str:
+    return digest("\n".join(f"{p.relative_to(root).as_posix()} {digest_file(p)}" for p in paths).encode())
+
+
+def digest_tree(folders: list[Path]) -> str:
+    files = [p for folder in folders for p in sorted(folder.rglob("*")) if p.is_file() and "__pycache__" not in p.parts]
+    return digest_files(files, folders[0].parent) if files else digest(b"")
+
+
+def versions_key(versions: tuple[LanguageVersion, ...]) -> list[str]:
+    return [f"{v.language}:{v.stem}" for v in versions]
+
+
+# The manifest --------------------------------------------------------------------------------------
+
+
+@dataclass
+class Manifest:
+    """`texts` maps an output stem to what was built for it; saved atomically, after the outputs."""
+
+    path: Path
+    texts: dict[str, dict[str, Any]] = field(default_factory=dict)
+    changed: bool = False  # something to save
+
+    @classmethod
+    def load(cls, out_dir: Path) -> Manifest:
+        path = out_dir / MANIFEST_NAME
+        try:
+            data = json.loads(path.read_bytes())
+        except (OSError, ValueError):  # none yet, or unreadable: every text is rebuilt
+            return cls(path)
+        if not isinstance(data, dict) or data.get("version") != MANIFEST_VERSION:
+            return cls(path)
+        return cls(path, dict(data.get("texts", {})))
+
+    def save(self) -> None:
+        data = {"version": MANIFEST_VERSION, "texts": self.texts}
+        write_atomically(self.path, json.dumps(data, sort_keys=True, ensure_ascii=False, indent=0).encode())
+        self.changed = False
+
+    def stale(
+        self,
+        stem: str,
+        source_sha256: str,
+        versions: tuple[LanguageVersion, ...],
+        inputs: dict[str, Inputs],
+        verify: bool = False,
+    ) -> dict[str, str]:
+        """The formats of `stem` that must be rebuilt, each with the reason."""
+        entry = self.texts.get(stem)
+        if entry is None:
+            return dict.fromkeys(inputs, "new")
+        if entry.get("source_sha256") != source_sha256:
+            return dict.fromkeys(inputs, "source changed")
+        if entry.get("versions") != versions_key(versions):
+            return dict.fromkeys(inputs, "language versions changed")
+        reasons = {}
+        for name, wanted in inputs.items():
+            reason = self._edition_reason(entry.get("editions", {}).get(name), wanted, verify)
+            if reason:
+                reasons[name] = reason
+        return reasons
+
+    def _edition_reason(self, edition: dict[str, Any] | None, wanted: Inputs, verify: bool) -> str:
+        if edition is None:
+            return "new format"
+        recorded = edition.get("inputs", {})
+        for key, reason in (
+            ("templates", "templates changed"),
+            ("config", "configuration changed"),
+            ("tools", "tool versions changed"),
+        ):
+            if recorded.get(key) != getattr(wanted, key):
+                return reason
+        path = self.path.parent / str(edition.get("file"))
+        try:
+            stat = path.stat()
+        except OSError:
+            return "output missing"
+        if not verify and (stat.st_size, stat.st_mtime_ns) == (edition.get("size"), edition.get("mtime_ns")):
+            return ""
+        if stat.st_size != edition.get("size") or digest_file(path) != edition.get("sha256"):
+            return "output modified"
+        edition["mtime_ns"] = stat.st_mtime_ns  # same bytes, touched: remember the new time
+        self.changed = True
+        return ""
+
+    def record(
+        self,
+        stem: str,
+        source: Path,
+        source_sha256: str,
+        versions: tuple[LanguageVersion, ...],
+        record: dict[str, Any],
+        editions: list[Edition],
+        inputs: dict[str, Inputs],
+    ) -> None:
+        """Remember a text's new editions; editions of other formats stay if the text did not change."""
+        entry = self.texts.get(stem, {})
+        same_text = entry.get("source_sha256") == source_sha256 and entry.get("versions") == versions_key(versions)
+        kept = entry.get("editions", {}) if same_text else {}
+        for edition in editions:
+            path = self.path.parent / edition.file
+            kept[edition.format] = {
+                "file": edition.file,
+                "sha256": edition.sha256,
+                "size": edition.size,
+                "mtime_ns": path.stat().st_mtime_ns,
+                "inputs": dataclasses.asdict(inputs[edition.format]),
+            }
+        self.changed = True
+        self.texts[stem] = {
+            "source": source.as_posix(),
+            "source_sha256": source_sha256,
+            "versions": versions_key(versions),
+            "record": record,
+            "editions": kept,
+        }
+
+    def present(self) -> list[dict[str, Any]]:
+        """Entries with the editions whose files are still in the output folder, by stem."""
+        entries = []
+        for stem in sorted(self.texts):
+            entry = self.texts[stem]
+            editions = {
+                name: edition
+                for name, edition in entry.get("editions", {}).items()
+                if (self.path.parent / str(edition.get("file"))).is_file()
+            }
+            if editions and entry.get("record"):
+                entries.append({**entry, "stem": stem, "editions": editions})
+        return entries

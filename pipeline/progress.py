@@ -1,0 +1,160 @@
+"""What a build shows while it runs and when it ends.
+
+On a terminal: a progress bar (count, rate, elapsed, time left). Elsewhere (CI logs, pipes):
+one plain line per finished text. Either way each problem is printed as it arrives, as one
+`file:line:col: severity: message` line, and the build ends with a summary table and the
+one-line summary `N of M texts built…`.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections import Counter
+from typing import TextIO
+
+from rich import box
+from rich.console import Console
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    ProgressColumn,
+    Task,
+    TaskID,
+    TextColumn,
+    TimeElapsedColumn,
+    TimeRemainingColumn,
+)
+from rich.table import Table
+from rich.text import Text
+
+from .build import Outcome
+from .errors import Severity
+from .incremental import Summary
+from .source import SOURCE_SUFFIX
+
+MAX_FAILED_ROWS = 20  # the table names this many failed texts; every problem line is above it anyway
+
+
+class RateColumn(ProgressColumn):
+    def render(self, task: Task) -> Text:
+        speed = task.finished_speed or task.speed
+        return Text(f"{speed:.1f} texts/s" if speed else "– texts/s")
+
+
+class Display:
+    """Progress and problems of one build; `interactive` is decided from the stream by default."""
+
+    def __init__(self, stream: TextIO = sys.stderr, interactive: bool | None = None) -> None:
+        self.stream = stream
+        self.interactive = stream.isatty() if interactive is None else interactive
+        self.console = Console(file=stream, force_terminal=self.interactive, highlight=False, soft_wrap=True)
+        self.progress: Progress | None = None
+        self.task: TaskID | None = None
+        self.total = 0
+        self.done = 0
+
+    def start(self, to_build: int, up_to_date: int) -> None:
+        self.total = to_build
+        if not self.interactive:
+            self.line(f"pipeline: {to_build} to build, {up_to_date} up to date")
+            return
+        self.progress = Progress(
+            TextColumn("building"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            RateColumn(),
+            TimeElapsedColumn(),
+            TextColumn("elapsed,"),
+            TimeRemainingColumn(),
+            TextColumn("left"),
+            console=self.console,
+        )
+        self.progress.start()
+        self.task = self.progress.add_task("build", total=to_build)
+
+    def outcome(self, outcome: Outcome, reasons: dict[str, str]) -> None:
+        for problem in outcome.problems:
+            self.line(str(problem))
+        if outcome.failure:
+            self.line(f"{outcome.source}: error: {outcome.failure}")
+        self.done += 1
+        if self.progress is not None and self.task is not None:
+            self.progress.advance(self.task)
+            return
+        stem = outcome.source.name.removesuffix(SOURCE_SUFFIX)
+        if outcome.failed:
+            self.line(f"[{self.done}/{self.total}] failed {stem}")
+        else:
+            formats = ", ".join(edition.format for edition in outcome.editions)
+            why = "; ".join(sorted(set(reasons.values())))
+            self.line(f"[{self.done}/{self.total}] built {stem} ({formats}) in {outcome.seconds:.2f} s: {why}")
+
+    def line(self, text: str) -> None:
+        """One line, never wrapped or styled: problem lines are read by people and by scripts."""
+        self.console.print(text, markup=False, emoji=False, highlight=False, overflow="ignore", crop=False)
+
+    def close(self) -> None:
+        if self.progress is not None:
+            self.progress.stop()
+            self.progress = None
+
+
+def print_summary(summary: Summary, display: Display) -> None:
+    """The table of built, up-to-date and failed texts, then the one-line summary."""
+    failed = [o for o in summary.outcomes if o.failed]
+    built = [o for o in summary.outcomes if not o.failed]
+    why = Counter(
+        f"{reason} ({name})" if reason not in _text_wide else reason
+        for o in built
+        for reason, name in _reasons(summary.reasons.get(o.source, {}))
+    )
+    table = Table(title="Summary", box=box.SIMPLE if display.interactive else box.ASCII2, title_justify="left")
+    table.add_column("Result")
+    table.add_column("Texts", justify="right")
+    table.add_column("Why")
+    table.add_row("built", str(len(built)), "; ".join(f"{reason}: {count}" for reason, count in sorted(why.items())))
+    table.add_row("up to date", str(len(summary.up_to_date)), "")
+    table.add_row("failed", str(len(failed)), "")
+    for outcome in failed[:MAX_FAILED_ROWS]:
+        table.add_row("", "", f"{outcome.source.name}: {failure_reason(outcome)}")
+    if len(failed) > MAX_FAILED_ROWS:
+        table.add_row("", "", f"… and {len(failed) - MAX_FAILED_ROWS} more (see the lines above)")
+    display.console.print(table)
+    workers = {o.worker: o.peak_rss_kib for o in summary.outcomes if o.worker}
+    if workers:
+        peak = max(workers.values()) / 1024
+        display.line(f"{len(workers)} worker(s), peak memory per worker {peak:.0f} MiB; {summary.seconds:.1f} s")
+    if summary.stale_parts:
+        display.line(f"removed {summary.stale_parts} temporary file(s) left by an interrupted build")
+    display.line(summary_line(summary))
+
+
+_text_wide = {"new", "source changed", "language versions changed", "forced"}
+
+
+def _reasons(by_format: dict[str, str]) -> list[tuple[str, str]]:
+    """(reason, formats) pairs: reasons that concern the whole text are counted once."""
+    grouped: dict[str, list[str]] = {}
+    for name, reason in by_format.items():
+        grouped.setdefault(reason, []).append(name)
+    return [(reason, ", ".join(names)) for reason, names in sorted(grouped.items())]
+
+
+def failure_reason(outcome: Outcome) -> str:
+    errors = [p for p in outcome.problems if p.severity is Severity.ERROR]
+    if outcome.failure:
+        return outcome.failure
+    more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
+    return f"line {errors[0].line}: {errors[0].message}{more}" if errors else "failed"
+
+
+def summary_line(summary: Summary) -> str:
+    failed = sum(1 for o in summary.outcomes if o.failed)
+    warnings = sum(1 for o in summary.outcomes for p in o.problems if p.severity is Severity.WARNING)
+    files = sum(len(o.written) for o in summary.outcomes)
+    skipped = f" ({len(summary.up_to_date)} up to date)" if summary.up_to_date else ""
+    return (
+        f"{summary.total - failed} of {summary.total} texts built{skipped}, {files} files written; "
+        f"{failed} failed, {warnings} warnings"
+    )

@@ -1,0 +1,242 @@
+"""Running jobs (one source -> its stale editions) in this process, in local worker processes, or on Dask.
+
+Each job is a pure function of its inputs, so the three executors give byte-identical outputs.
+Local workers write their editions themselves; Dask workers may be on other machines, so they
+get the source's bytes with the job and send the editions' bytes back to be written here.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import ctypes
+import importlib
+import multiprocessing
+import os
+import resource
+import signal
+import socket
+import tempfile
+import threading
+import time
+from collections.abc import Iterator
+from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any
+
+from .build import Builder, Outcome, write_atomically
+from .config import Config
+from .errors import UsageError
+from .manifest import Inputs, fingerprints
+from .model import LanguageVersion
+
+CONNECT_TIMEOUT = "30s"  # to reach a Dask scheduler
+PR_SET_PDEATHSIG = 1
+
+
+@dataclass(frozen=True)
+class Job:
+    source: Path
+    versions: tuple[LanguageVersion, ...]
+    formats: tuple[str, ...]
+    data: bytes = b""  # the source's bytes, for a worker that cannot read our disk
+
+
+@dataclass(frozen=True)
+class Settings:
+    """What every worker needs to build the same Builder: the same for all jobs of a run."""
+
+    formats: tuple[str, ...]
+    out_dir: Path
+    config: Config
+    debug: bool = False
+
+
+def timed(builder: Builder, job: Job, write: bool = True) -> Outcome:
+    start = time.perf_counter()
+    outcome = builder.build_one(job.source, job.versions, job.formats, write=write)
+    outcome.seconds = time.perf_counter() - start
+    outcome.worker = f"{socket.gethostname()}:{os.getpid()}"
+    outcome.peak_rss_kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return outcome
+
+
+# In this process --------------------------------------------------------------------------------
+
+
+def run_serial(jobs: list[Job], settings: Settings) -> Iterator[Outcome]:
+    builder = Builder(list(settings.formats), settings.out_dir, settings.config, settings.debug)
+    for job in jobs:
+        yield timed(builder, job)
+
+
+# In local worker processes ----------------------------------------------------------------------
+
+_builder: Builder | None = None
+_ledger = Path()  # where each worker notes the source it is rendering, to know who a crash interrupted
+
+
+def _start_worker(settings: Settings, ledger: str) -> None:
+    """Once per worker process: die with the parent, then start every engine the jobs need."""
+    with contextlib.suppress(OSError, AttributeError):  # Linux only: a kill -9 of the build ends its workers
+        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
+    global _builder, _ledger
+    _ledger = Path(ledger) / str(os.getpid())
+    _builder = Builder(list(settings.formats), settings.out_dir, settings.config, settings.debug)
+    for name in settings.formats:
+        with contextlib.suppress(Exception):  # a failing engine is reported with each text instead
+            _builder.renderer(name)
+
+
+def _run_in_worker(job: Job) -> Outcome:
+    assert _builder is not None, "worker not started"
+    _ledger.write_text(str(job.source), encoding="utf-8")
+    try:
+        return timed(_builder, job)
+    finally:
+        _ledger.unlink()
+
+
+def run_processes(jobs: list[Job], settings: Settings, workers: int) -> Iterator[Outcome]:
+    """Outcomes as workers finish them. A worker that dies (a crash, the OOM killer) breaks the pool:
+    the texts it did not reach go to a fresh pool, and those being rendered are tried again alone,
+    where a crash can only be their own."""
+    pending = list(range(len(jobs)))
+    while pending:
+        round_ = _Round(jobs, pending)
+        yield from round_.run(settings, workers)
+        if round_.unfinished and not round_.suspects and not round_.finished:  # no worker could even start
+            yield from (_died(jobs[i], "worker processes could not start") for i in round_.unfinished)
+            return
+        for index in round_.suspects:
+            alone = _Round(jobs, [index])
+            yield from alone.run(settings, 1)
+            if alone.unfinished:
+                yield _died(jobs[index], "its worker process died while rendering it (a crash, or out of memory)")
+        pending = [i for i in round_.unfinished if i not in round_.suspects]
+
+
+class _Round:
+    """One pool over some jobs: what finished, what was never reached, what was running at a crash."""
+
+    def __init__(self, jobs: list[Job], indices: list[int]) -> None:
+        self.jobs = jobs
+        self.indices = indices
+        self.finished = 0
+        self.unfinished: list[int] = []
+        self.suspects: list[int] = []
+
+    def run(self, settings: Settings, workers: int) -> Iterator[Outcome]:
+        # spawn, not fork: the parent may be running threads (progress display) that fork would copy mid-lock
+        context = multiprocessing.get_context("spawn")
+        with tempfile.TemporaryDirectory(prefix="pipeline-ledger-") as ledger:
+            pool = ProcessPoolExecutor(min(workers, len(self.indices)), context, _start_worker, (settings, ledger))
+            try:
+                futures = {pool.submit(_run_in_worker, self.jobs[i]): i for i in self.indices}
+                while futures:
+                    done, _ = wait(futures, return_when=FIRST_COMPLETED)
+                    for future in done:
+                        index = futures.pop(future)
+                        try:
+                            outcome = future.result()
+                        except BrokenProcessPool:
+                            self.unfinished.append(index)
+                            continue
+                        self.finished += 1
+                        yield outcome
+            finally:  # also on Ctrl-C: drop the queued jobs, let the running ones finish
+                pool.shutdown(wait=True, cancel_futures=True)
+            running = {note.read_text(encoding="utf-8") for note in Path(ledger).iterdir()}
+        self.suspects = [i for i in self.unfinished if str(self.jobs[i].source) in running]
+
+
+def _died(job: Job, why: str) -> Outcome:
+    return Outcome(job.source, failure=why)
+
+
+# On a Dask cluster -------------------------------------------------------------------------------
+
+_local = threading.local()  # a Dask worker may run tasks on several threads: one Builder each
+
+
+def render_remote(job: Job, settings: Settings, expected: dict[str, Inputs]) -> Outcome:
+    """A Dask task: render from the shipped bytes, return the editions' bytes to the client."""
+    found = fingerprints(job.formats, settings.config)
+    different = sorted(name for name in job.formats if found[name] != expected[name])
+    if different:
+        return Outcome(
+            job.source,
+            failure=f"worker {socket.gethostname()} has other templates or tool versions for {', '.join(different)}",
+        )
+    builder: Builder | None = getattr(_local, "builder", None)
+    if builder is None or (builder.formats, builder.config, builder.debug) != (
+        list(settings.formats),
+        settings.config,
+        settings.debug,
+    ):
+        builder = _local.builder = Builder(list(settings.formats), settings.out_dir, settings.config, settings.debug)
+    with tempfile.TemporaryDirectory(prefix="pipeline-job-") as work:
+        copy = Path(work) / job.source.name  # the same name: the edition and problem lines depend on it
+        copy.write_bytes(job.data)
+        outcome = timed(builder, replace(job, source=copy), write=False)
+    outcome.source = job.source
+    outcome.problems = [replace(problem, path=job.source) for problem in outcome.problems]
+    return outcome
+
+
+def run_dask(jobs: list[Job], settings: Settings, scheduler: str, expected: dict[str, Inputs]) -> Iterator[Outcome]:
+    try:
+        distributed: Any = importlib.import_module("distributed")  # optional, and untyped: only here
+    except ImportError:
+        raise UsageError("--executor dask needs the dask and distributed packages (see requirements.lock)") from None
+    try:
+        client = distributed.Client(scheduler, timeout=CONNECT_TIMEOUT, set_as_default=False)
+    except OSError as exc:
+        raise UsageError(f"cannot reach the Dask scheduler at {scheduler}: {exc}") from None
+    try:
+        shipped = []
+        for job in jobs:
+            try:
+                shipped.append(replace(job, data=job.source.read_bytes()))
+            except OSError as exc:
+                yield Outcome(job.source, failure=f"cannot read it: {exc.strerror}")
+        futures = client.map(render_remote, shipped, settings=settings, expected=expected, pure=False)
+        for future in distributed.as_completed(futures, loop=client.loop):
+            outcome: Outcome = future.result()
+            future.release()  # the editions' bytes need not stay on the cluster
+            yield _write_payload(outcome, settings.out_dir)
+    finally:
+        client.close()
+
+
+def _write_payload(outcome: Outcome, out_dir: Path) -> Outcome:
+    for name, data in outcome.payload.items():
+        write_atomically(out_dir / name, data)
+        outcome.written.append(out_dir / name)
+    outcome.payload = {}
+    return outcome
+
+
+def run_jobs(
+    jobs: list[Job], settings: Settings, workers: int, executor: str = "local", scheduler: str = ""
+) -> Iterator[Outcome]:
+    """Every job's outcome, in the order they finish."""
+    if not jobs:
+        return iter(())
+    # Workers start only the engines some job needs: a change to the web templates alone starts no WeasyPrint.
+    needed = {name for job in jobs for name in job.formats}
+    settings = replace(settings, formats=tuple(name for name in settings.formats if name in needed))
+    if executor == "dask":
+        return run_dask(jobs, settings, scheduler, fingerprints(settings.formats, settings.config))
+    if workers <= 1 or len(jobs) == 1:
+        return run_serial(jobs, settings)
+    return run_processes(jobs, settings, workers)
+
+
+def default_workers() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not Linux
+        return os.cpu_count() or 1
