@@ -5,7 +5,6 @@ PYTHON ?= python3.11
 VENV := .venv
 BIN := $(VENV)/bin
 STAMPS := .make
-SOURCES := $(wildcard source/*.md)
 
 # System packages: what rendering needs, and what the validators in the test suite need.
 RENDER_PACKAGES := fonts-noto-core
@@ -23,11 +22,11 @@ $(STAMPS)/venv: pyproject.toml requirements.lock | $(STAMPS)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps -e .
 	touch $@
 
-$(STAMPS)/render-packages: | $(STAMPS)
+$(STAMPS)/render-packages: Makefile | $(STAMPS)
 	./.ci/apt-ensure $(RENDER_PACKAGES)
 	touch $@
 
-$(STAMPS)/test-packages: | $(STAMPS)
+$(STAMPS)/test-packages: Makefile | $(STAMPS)
 	./.ci/apt-ensure $(TEST_PACKAGES)
 	touch $@
 
@@ -57,7 +56,7 @@ clean:
 goldens: $(STAMPS)/venv $(STAMPS)/render-packages $(STAMPS)/test-packages
 	PIPELINE_UPDATE_GOLDENS=1 $(BIN)/python -m pytest -q -p no:cacheprovider tests/test_regression.py \
 		-k "matches_its_golden or match_their_reference_images"
-	@git add -N tests/golden 2>/dev/null || true
+	@git status --short -- tests/golden || true
 	@git diff --stat -- tests/golden || true
 
 # Regenerate templates/docx/reference.docx from templates/docx/styles.toml (commit both).

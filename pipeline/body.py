@@ -40,13 +40,16 @@ PARAGRAPH_NUMBER = re.compile(r"^(?P<number>(?:\d{1,3}\.)+|[a-z]\.)(?:[ \u00a0]+
 GLUED_NUMBER = re.compile(r"^(?:\d{1,3}\.)+(?=[^\W\d_])")
 UNDEFINED_CALL = re.compile(r"\[\^([^\]\s]+)\]")
 HEADING_SLUG = re.compile(r"[^a-z0-9]+")
+# Ids the templates use themselves: an appendix heading must not take one.
+RESERVED_IDS = frozenset({"main", "text", "title", "notes", "notes-heading", "footnotes", "toc"})
 
 
 def markdown() -> MarkdownIt:
     # Lists are off: "1." must stay the literal official number, never a renumbered list item.
     parser = MarkdownIt("commonmark", {"html": False}).use(footnote_plugin)
     parser.validateLink = lambda url: True  # type: ignore[method-assign]  # see every link: InlineBuilder refuses all but https
-    return parser.disable(["list", "html_block", "html_inline"]).enable("table")
+    # Reference definitions ("[r]: …" lines) are off too: they would vanish from the text.
+    return parser.disable(["list", "html_block", "html_inline", "reference"]).enable("table")
 
 
 MARKDOWN = markdown()
@@ -71,12 +74,19 @@ class BodyParser:
         heading: tuple[Inline, ...] | None = None
         section_id = ""
         tree = ParagraphTree(self.problems, prefix="")
-        used_ids: set[str] = set()
+        used_ids: set[str] = set(RESERVED_IDS)
         index = 0
         while index < len(tokens):
             token = tokens[index]
             line = self.offset + (token.map[0] + 1 if token.map else 0)
-            if token.type == "heading_open":
+            if token.type == "heading_open" and token.markup in ("-", "="):
+                self.problems.error(
+                    line + 1,
+                    "a line of '-' or '=' under a paragraph turns it into a heading",
+                    "delete that line; start an appendix with '## '",
+                )
+                index += 3
+            elif token.type == "heading_open":
                 if token.tag != "h2":
                     self.problems.error(
                         line,
@@ -101,11 +111,13 @@ class BodyParser:
                 index += 3
             elif token.type == "blockquote_open":
                 end = _closing(tokens, index)
+                self._only_paragraphs(tokens[index + 1 : end], line, "a quotation")
                 paragraphs = tuple(self.inline(t, line) for t in tokens[index:end] if t.type == "inline")
                 tree.attach(Quote(tree.next_id("quote"), paragraphs, line))
                 index = end + 1
             elif token.type == "table_open":
                 end = _closing(tokens, index)
+                self._check_row_widths(body, token, line)
                 tree.attach(self._table(tokens[index:end], line, tree.next_id("table")))
                 index = end + 1
             elif token.type == "footnote_block_open":
@@ -122,6 +134,24 @@ class BodyParser:
         return tuple(s for s in sections if s.blocks or s.heading), tuple(
             sorted(self.footnotes.values(), key=lambda f: f.number)
         )
+
+    def _only_paragraphs(self, tokens: list[Token], line: int, where: str) -> None:
+        """Quotations and footnotes hold paragraphs of text: anything else would be lost."""
+        allowed = {
+            "paragraph_open",
+            "paragraph_close",
+            "inline",
+            "blockquote_open",
+            "blockquote_close",
+            "footnote_anchor",
+        }
+        for token in tokens:
+            if token.type not in allowed:
+                at = self.offset + (token.map[0] + 1 if token.map else 0) or line
+                self.problems.error(
+                    at, f"'{token.type.removesuffix('_open')}' is not allowed in {where}", "write plain paragraphs"
+                )
+                return
 
     def _paragraph(self, token: Token, line: int, tree: ParagraphTree) -> None:
         source = token.content
@@ -152,6 +182,20 @@ class BodyParser:
                 )
         tree.add(number, content, line)
 
+    def _check_row_widths(self, body: str, table: Token, line: int) -> None:
+        """markdown-it drops the cells a row has beyond its header: refuse such rows instead."""
+        if not table.map:
+            return
+        rows = body.split("\n")[table.map[0] : table.map[1]]
+        width = len(_cells(rows[0]))
+        for offset, row in enumerate(rows[2:], start=2):
+            if len(_cells(row)) > width:
+                self.problems.error(
+                    line + offset,
+                    f"this table row has {len(_cells(row))} cells, the header has {width}",
+                    "add a header cell or merge the extra cells",
+                )
+
     def _table(self, tokens: list[Token], line: int, table_id: str) -> Table:
         rows: list[tuple[tuple[Inline, ...], ...]] = []
         header: tuple[tuple[Inline, ...], ...] = ()
@@ -173,11 +217,12 @@ class BodyParser:
             if token.type == "footnote_open":
                 end = _closing(tokens, index)
                 inlines = [t for t in tokens[index:end] if t.type == "inline"]
-                line = self.offset + (inlines[0].map[0] if inlines and inlines[0].map else 0)
+                line = self.offset + (inlines[0].map[0] + 1 if inlines and inlines[0].map else 0)
+                self._only_paragraphs(tokens[index + 1 : end], line, "a footnote")
                 if len(inlines) != 1:
                     self.problems.error(line, f"footnote [^{token.meta['label']}] must be one paragraph")
                 number = token.meta["id"] + TITLE_NOTE_NUMBER + 1
-                content = tuple(c for t in inlines for c in self.inline(t, line + 1))
+                content = tuple(c for t in inlines for c in self.inline(t, line))
                 self.footnotes[number] = Footnote(number, content)
                 index = end
             index += 1
@@ -222,6 +267,12 @@ class InlineBuilder:
                 self.line += 1
                 children.append(LineBreak())
             elif token.type == "footnote_ref":
+                if token.meta.get("subId", 0) > 0:  # one note, one call: an id may not appear twice
+                    self.parser.problems.error(
+                        self.line,
+                        f"footnote [^{token.meta['label']}] is called twice",
+                        "give the second call a note of its own",
+                    )
                 children.append(NoteCall(token.meta["id"] + TITLE_NOTE_NUMBER + 1))
             elif token.type in ("em_open", "strong_open"):
                 stack.append((token.type, "", []))
@@ -274,6 +325,12 @@ class InlineBuilder:
         for item in _merge(content):
             result.extend(self.parser.linked(item.text) if isinstance(item, Text) else [item])
         return result
+
+
+def _cells(row: str) -> list[str]:
+    """The cells of a pipe-table row ("\\|" is a literal bar, not a separator)."""
+    inner = row.strip().removeprefix("|").removesuffix("|")
+    return re.split(r"(?<!\\)\|", inner)
 
 
 def _merge(content: list[Inline]) -> list[Inline]:

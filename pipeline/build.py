@@ -12,6 +12,7 @@ from typing import Any
 
 from .config import Config
 from .errors import Problem, RenderError, Severity
+from .i18n import is_language
 from .model import Document, LanguageVersion
 from .renderers import Renderer, renderer_class
 from .source import SOURCE_SUFFIX, find_sources, read
@@ -169,9 +170,10 @@ def all_language_versions(sources: list[Path]) -> dict[Path, tuple[LanguageVersi
     """The language versions of every source, grouped by slug in one pass (a corpus has 10,000)."""
     by_slug: dict[str, list[Path]] = defaultdict(list)
     for source in sources:
-        slug, _, _ = source.name.removesuffix(SOURCE_SUFFIX).rpartition(".")
-        by_slug[slug].append(source)
-    versions: dict[Path, tuple[LanguageVersion, ...]] = {}
+        slug, _, language = source.name.removesuffix(SOURCE_SUFFIX).rpartition(".")
+        if is_language(language):  # "x.old.md" is not a language version (and is refused on reading)
+            by_slug[slug].append(source)
+    versions: dict[Path, tuple[LanguageVersion, ...]] = dict.fromkeys(sources, ())
     for slug, group in by_slug.items():
         for source in group:
             versions[source] = tuple(

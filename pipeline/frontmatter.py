@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -11,13 +12,21 @@ FENCE = "---"
 
 
 class PlainSafeLoader(yaml.SafeLoader):
-    """SafeLoader that leaves dates as strings, so a bad date is our message, not a crash."""
+    """SafeLoader without YAML 1.1's surprises: only decimal integers and null are converted.
+
+    Dates stay text (a bad date is our message, not a crash); "No" stays "No" (not False);
+    "010" and "12:30" are not octal or base-60 numbers; "1.5" is not a float.
+    """
 
 
+_DECIMAL = re.compile(r"^[-+]?(?:0|[1-9][0-9]*)$")
+_CONVERTED = {"tag:yaml.org,2002:null"}
 PlainSafeLoader.yaml_implicit_resolvers = {
-    key: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    key: [(tag, regexp) for tag, regexp in resolvers if tag in _CONVERTED]
     for key, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
 }
+for _first in "-+0123456789":
+    PlainSafeLoader.add_implicit_resolver("tag:yaml.org,2002:int", _DECIMAL, [_first])
 
 Path_ = tuple[str | int, ...]
 
@@ -72,6 +81,10 @@ def _record_lines(node: yaml.Node, path: Path_, positions: dict[Path_, int], off
     if isinstance(node, yaml.MappingNode):
         for key, value in node.value:
             key_path = (*path, str(key.value))
+            if key_path in positions:  # YAML lets the last one win: the author meant one of them
+                raise FrontMatterError(
+                    key.start_mark.line + offset, f"the key '{key.value}' is given twice", "keep only one"
+                )
             _record_lines(value, key_path, positions, offset)
             positions[key_path] = key.start_mark.line + offset
     elif isinstance(node, yaml.SequenceNode):

@@ -7,7 +7,7 @@ import gettext
 import io
 from pathlib import Path
 
-from babel import Locale
+from babel import Locale, UnknownLocaleError
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.support import Translations
@@ -44,8 +44,20 @@ def has_catalogue(language: str) -> bool:
 
 def language_name(language: str) -> str:
     """The language's own name for itself, capitalised as in a list of languages: "Français"."""
-    name = Locale.parse(language, sep="-").get_display_name(language.replace("-", "_")) or language
+    try:
+        name = Locale.parse(language, sep="-").get_display_name(language.replace("-", "_")) or language
+    except (ValueError, UnknownLocaleError):
+        return language
     return name[:1].upper() + name[1:]
+
+
+def is_language(tag: str) -> bool:
+    """Whether `tag` names a language Babel knows ("en", "fr-BE"; not "old" or "draft")."""
+    try:
+        Locale.parse(tag, sep="-")
+    except (ValueError, UnknownLocaleError):
+        return False
+    return True
 
 
 def base_language(language: str) -> str:

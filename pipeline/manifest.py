@@ -27,6 +27,7 @@ from .build import Edition, write_atomically
 from .config import Config
 from .model import LanguageVersion
 from .renderers import renderer_class
+from .source import SAFE_STEM
 from .templating import TEMPLATES, environment
 
 MANIFEST_NAME = ".manifest.json"
@@ -159,6 +160,17 @@ def versions_key(versions: tuple[LanguageVersion, ...]) -> list[str]:
 # The manifest --------------------------------------------------------------------------------------
 
 
+def _trustworthy(stem: str, entry: Any) -> bool:
+    """An entry names only its own editions: a tampered file name ("../x", "javascript:") would
+    reach the archive and the catalogue's links. Anything else is dropped, and the text rebuilt."""
+    if not isinstance(entry, dict) or not SAFE_STEM.match(stem) or ".." in stem:
+        return False
+    editions = entry.get("editions", {})
+    return isinstance(editions, dict) and all(
+        isinstance(edition, dict) and edition.get("file") == f"{stem}.{name}" for name, edition in editions.items()
+    )
+
+
 @dataclass
 class Manifest:
     """`texts` maps an output stem to what was built for it; saved atomically, after the outputs."""
@@ -176,7 +188,8 @@ class Manifest:
             return cls(path)
         if not isinstance(data, dict) or data.get("version") != MANIFEST_VERSION:
             return cls(path)
-        return cls(path, dict(data.get("texts", {})))
+        texts = data.get("texts", {})
+        return cls(path, {stem: entry for stem, entry in texts.items() if _trustworthy(stem, entry)})
 
     def save(self) -> None:
         data = {"version": MANIFEST_VERSION, "texts": self.texts}

@@ -15,7 +15,7 @@ from .config import LinkPatterns
 from .errors import Problems
 from .frontmatter import FrontMatter
 from .i18n import has_catalogue
-from .model import AdoptingBody, Adoption, Inline, Metadata, ReportedDocument, Sitting, Status, TextType
+from .model import AdoptingBody, Adoption, Inline, Metadata, NoteCall, ReportedDocument, Sitting, Status, TextType
 from .typography import typography_for
 
 KNOWN_KEYS = {
@@ -66,6 +66,9 @@ class MetadataReader:
             return None
         if isinstance(value, (dict, list)) or str(value).strip() == "":
             self.problems.error(self.line(*path), f"'{_dotted(path)}' must be a non-empty text")
+            return None
+        if not isinstance(value, (str, int)):
+            self.problems.error(self.line(*path), f"'{_dotted(path)}' must be a text", "put it in quotes")
             return None
         return str(value).strip()
 
@@ -212,6 +215,12 @@ def _adoption(
     ]
     note_text = reader.text(adoption, "adoption", "note", required=False)
     note = parse_inline(note_text, reader.line("adoption", "note")) if note_text else ()
+    if any(isinstance(item, NoteCall) for item in note):
+        reader.problems.error(
+            reader.line("adoption", "note"),
+            "the adoption note cannot call a footnote",
+            "write the text into the note itself",
+        )
     if by is AdoptingBody.ASSEMBLY and not debates and not note:
         reader.problems.error(
             reader.line("adoption"),

@@ -40,9 +40,13 @@ def read(path: Path, config: Config) -> Reading:
     if path.is_symlink() and not path.resolve().is_relative_to(path.parent.resolve()):
         problems.error(1, "the source is a symbolic link to a file outside its folder", "copy the file in instead")
         return Reading(None, problems.items)
-    if too_large(path.stat().st_size, problems):
+    try:
+        if too_large(path.stat().st_size, problems):
+            return Reading(None, problems.items)
+        raw = path.read_bytes()
+    except OSError as exc:  # a dangling link, a file removed meanwhile, no permission
+        problems.error(1, f"the source cannot be read: {exc.strerror}", "check the file")
         return Reading(None, problems.items)
-    raw = path.read_bytes()
     text = decode(raw, problems)
     if text is None:
         return Reading(None, problems.items)
@@ -64,7 +68,8 @@ def read(path: Path, config: Config) -> Reading:
     if not any(section.blocks for section in sections):
         problems.error(front.body_offset + 1, "the text has no paragraphs", "write the body after the front matter")
     if metadata is not None and stem != f"{metadata.slug}.{metadata.language}":
-        problems.warning(
+        # An error, not a warning: language versions are found, and editions named, by file name.
+        problems.error(
             1,
             f"file name {path.name!r} does not follow the naming convention",
             f"rename it {metadata.slug}.{metadata.language}{SOURCE_SUFFIX}",

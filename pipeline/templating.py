@@ -93,6 +93,7 @@ def environment(language: str = "en", templates: Path = TEMPLATES) -> Environmen
         loader=FileSystemLoader(templates),
         autoescape=_autoescape,
         undefined=StrictUndefined,
+        auto_reload=False,  # one run, one set of templates: what the manifest fingerprinted
         extensions=["jinja2.ext.i18n"],
         trim_blocks=True,
         lstrip_blocks=True,

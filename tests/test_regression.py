@@ -78,7 +78,7 @@ def test_the_goldens_catch_a_mutation_in_every_format(mutation: str, tmp_path: P
     assert not [o for o in outcomes if o.failed]
     for format_name in FORMATS:
         diff = difference(format_name, tmp_path / "out" / f"{mutated.stem}.{format_name}", update=False)
-        changed = [line for line in diff.splitlines()[2:] if line[:1] in "+-"]
+        changed = [line for line in diff.splitlines()[2:] if line.startswith(("+", "-"))]
         assert any(marker in line for line in changed), f"{format_name}: the goldens did not catch {mutation}"
 
 

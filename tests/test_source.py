@@ -156,9 +156,9 @@ def test_invalid_utf8_names_the_line(tmp_path: Path) -> None:
     assert errors(read(path, Config()).problems) == [(17, "the file is not valid UTF-8")]
 
 
-def test_file_name_outside_the_convention_is_a_warning(tmp_path: Path) -> None:
+def test_file_name_outside_the_convention_is_an_error(tmp_path: Path) -> None:
     [problem] = problems_of(tmp_path, FRONT + BODY, name="my-text.md")
-    assert problem.severity is Severity.WARNING
+    assert problem.severity is Severity.ERROR
     assert problem.hint == "rename it resolution-1234-2001.en.md"
 
 

@@ -57,7 +57,9 @@ def nu_html_checker(files: list[Path]) -> list[Finding]:
         check=False,
         timeout=300,
     )
-    messages = json.loads(result.stdout or "{}").get("messages", [])
+    if not VNU_JAR.is_file() or not result.stdout.strip().startswith("{"):
+        return [Finding("-", "vnu did not run", (result.stderr or result.stdout)[-500:] or "no output")]
+    messages = json.loads(result.stdout)["messages"]
     return [
         Finding(Path(m.get("url", "")).name, m.get("type", ""), f"line {m.get('lastLine')}: {m['message']}")
         for m in messages

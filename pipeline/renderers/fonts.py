@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import hashlib
 import tomllib
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import RenderError
+from ..model import Document, Emphasis, Inline, Link, Paragraph, Quote, Reference, Strong, Table, Text
 
 
 @dataclass(frozen=True)
@@ -33,3 +35,61 @@ def pinned_faces(fonts_toml: Path, format_name: str) -> tuple[FontFace, ...]:
         if hashlib.sha256(face.file.read_bytes()).hexdigest() != face.sha256:
             raise RenderError("-", format_name, f"font file {face.file} is not the pinned version ({fonts_toml})")
     return faces
+
+
+def covered_characters(faces: tuple[FontFace, ...]) -> frozenset[int]:
+    """Every code point some pinned face has a glyph for."""
+    from fontTools.ttLib import TTFont  # a WeasyPrint dependency; only the PDF needs it
+
+    covered: set[int] = set()
+    for face in faces:
+        covered |= set(TTFont(face.file).getBestCmap())
+    return frozenset(covered)
+
+
+def uncovered(document: Document, covered: frozenset[int]) -> list[tuple[int, str]]:
+    """(line, character) for each character of the text no pinned face can set.
+
+    Without this, the PDF would take the glyph from whatever font the machine happens to have,
+    and stop being the same file everywhere.
+    """
+    found: dict[str, int] = {}
+    for line, text in _texts(document):
+        for character in text:
+            if ord(character) not in covered and not character.isspace() and character not in found:
+                found[character] = line
+    return [(line, character) for character, line in found.items()]
+
+
+def _texts(document: Document) -> Iterator[tuple[int, str]]:
+    meta = document.metadata
+    yield 1, meta.title + meta.issuing_body
+    for reported in meta.adoption.documents:
+        yield 1, reported.committee + reported.rapporteur
+    yield from ((1, text) for text in _inline_texts(meta.adoption.note))
+    for section in document.sections:
+        yield from ((1, text) for text in _inline_texts(section.heading or ()))
+        for block in section.blocks:
+            yield from _block_texts(block)
+    for note in document.footnotes:
+        yield from ((1, text) for text in _inline_texts(note.content))
+
+
+def _block_texts(block: Paragraph | Quote | Table) -> Iterator[tuple[int, str]]:
+    if isinstance(block, Paragraph):
+        yield from ((block.line, text) for text in _inline_texts(block.content))
+        for child in (*block.inserts, *block.children):
+            yield from _block_texts(child)
+    elif isinstance(block, Quote):
+        yield from ((block.line, t) for paragraph in block.paragraphs for t in _inline_texts(paragraph))
+    else:
+        for row in (block.header, *block.rows):
+            yield from ((block.line, t) for cell in row for t in _inline_texts(cell))
+
+
+def _inline_texts(nodes: tuple[Inline, ...]) -> Iterator[str]:
+    for node in nodes:
+        if isinstance(node, Text | Reference):
+            yield node.text
+        elif isinstance(node, Emphasis | Strong | Link):
+            yield from _inline_texts(node.children)

@@ -8,6 +8,7 @@ adoption date into the package's metadata part afterwards.
 
 from __future__ import annotations
 
+import re
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -17,12 +18,31 @@ import yaml
 
 from ..errors import RenderError
 
+MARKDOWN_PUNCTUATION = re.compile(r"[!-/:-@\[-`{-~]")  # every ASCII punctuation character
+
+
+def literal(value: Any) -> Any:
+    """`value` with every string escaped, so that pandoc reads metadata as text, not Markdown.
+
+    pandoc parses YAML metadata strings as Markdown: a title with `*`, `--`, `[x](y)` or a tag
+    would lose characters. A backslash before ASCII punctuation makes each one literal.
+    """
+    if isinstance(value, str):
+        return MARKDOWN_PUNCTUATION.sub(r"\\\g<0>", value)
+    if isinstance(value, list):
+        return [literal(item) for item in value]
+    if isinstance(value, dict):
+        return {key: literal(item) for key, item in value.items()}
+    return value
+
 
 def run_pandoc(html: str, to: str, metadata: dict[str, Any], stem: str, arguments: list[str]) -> bytes:
     """Convert `html` (pandoc reads only its <main>) to the binary format `to`."""
     with tempfile.TemporaryDirectory(prefix="pipeline-pandoc-") as work:
         metadata_file = Path(work) / "metadata.yaml"
-        metadata_file.write_text(yaml.safe_dump(metadata, allow_unicode=True, sort_keys=True), encoding="utf-8")
+        metadata_file.write_text(
+            yaml.safe_dump(literal(metadata), allow_unicode=True, sort_keys=True), encoding="utf-8"
+        )
         target = Path(work) / f"edition.{to}"
         try:
             pypandoc.convert_text(

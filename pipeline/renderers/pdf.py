@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 import io
 import logging
+import threading
+import unicodedata
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -13,7 +15,7 @@ from ..config import Config
 from ..errors import RenderError
 from ..model import Document
 from ..templating import TEMPLATES
-from .fonts import pinned_faces
+from .fonts import covered_characters, pinned_faces, uncovered
 from .html import HtmlRenderer
 from .pdfa import finish
 
@@ -35,11 +37,16 @@ class PdfRenderer(HtmlRenderer):
 
         self.weasyprint = weasyprint
         self.fonts = pinned_faces(PRINT_ASSETS / "fonts.toml", self.name)
+        self.covered = covered_characters(self.fonts)
         allowed = {face.file for face in self.fonts} | {p for p in PRINT_ASSETS.iterdir() if p.is_file()}
         self.fetcher = _allow_only(weasyprint, allowed)
         self.font_config = FontConfiguration()  # one per process: font loading is the slow part
 
     def render(self, document: Document) -> bytes:
+        missing = uncovered(document, self.covered)
+        if missing:
+            characters = ", ".join(f"U+{ord(c):04X} {unicodedata.name(c, '?')} (line {line})" for line, c in missing)
+            raise RenderError(document.stem, self.name, f"no pinned font has a glyph for {characters}")
         html = self.render_template(document, fonts=self.fonts)
         adopted = dt.datetime.combine(document.metadata.adoption.date, dt.time(), dt.UTC)
         source = self.weasyprint.Attachment(
@@ -84,12 +91,16 @@ def _allow_only(weasyprint: Any, allowed: set[Path]) -> Any:
 
 
 class _ProblemHandler(logging.Handler):
+    """Keeps the records of one thread: a Dask worker renders several texts at once."""
+
     def __init__(self) -> None:
         super().__init__(logging.WARNING)
         self.messages: list[str] = []
+        self.thread = threading.get_ident()
 
     def emit(self, record: logging.LogRecord) -> None:
-        self.messages.append(record.getMessage())
+        if record.thread == self.thread:
+            self.messages.append(record.getMessage())
 
 
 class _logged_problems:
