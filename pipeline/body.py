@@ -6,6 +6,7 @@ line of every block, which is what lets every problem be reported as file:line.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -17,6 +18,7 @@ from mdit_py_plugins.footnote import footnote_plugin
 
 from .config import LinkPatterns
 from .errors import Problems
+from .i18n import base_language
 from .model import (
     TITLE_NOTE_NUMBER,
     Emphasis,
@@ -34,7 +36,7 @@ from .model import (
 from .numbering import ParagraphTree
 from .references import link_references
 from .safety import MAX_NUMBER_DEPTH, MAX_PARAGRAPHS
-from .typography import typography_for
+from .typography import spacing_for
 
 PARAGRAPH_NUMBER = re.compile(r"^(?P<number>(?:\d{1,3}\.)+|[a-z]\.)(?:[ \u00a0]+|$)")
 GLUED_NUMBER = re.compile(r"^(?:\d{1,3}\.)+(?=[^\W\d_])")
@@ -44,15 +46,23 @@ HEADING_SLUG = re.compile(r"[^a-z0-9]+")
 RESERVED_IDS = frozenset({"main", "text", "title", "notes", "notes-heading", "footnotes", "toc"})
 
 
-def markdown() -> MarkdownIt:
-    # Lists are off: "1." must stay the literal official number, never a renumbered list item.
-    parser = MarkdownIt("commonmark", {"html": False}).use(footnote_plugin)
+@functools.lru_cache(maxsize=16)  # a parser per language; sources cannot make it grow
+def markdown(language: str) -> MarkdownIt:
+    """The parser for sources in `language`: its smart quotes are that language's marks.
+
+    Smart quotes work across emphasis and links ("*x*" gets the right closing mark), which a
+    pass over each piece of text could not. No other typographer replacement is on.
+    """
+    options = {"html": False, "typographer": True, "quotes": QUOTES.get(base_language(language), QUOTES["en"])}
+    parser = MarkdownIt("commonmark", options).use(footnote_plugin)
     parser.validateLink = lambda url: True  # type: ignore[method-assign]  # see every link: InlineBuilder refuses all but https
+    # Lists are off: "1." must stay the literal official number, never a renumbered list item.
     # Reference definitions ("[r]: …" lines) are off too: they would vanish from the text.
-    return parser.disable(["list", "html_block", "html_inline", "reference"]).enable("table")
+    return parser.disable(["list", "html_block", "html_inline", "reference"]).enable(["table", "smartquotes"])
 
 
-MARKDOWN = markdown()
+# Double then single marks; the closing single mark is also the apostrophe.
+QUOTES = {"en": "“”‘’", "fr": "«»‘’"}
 
 
 @dataclass
@@ -69,7 +79,7 @@ class BodyParser:
 
     def parse(self, body: str) -> tuple[tuple[Section, ...], tuple[Footnote, ...]]:
         env: dict[str, Any] = {}
-        tokens = MARKDOWN.parse(body, env)
+        tokens = markdown(self.language).parse(body, env)
         sections: list[Section] = []
         heading: tuple[Inline, ...] | None = None
         section_id = ""
@@ -245,7 +255,7 @@ class BodyParser:
         return InlineBuilder(self, line).build(token.children or [])
 
     def linked(self, text: str) -> list[Inline]:
-        return list(link_references(typography_for(self.language)(text), self.language, self.links, self.cited))
+        return list(link_references(spacing_for(self.language)(text), self.language, self.links, self.cited))
 
 
 @dataclass

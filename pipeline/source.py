@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from .body import MARKDOWN, BodyParser
+from .body import BodyParser, markdown
 from .config import Config
 from .errors import Problem, Problems, SourceError
 from .frontmatter import FrontMatterError, split
@@ -60,7 +60,7 @@ def read(path: Path, config: Config) -> Reading:
     body_parser = BodyParser(problems, config.links, str(language), front.body_offset)
 
     def parse_inline(text: str, line: int) -> tuple[Inline, ...]:
-        tokens = MARKDOWN.parseInline(text)
+        tokens = markdown(str(language)).parseInline(text)
         return body_parser.inline(tokens[0], line) if tokens else ()
 
     metadata = read_metadata(front, problems, config.links, parse_inline)

@@ -40,8 +40,18 @@ def french_spacing(text: str) -> str:
     return _BEFORE_CLOSING.sub(NBSP + "»", text)
 
 
+def spacing_for(language: str) -> Callable[[str], str]:
+    """Spacing of `language`, for text whose quotation marks are already set (the body's,
+    by the Markdown parser's smart quotes)."""
+    return french_spacing if language.split("-")[0] == "fr" else _unchanged
+
+
+def _unchanged(text: str) -> str:
+    return text
+
+
 def typography_for(language: str) -> Callable[[str], str]:
-    """What the text of `language` goes through when it is read."""
+    """Quotation marks and spacing of `language`, for plain text such as the metadata."""
     base = language.split("-")[0]
     if base == "fr":
         return lambda text: french_spacing(quotation_marks(text, "fr"))

@@ -229,3 +229,31 @@ def test_make_builds_both_languages() -> None:
 )
 def test_typography_per_language(language: str, typed: str, set_as: str) -> None:
     assert typography_for(language)(typed) == set_as
+
+
+def test_smart_quotes_see_across_emphasis(tmp_path: Path) -> None:
+    from pipeline.config import Config
+    from pipeline.model import Paragraph, Text
+    from pipeline.source import read
+
+    source = tmp_path / "resolution-1234-2001.fr.md"
+    english = (ROOT / "tests" / "test_source.py").read_text(encoding="utf-8").split('FRONT = """')[1].split('"""')[0]
+    source.write_text(
+        english.replace("language: en", "language: fr") + '\n1. Le "*droit*" et l\'*IOM*.\n', encoding="utf-8"
+    )
+    (tmp_path / "resolution-1234-2001.en.md").write_text(
+        english + '\n1. The "*right*" and *IOM*\'s role.\n', encoding="utf-8"
+    )
+
+    def text_of(path: Path) -> str:
+        document = read(path, Config()).document
+        assert document is not None
+        [paragraph] = document.sections[0].blocks
+        assert isinstance(paragraph, Paragraph)
+        return "".join(
+            n.text if isinstance(n, Text) else "".join(c.text for c in n.children)  # type: ignore[union-attr]
+            for n in paragraph.content
+        )
+
+    assert text_of(source) == "Le «\u00a0droit\u00a0» et l’IOM."
+    assert text_of(tmp_path / "resolution-1234-2001.en.md") == "The “right” and IOM’s role."
