@@ -16,7 +16,7 @@ from .i18n import is_language
 from .model import Document, LanguageVersion
 from .renderers import Renderer, renderer_class
 from .source import SOURCE_SUFFIX, find_sources, read
-from .templating import environment
+from .templating import citation
 
 PART_SUFFIX = ".part"  # temporary files are hidden (".name.XXXX.part") and renamed when complete
 
@@ -139,22 +139,32 @@ class Builder:
         return outcome
 
     def build(self, paths: list[Path]) -> list[Outcome]:
+        """Every source under `paths`, in this process, without the manifest (the library route)."""
         sources = find_sources(paths)
         versions = all_language_versions(sources)
-        return [self.build_one(source, versions[source]) for source in sources]
+        owners: dict[str, Path] = {}
+        outcomes = []
+        for source in sources:
+            stem = source.name.removesuffix(SOURCE_SUFFIX)
+            if stem in owners:  # both would write the same files, as `pipeline build` also refuses
+                failure = f"same file name as {owners[stem]}: both would write {stem}.* (rename one)"
+                outcomes.append(Outcome(source, failure=failure))
+                continue
+            owners[stem] = source
+            outcomes.append(self.build_one(source, versions[source]))
+        return outcomes
 
 
 def catalogue_record(document: Document) -> dict[str, Any]:
     """What the catalogue shows of a text, in plain JSON types (kept in the manifest)."""
     meta = document.metadata
-    macros: Any = environment(meta.language).get_template("base/macros.html.j2").module
     return {
         "slug": meta.slug,
         "type": meta.type.value,
         "number": meta.number,
         "year": meta.year,
         "language": meta.language,
-        "citation": str(macros.citation(meta)),
+        "citation": citation(meta),
         "title": meta.title,
         "date": meta.adoption.date.isoformat(),
         "status": meta.status.value,

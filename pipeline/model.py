@@ -72,11 +72,6 @@ class Metadata:
     unofficial_translation: bool = False  # a translation made by the service, not an official text
 
     @property
-    def identifier(self) -> str:
-        """ "Recommendation 1607 (2003)": the citation form of the text."""
-        return f"{self.type.value.capitalize()} {self.number} ({self.year})"
-
-    @property
     def slug(self) -> str:
         """Language-independent name shared by all language versions of a text."""
         return f"{self.type.value}-{self.number}-{self.year}"

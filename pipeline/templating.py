@@ -7,6 +7,7 @@ import functools
 import re
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from babel.dates import format_date
 from babel.lists import format_list
@@ -15,6 +16,7 @@ from markupsafe import Markup
 
 from .i18n import base_language as _base
 from .i18n import translations
+from .model import Metadata
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 WHITESPACE = re.compile(r"[ \t\n\r\f\v]+")  # not \s: no-break spaces must survive
@@ -84,6 +86,12 @@ def _locale(language: str) -> str:
 def _autoescape(name: str | None) -> bool:
     """Escape for every markup template; CSS templates hold no source text and must stay raw."""
     return name is None or not name.endswith(".css.j2")
+
+
+def citation(metadata: Metadata) -> str:
+    """ "Recommendation 1607 (2003)" in the text's language, from the one macro every edition uses."""
+    macros: Any = environment(metadata.language).get_template("base/macros.html.j2").module
+    return str(macros.citation(metadata))
 
 
 @functools.cache

@@ -370,3 +370,12 @@ def test_a_character_no_pinned_font_has_is_refused_not_substituted(tmp_path: Pat
         "resolution-1234-2001.en: pdf: no pinned font has a glyph for U+2713 CHECK MARK (line 16), "
         "U+6F22 CJK UNIFIED IDEOGRAPH-6F22 (line 16), U+5B57 CJK UNIFIED IDEOGRAPH-5B57 (line 16)"
     )
+
+
+def test_two_sources_with_one_name_do_not_overwrite_each_other(tmp_path: Path) -> None:
+    for folder in ("a", "b"):
+        (tmp_path / folder).mkdir()
+        (tmp_path / folder / NAME).write_bytes(body(f"1. Text from {folder}.")())
+    first, second = build([tmp_path / "a", tmp_path / "b"], ["html"], tmp_path / "out")
+    assert not first.failed and second.failure.startswith("same file name as")
+    assert b"Text from a." in (tmp_path / "out" / "resolution-1234-2001.en.html").read_bytes()

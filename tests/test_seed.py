@@ -6,6 +6,7 @@ import datetime as dt
 from collections.abc import Iterator
 
 from pipeline.model import AdoptingBody, Document, Inline, Paragraph, Reference, TextType
+from pipeline.templating import citation
 
 
 def paragraphs(document: Document) -> Iterator[Paragraph]:
@@ -27,7 +28,7 @@ def test_metadata(seed: Document) -> None:
     assert (meta.type, meta.number, meta.year, meta.language) == (TextType.RECOMMENDATION, 1607, 2003, "en")
     assert meta.title == "Activities of the International Organization for Migration (IOM), 1998-2002"
     assert meta.issuing_body == "Parliamentary Assembly"
-    assert meta.identifier == "Recommendation 1607 (2003)"
+    assert citation(meta) == "Recommendation 1607 (2003)"
 
 
 def test_adoption_is_structured(seed: Document) -> None:

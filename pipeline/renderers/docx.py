@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 import zipfile
-from typing import Any
 
 import lxml.etree
 
@@ -12,7 +11,7 @@ from ..config import Config
 from ..errors import RenderError
 from ..i18n import translations
 from ..model import Document
-from ..templating import TEMPLATES
+from ..templating import TEMPLATES, citation
 from .docx_parts import NS, running_parts
 from .html import HtmlRenderer
 from .pandoc import run_pandoc
@@ -52,11 +51,10 @@ class DocxRenderer(HtmlRenderer):
                 str(DOCX_ASSETS / "number-tab.lua"),
             ],
         )
-        macros: Any = self.templates(document).get_template("base/macros.html.j2").module
         page_label = translations(document.metadata.language).gettext("Page {page} of {pages}")
         parts = {
             "docProps/core.xml": self.render_template(document, template="docx/core.xml.j2").encode("utf-8"),
-            **running_parts(package, str(macros.citation(document.metadata)), page_label),
+            **running_parts(package, citation(document.metadata), page_label),
         }
         return replace_parts(package, parts)
 

@@ -9,7 +9,7 @@ from typing import Any
 
 from ..errors import RenderError
 from ..model import Document
-from ..templating import TEMPLATES
+from ..templating import TEMPLATES, citation
 from .html import HtmlRenderer
 from .pandoc import run_pandoc
 from .zipparts import replace_parts
@@ -40,10 +40,9 @@ class EpubRenderer(HtmlRenderer):
     def metadata(self, document: Document) -> dict[str, Any]:
         """Package metadata, through pandoc's YAML keys (its --epub-metadata XML drops <meta property>)."""
         meta = document.metadata
-        macros: Any = self.templates(document).get_template("base/macros.html.j2").module
-        citation = str(macros.citation(meta))
+        cited_as = citation(meta)
         return {
-            "title": f"{citation}: {meta.title}",
+            "title": f"{cited_as}: {meta.title}",
             "identifier": self.config.identifier.format(slug=meta.slug, language=meta.language),
             "lang": meta.language,
             "date": meta.adoption.date.isoformat(),
@@ -51,7 +50,7 @@ class EpubRenderer(HtmlRenderer):
             "publisher": meta.issuing_body,
             "rights": self.config.rights,
             "subject": list(meta.keywords),
-            "description": f"{citation}: {meta.title}",
+            "description": f"{cited_as}: {meta.title}",
             "accessModes": ["textual"],
             "accessModeSufficient": ["textual"],
             "accessibilityFeatures": ["structuralNavigation", "tableOfContents", "readingOrder"],
