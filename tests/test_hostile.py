@@ -21,24 +21,9 @@ from pipeline import build
 from pipeline.config import Config
 from pipeline.errors import Severity
 from pipeline.source import read
+from tests.sources import FRONT, FRONT_LINES, NAME
 
-FRONT = """---
-type: resolution
-number: 1234
-year: 2001
-language: en
-title: A test text
-issued_by: Parliamentary Assembly
-adoption:
-  debates:
-    - date: 2001-01-25
-      sitting: 5
-  date: 2001-01-25
-  sitting: 5
----
-"""
-BODY_LINE = 16  # the first body line after FRONT and a blank line
-NAME = "resolution-1234-2001.en.md"
+BODY_LINE = FRONT_LINES + 2  # the first body line after FRONT and a blank line
 SAFE = "safe"
 
 
@@ -207,7 +192,7 @@ CASES = [
     Case(
         "footnote call in the adoption note",
         front(FRONT.replace("  sitting: 5\n---", '  sitting: 5\n  note: "See^[x]"\n---')),
-        "14: the adoption note cannot call a footnote",
+        "15: the adoption note cannot call a footnote",
     ),
     Case("appendix heading taking a reserved id", body("1. One.\n\n## Main\n\n1. Appendix."), SAFE),
     # YAML surprises.
@@ -220,7 +205,7 @@ CASES = [
     Case(
         "octal-looking sitting",
         front(FRONT.replace("      sitting: 5", "      sitting: 010")),
-        "11: 'adoption.debates.0.sitting' must be a positive whole number, not '010'",
+        "12: 'adoption.debates.0.sitting' must be a positive whole number, not '010'",
     ),
     # Paths.
     Case(
@@ -367,8 +352,8 @@ def test_a_character_no_pinned_font_has_is_refused_not_substituted(tmp_path: Pat
     source.write_bytes(body("1. Approved ✓ by 漢字.")())
     [outcome] = build([source], ["pdf"], tmp_path / "out")
     assert outcome.failure == (
-        "resolution-1234-2001.en: pdf: no pinned font has a glyph for U+2713 CHECK MARK (line 16), "
-        "U+6F22 CJK UNIFIED IDEOGRAPH-6F22 (line 16), U+5B57 CJK UNIFIED IDEOGRAPH-5B57 (line 16)"
+        "resolution-1234-2001.en: pdf: no pinned font has a glyph for U+2713 CHECK MARK (line 17), "
+        "U+6F22 CJK UNIFIED IDEOGRAPH-6F22 (line 17), U+5B57 CJK UNIFIED IDEOGRAPH-5B57 (line 17)"
     )
 
 

@@ -24,6 +24,7 @@ from pipeline.templating import TEMPLATES, day_list, long_date, ordinal
 from pipeline.typography import typography_for
 from tests.conftest import ROOT
 from tests.pdftext import footer_text, header_text, page_count, page_text
+from tests.sources import FRONT
 
 FRENCH = "recommendation-1607-2003.fr"
 ENGLISH = "recommendation-1607-2003.en"
@@ -237,7 +238,7 @@ def test_smart_quotes_see_across_emphasis(tmp_path: Path) -> None:
     from pipeline.source import read
 
     source = tmp_path / "resolution-1234-2001.fr.md"
-    english = (ROOT / "tests" / "test_source.py").read_text(encoding="utf-8").split('FRONT = """')[1].split('"""')[0]
+    english = FRONT
     source.write_text(
         english.replace("language: en", "language: fr") + '\n1. Le "*droit*" et l\'*IOM*.\n', encoding="utf-8"
     )

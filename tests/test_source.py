@@ -9,23 +9,8 @@ import pytest
 from pipeline.config import Config
 from pipeline.errors import Problem, Severity, SourceError
 from pipeline.source import load, read
+from tests.sources import FRONT
 
-FRONT = """---
-type: resolution
-number: 1234
-year: 2001
-language: en
-title: A test text
-issued_by: Parliamentary Assembly
-adoption:
-  by: assembly
-  debates:
-    - date: 2001-01-25
-      sitting: 5
-  date: 2001-01-25
-  sitting: 5
----
-"""
 BODY = "\n1. First.\n\n2. Second.\n"
 
 
