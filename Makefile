@@ -68,7 +68,7 @@ messages: $(STAMPS)/venv
 	$(BIN)/pybabel extract -F babel.cfg --no-location --sort-output --omit-header -o pipeline/locale/messages.pot .
 	$(BIN)/pybabel update --ignore-obsolete --no-fuzzy-matching -i pipeline/locale/messages.pot -d pipeline/locale
 
-# Benchmark: our build beside the plain pandoc route on generated texts, printed as tables (~5 min).
+# Benchmark: our build beside the plain pandoc route on generated texts, printed as tables (about 2½ minutes on 2 cores).
 .PHONY: bench
 bench: $(STAMPS)/venv $(STAMPS)/render-packages
 	$(BIN)/python bench/bench.py
