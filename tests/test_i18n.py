@@ -258,3 +258,16 @@ def test_smart_quotes_see_across_emphasis(tmp_path: Path) -> None:
 
     assert text_of(source) == "Le «\u00a0droit\u00a0» et l’IOM."
     assert text_of(tmp_path / "resolution-1234-2001.en.md") == "The “right” and IOM’s role."
+
+
+def test_each_edition_names_the_other_language_version(editions: Path) -> None:
+    french = "tag:coe.int,2026:pace/adopted-texts/recommendation-1607-2003/fr"
+    with zipfile.ZipFile(editions / f"{ENGLISH}.epub") as epub:
+        assert f"<dc:relation>{french}</dc:relation>" in epub.read("EPUB/content.opf").decode()
+    with pikepdf.open(editions / f"{ENGLISH}.pdf") as pdf:
+        assert pdf.open_metadata()["dc:relation"] == {french}
+    page = lxml.html.fromstring((editions / f"{ENGLISH}.html").read_bytes())
+    assert page.xpath("//meta[@name='dcterms.hasVersion']/@content") == [french]
+    with zipfile.ZipFile(editions / f"{ENGLISH}.docx") as docx:
+        assert f"{FRENCH}.docx" not in docx.read("word/document.xml").decode()  # no link without a site
+        assert "Français" in docx.read("word/document.xml").decode()

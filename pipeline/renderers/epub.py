@@ -41,7 +41,9 @@ class EpubRenderer(HtmlRenderer):
         """Package metadata, through pandoc's YAML keys (its --epub-metadata XML drops <meta property>)."""
         meta = document.metadata
         cited_as = citation(meta)
-        return {
+        versions = self.versions(document)
+        relation = {"relation": "; ".join(v["identifier"] for v in versions)} if versions else {}
+        return relation | {
             "title": f"{cited_as}: {meta.title}",
             "identifier": self.config.identifier.format(slug=meta.slug, language=meta.language),
             "lang": meta.language,

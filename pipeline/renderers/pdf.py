@@ -67,7 +67,11 @@ class PdfRenderer(HtmlRenderer):
                     pdf_variant="pdf/a-3b",
                     pdf_tags=True,
                     attachments=[source],
-                    finisher=partial(finish, language=document.metadata.language),
+                    finisher=partial(
+                        finish,
+                        language=document.metadata.language,
+                        relations=tuple(v["identifier"] for v in self.versions(document)),
+                    ),
                 )
             except self.weasyprint.urls.FatalURLFetchingError as exc:
                 raise RenderError(document.stem, self.name, str(exc)) from None

@@ -27,12 +27,17 @@ XPACKET_HEAD = b'<?xpacket begin="\xef\xbb\xbf" id="W5M0MpCehiHzreSzNTczkc9d"?>\
 XPACKET_TAIL = b'</x:xmpmeta>\n<?xpacket end="r"?>'
 
 
-def accessible_archival_xmp(rdf_bytes: bytes, language: str) -> bytes:
-    """WeasyPrint's PDF/A-3b RDF plus the PDF/UA-1 identification, its schema and dc:language."""
+def accessible_archival_xmp(rdf_bytes: bytes, language: str, relations: tuple[str, ...] = ()) -> bytes:
+    """WeasyPrint's PDF/A-3b RDF plus the PDF/UA-1 identification, its schema, dc:language and
+    dc:relation (the identifiers of the text's other language versions)."""
     rdf = fromstring(rdf_bytes)
     _describe(rdf).set(f"{{{PDFUAID}}}part", "1")
     languages = SubElement(SubElement(_describe(rdf), f"{{{DC}}}language"), f"{{{RDF}}}Bag")
     SubElement(languages, f"{{{RDF}}}li").text = language
+    if relations:
+        related = SubElement(SubElement(_describe(rdf), f"{{{DC}}}relation"), f"{{{RDF}}}Bag")
+        for relation in relations:
+            SubElement(related, f"{{{RDF}}}li").text = relation
     schemas = SubElement(SubElement(_describe(rdf), f"{{{EXTENSION}}}schemas"), f"{{{RDF}}}Bag")
     schema = _resource(SubElement(schemas, f"{{{RDF}}}li"))
     for name, value in (
@@ -54,11 +59,11 @@ def accessible_archival_xmp(rdf_bytes: bytes, language: str) -> bytes:
     return XPACKET_HEAD + body + XPACKET_TAIL
 
 
-def finish(document: Any, pdf: Any, language: str) -> None:
+def finish(document: Any, pdf: Any, language: str, relations: tuple[str, ...] = ()) -> None:
     """WeasyPrint finisher: complete the XMP packet and list each associated file once in /AF."""
     metadata = pdf.objects[int(pdf.catalog["Metadata"].split()[0])]
     rdf = document.metadata.generate_rdf_metadata("a", 3, "B")
-    metadata.stream = [accessible_archival_xmp(rdf, language)]
+    metadata.stream = [accessible_archival_xmp(rdf, language, relations)]
     if "AF" in pdf.catalog:
         unique = list(dict.fromkeys(pdf.catalog["AF"]))
         pdf.catalog["AF"].clear()
