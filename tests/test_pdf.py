@@ -155,3 +155,14 @@ def _find(haystack: list[str], needle: list[str]) -> int:
         if haystack[index : index + len(needle)] == needle:
             return index
     raise AssertionError(f"{' '.join(needle)!r} not found")
+
+
+def test_the_footnote_is_tagged_as_a_note(pdf: Path) -> None:
+    """PDF/UA-1 7.9: a Note, with its number as a Lbl; the call in the text is a Reference."""
+    with pikepdf.open(pdf) as document:
+        elements = [
+            o for o in document.objects if isinstance(o, pikepdf.Dictionary) and o.get("/Type") == "/StructElem"
+        ]
+        tags = sorted((str(e.S), str(e.P.S)) for e in elements if str(e.S) in ("/Note", "/Reference", "/Lbl"))
+    # The note itself sits in the footnote area (a NonStruct group), not inside the paragraph.
+    assert tags == [("/Lbl", "/Note"), ("/Note", "/NonStruct"), ("/Reference", "/P")]

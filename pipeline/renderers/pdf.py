@@ -36,6 +36,7 @@ class PdfRenderer(HtmlRenderer):
         from weasyprint.text.fonts import FontConfiguration
 
         self.weasyprint = weasyprint
+        _tag_notes_as_notes(weasyprint)
         self.fonts = pinned_faces(PRINT_ASSETS / "fonts.toml", self.name)
         self.covered = covered_characters(self.fonts)
         allowed = {face.file for face in self.fonts} | {p for p in PRINT_ASSETS.iterdir() if p.is_file()}
@@ -79,6 +80,25 @@ class PdfRenderer(HtmlRenderer):
             raise RenderError(document.stem, self.name, "WeasyPrint: " + "; ".join(problems))
         assert isinstance(pdf, bytes)
         return pdf
+
+
+# The print template wraps each note's text in <note-text> (an inline element; a <span> could not
+# be told apart). WeasyPrint 70 tags unknown elements and footnote pseudo-elements NonStruct;
+# PDF/UA-1 (7.9) wants a note tagged Note, its call a Reference and its number a Lbl.
+NOTE_TAGS = {"note-text": "Note", "note-text::footnote-call": "Reference", "note-text::footnote-marker": "Lbl"}
+
+
+def _tag_notes_as_notes(weasyprint: Any) -> None:
+    tags = weasyprint.pdf.tags
+    original = tags._get_pdf_tag
+    if getattr(original, "maps_notes", False):
+        return
+
+    def tag_for(tag: str | None) -> str:
+        return NOTE_TAGS.get(tag or "") or str(original(tag))
+
+    tag_for.maps_notes = True  # type: ignore[attr-defined]
+    tags._get_pdf_tag = tag_for
 
 
 def _allow_only(weasyprint: Any, allowed: set[Path]) -> Any:
