@@ -84,8 +84,15 @@ class PdfRenderer(HtmlRenderer):
 
 # The print template wraps each note's text in <note-text> (an inline element; a <span> could not
 # be told apart). WeasyPrint 70 tags unknown elements and footnote pseudo-elements NonStruct;
-# PDF/UA-1 (7.9) wants a note tagged Note, its call a Reference and its number a Lbl.
-NOTE_TAGS = {"note-text": "Note", "note-text::footnote-call": "Reference", "note-text::footnote-marker": "Lbl"}
+# PDF/UA-1 (7.9) wants a note tagged Note, its call a Reference and its number a Lbl. Emphasis
+# and strong text are inline text with a style: Span, not NonStruct.
+STRUCTURE_TAGS = {
+    "note-text": "Note",
+    "note-text::footnote-call": "Reference",
+    "note-text::footnote-marker": "Lbl",
+    "em": "Span",
+    "strong": "Span",
+}
 
 
 def _tag_notes_as_notes(weasyprint: Any) -> None:
@@ -95,7 +102,7 @@ def _tag_notes_as_notes(weasyprint: Any) -> None:
         return
 
     def tag_for(tag: str | None) -> str:
-        return NOTE_TAGS.get(tag or "") or str(original(tag))
+        return STRUCTURE_TAGS.get(tag or "") or str(original(tag))
 
     tag_for.maps_notes = True  # type: ignore[attr-defined]
     tags._get_pdf_tag = tag_for
