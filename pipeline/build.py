@@ -171,11 +171,6 @@ def catalogue_record(document: Document) -> dict[str, Any]:
     }
 
 
-def language_versions(source: Path, sources: list[Path]) -> tuple[LanguageVersion, ...]:
-    """The other language versions of `source` among `sources`: same slug, other language."""
-    return all_language_versions([*sources, source] if source not in sources else sources)[source]
-
-
 def all_language_versions(sources: list[Path]) -> dict[Path, tuple[LanguageVersion, ...]]:
     """The language versions of every source, grouped by slug in one pass (a corpus has 10,000)."""
     by_slug: dict[str, list[Path]] = defaultdict(list)

@@ -1,4 +1,4 @@
-"""Compare the words of the raw seed with the text of an edition, in order."""
+"""The words of the raw seed, to compare with the text of each edition."""
 
 from __future__ import annotations
 
@@ -39,14 +39,3 @@ def raw_seed() -> RawSeed:
             continue
         body.append(text.removeprefix("- "))
     return RawSeed(tokens(" ".join(body)), tokens(" ".join(footnote)))
-
-
-def missing_in_order(expected: list[str], actual: list[str]) -> list[str]:
-    """The expected tokens that are not found, in order, in `actual` (empty when all are)."""
-    position = 0
-    for index, token in enumerate(expected):
-        try:
-            position = actual.index(token, position) + 1
-        except ValueError:
-            return expected[index : index + 12]
-    return []
