@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 STAMPS := .make
 
 # System packages: what rendering needs, and what the validators in the test suite need.
-RENDER_PACKAGES := fonts-noto-core
+RENDER_PACKAGES := fonts-noto-core libharfbuzz-subset0
 TEST_PACKAGES := chromium poppler-utils qpdf libreoffice-writer-nogui java=default-jre-headless npm=npm
 
 .PHONY: all build test check lint goldens clean reference-docx messages
