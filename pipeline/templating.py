@@ -18,7 +18,17 @@ from .i18n import base_language as _base
 from .i18n import translations
 from .model import Metadata
 
-TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
+
+def _templates_folder() -> Path:
+    """`templates/` of the checkout, or its copy inside the installed package (a wheel)."""
+    package = Path(__file__).resolve().parent
+    for folder in (package / "templates", package.parent / "templates"):
+        if (folder / "base").is_dir():
+            return folder
+    raise ImportError(f"no templates beside {package}: reinstall the package (pip install .)")
+
+
+TEMPLATES = _templates_folder()
 WHITESPACE = re.compile(r"[ \t\n\r\f\v]+")  # not \s: no-break spaces must survive
 
 

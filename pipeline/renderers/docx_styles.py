@@ -15,7 +15,9 @@ from fractions import Fraction
 from pathlib import Path
 from typing import Literal
 
-SPEC = Path(__file__).resolve().parent.parent.parent / "templates" / "docx" / "styles.toml"
+from ..templating import TEMPLATES
+
+SPEC = TEMPLATES / "docx" / "styles.toml"
 REFERENCE_DOCX = SPEC.with_name("reference.docx")
 
 Kind = Literal["paragraph", "character", "table"]
