@@ -16,9 +16,10 @@ from .build import Outcome, write_atomically
 from .config import Config
 from .errors import Problem, Problems
 from .ingest_adoption import AdoptionInfo, note_adoption, parse_adoption
-from .ingest_body import BodyBuilder, Origin, markdown
+from .ingest_body import BodyBuilder
 from .ingest_front import detect_language, front_matter, read_heading
 from .ingest_lines import find_citation, pages, read_lines
+from .ingest_markdown import Origin, markdown
 from .ingest_notes import Note, take_notes
 from .source import SOURCE_SUFFIX, read
 
@@ -36,6 +37,11 @@ class Generated:
 
     def origin(self, line: int) -> int:
         return self.lines[line - 1][1] if 1 <= line <= len(self.lines) else 1
+
+
+def ingest_all(raw: Path, out_dir: Path, config: Config) -> list[Outcome]:
+    """Convert a raw file into `out_dir`: one outcome for each text found in it."""
+    return [ingest(raw, out_dir, config)]
 
 
 def ingest(raw: Path, out_dir: Path, config: Config) -> Outcome:
@@ -84,7 +90,7 @@ def convert(raw: Path, problems: Problems) -> Generated | None:
     if found is None or adoption is None:
         return None
     heading, body_lines = found
-    blocks = BodyBuilder(problems).build(body_lines)
+    blocks = BodyBuilder(problems, language).build(body_lines)
     if not any(block.kind == "paragraph" for block in blocks):
         problems.error(citation.line, "the text has no paragraphs", "nothing was written")
         return None

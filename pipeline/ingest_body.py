@@ -1,68 +1,39 @@
-"""The body of a raw text -> canonical Markdown: numbered paragraphs, appendices, quotes, tables.
+"""The body of a raw text -> blocks: numbered paragraphs, appendix headings, quotes, tables.
 
-The extraction writes one paragraph per line. A line without a number is a new unnumbered
-paragraph, except at the top of a page, where it is the rest of the paragraph cut by the page
-break, and after an unfinished line when it starts in lower case (a wrapped line): both joins
-are reported when the text does not make them certain.
+A line starts a new paragraph when it has a number (a number without its final dot only when it
+is the next in sequence), is a heading, a quote, a bullet, or follows a blank line; otherwise it
+continues the paragraph above, unless that one ended a sentence and the break does not look like
+a wrap (ingest_wrap). Words cut by a hyphen at a line end are rejoined by ingest_words.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 
 from .errors import Problems
 from .ingest_lines import Line
-from .ingest_notes import Note
+from .ingest_markdown import Block
+from .ingest_numbers import BULLET, Sequence, numbered, undotted
+from .ingest_words import Vocabulary
+from .ingest_wrap import Wrapping, column, starts_lower, unfinished
 
-BULLET = r"(?:[-–—•▪*][ \t\u00a0]+)"
-NUMBERED = re.compile(rf"^{BULLET}?(?P<number>(?:\d{{1,3}}\.)+|[a-z]\.)(?P<space>[ \t\u00a0\u202f]*)(?P<text>.*)$")
-UNDOTTED = re.compile(rf"^{BULLET}?(?P<number>\d{{1,3}}(?:\.\d{{1,3}})+)[ \t\u00a0]+(?P<text>\S.*)$")
-STARTS_WITH_BULLET = re.compile(rf"^{BULLET}")
 HEADING = re.compile(r"^(?:Appendix|Appendices|Annex|Annexes|Annexe)(?:\s+(?:[IVXLC]+|\d{1,2}|[A-Z]))?\b[^.]{0,80}$")
+STARTS_WITH_BULLET = re.compile(rf"^{BULLET}")
 CELL_GAP = re.compile(r"[ \t]{2,}|\t")
-TRAILING_CALLS = re.compile(r"(?:\[\^\d+\])+$")
-CALL_LABEL = re.compile(r"\[\^(\d+)\]")
-SENTENCE_END = (".", ":", ";", "!", "?", "»", "”", '"')
-
-Origin = tuple[str, int]  # a line of the generated source, and the raw line it comes from
-
-
-@dataclass
-class Block:
-    kind: str  # paragraph | heading | quote | table | markdown (pipe table written as such)
-    line: int
-    number: str | None = None
-    parts: list[str] = field(default_factory=list)  # a paragraph's text, a quote's paragraphs
-    rows: list[tuple[int, list[str]]] = field(default_factory=list)
-
-
-def numbered(text: str, line: int, problems: Problems | None = None) -> tuple[str, str] | None:
-    """ "6.1. the text" -> ("6.1.", "the text"); also "- 6.1. …", "1.The …" and (warned) "6.1 the …"."""
-    match = NUMBERED.match(text)
-    if match:
-        number, rest = match.group("number"), match.group("text")
-        glued_word = number[0].isdigit() and rest[:1].isalpha()  # "1.The", but not "e.g." nor "1.5"
-        if match.group("space") or not rest or glued_word:
-            return number, rest
-    match = UNDOTTED.match(text)
-    if match:
-        if problems is not None:
-            problems.warning(
-                line,
-                f"number {match.group('number')} has no final dot; taken as paragraph {match.group('number')}.",
-                "check that it is a paragraph number",
-            )
-        return match.group("number") + ".", match.group("text")
-    return None
 
 
 class BodyBuilder:
-    def __init__(self, problems: Problems) -> None:
+    def __init__(self, problems: Problems, language: str) -> None:
         self.problems = problems
+        self.language = language
         self.blocks: list[Block] = []
+        self.sequence = Sequence()
+        self.undotted: list[tuple[int, str]] = []
+        self.dotted = 0
 
     def build(self, lines: list[Line]) -> list[Block]:
+        self.vocabulary = Vocabulary((line.text for line in lines), self.language)
+        self.wrapping = Wrapping(self.problems, column(lines))
         index, gap = 0, True
         while index < len(lines):
             line = lines[index]
@@ -74,50 +45,107 @@ class BodyBuilder:
                 self._line(line, gap)
                 taken = 1
             index, gap = index + taken, False
+        self.wrapping.report()
+        self._report_undotted()
         return self.blocks
 
     def _line(self, line: Line, gap: bool) -> None:
         text, last = line.text, self.blocks[-1] if self.blocks else None
-        number = numbered(text, line.number, self.problems)
+        number = self._number(line, last)
         if number is not None:
-            self.blocks.append(Block("paragraph", line.number, number[0], [number[1]]))
+            self.sequence.take(number[0])
+            self.blocks.append(Block("paragraph", line.number, number[0], [[number[1]]], last_line=text))
         elif HEADING.match(text):
-            self.blocks.append(Block("heading", line.number, parts=[text]))
+            self.sequence.restart()
+            self.blocks.append(Block("heading", line.number, parts=[[text]]))
         elif text.startswith(">"):
-            content = text[1:].lstrip(" ")
-            if last is None or last.kind != "quote" or (gap and not line.page_start):
-                if content:
-                    self.blocks.append(Block("quote", line.number, parts=[content]))
-            elif content and line.page_start:
-                self._continue(last, content, line)
-            elif content:
-                last.parts.append(content)
-        elif STARTS_WITH_BULLET.match(text) or last is None:
-            self.blocks.append(Block("paragraph", line.number, None, [text]))
+            self._quote(line, text[1:].lstrip(" "), last, gap)
+        elif STARTS_WITH_BULLET.match(text) or last is None or (last.kind != "paragraph" and not line.page_start):
+            self.blocks.append(Block("paragraph", line.number, None, [[text]], last_line=text))
         elif line.page_start and last.kind in ("paragraph", "quote"):
             self._continue(last, text, line)
-        elif last.kind == "paragraph" and not gap and (not last.parts[-1] or _wrapped(last.parts[-1], text)):
-            if last.parts[-1]:
-                self.problems.warning(
-                    line.number,
-                    "line joined to the paragraph above",
-                    "it starts in lower case after an unfinished line: check the extraction",
-                )
-            last.parts[-1] = _join(last.parts[-1], text, line, self.problems)
+        elif last.kind == "paragraph" and not gap and self._continues(last, text, line):
+            self._join(last, text, line)
         else:
-            self.blocks.append(Block("paragraph", line.number, None, [text]))
+            self.blocks.append(Block("paragraph", line.number, None, [[text]], last_line=text))
+
+    def _number(self, line: Line, last: Block | None) -> tuple[str, str] | None:
+        found = numbered(line.text)
+        if found is not None:
+            self.dotted += 1
+            return found
+        candidate = undotted(line.text)
+        if candidate is None:
+            return None
+        previous = last.tail() if last and last.kind == "paragraph" else ""
+        first_paragraph = last is None or last.kind == "heading"
+        if not self.sequence.fits(candidate[0], previous or "."):
+            return None
+        if not first_paragraph and previous and unfinished(previous) and not line.page_start:
+            self.problems.warning(
+                line.number,
+                f"'{candidate[0]}' at the start of the line is the next number in sequence, but the line above "
+                "does not end a sentence: taken as the rest of the paragraph above",
+                f"if it is paragraph {candidate[0]}., end the paragraph above",
+            )
+            return None
+        self.undotted.append((line.number, candidate[0]))
+        return candidate[0] + ".", candidate[1]
+
+    def _continues(self, last: Block, text: str, line: Line) -> bool:
+        previous = last.tail()
+        if not previous or unfinished(previous) or not starts_new(text):
+            return True
+        return self.wrapping.is_wrap(last.last_line, text, line)
+
+    def _join(self, block: Block, text: str, line: Line) -> None:
+        previous = block.tail()
+        if not previous:
+            block.parts[-1] = [text]
+        else:
+            decision = self.vocabulary.decide(previous, text)
+            self.wrapping.record(line, decision)
+            block.extend(decision.separator, text, decision.drop)
+        block.last_line = text
+
+    def _quote(self, line: Line, content: str, last: Block | None, gap: bool) -> None:
+        if last is None or last.kind != "quote" or (gap and not line.page_start):
+            if content:
+                self.blocks.append(Block("quote", line.number, parts=[[content]]))
+        elif content and line.page_start:
+            self._continue(last, content, line)
+        elif content:
+            last.parts.append([content])
 
     def _continue(self, block: Block, text: str, line: Line) -> None:
         """The first line of a page, after a paragraph or quote cut by the page break."""
-        previous = block.parts[-1]
-        if previous and not _unfinished(previous) and not _lower(text):
+        previous = block.tail()
+        if previous and not unfinished(previous) and starts_new(text):
             what = f"paragraph {block.number}" if block.number else "the paragraph above"
             self.problems.warning(
                 line.number,
                 f"the line at the top of the page is taken as the rest of {what}",
                 "the text before the page break ends a sentence: check that this is not a new paragraph",
             )
-        block.parts[-1] = _join(previous, text, line, self.problems)
+        if not previous:
+            block.parts[-1] = [text]
+        else:
+            decision = self.vocabulary.decide(previous, text)
+            block.extend(decision.separator, text, decision.drop)
+            if decision.doubt:
+                self.wrapping.record(line, decision)
+        block.last_line = text
+
+    def _report_undotted(self) -> None:
+        """Numbers without a dot are the layout of a whole era; among dotted ones, each is a doubt."""
+        if self.dotted <= len(self.undotted):
+            return
+        for line, number in self.undotted:
+            self.problems.warning(
+                line,
+                f"number {number} has no final dot; taken as paragraph {number}.",
+                "check that it is a paragraph number",
+            )
 
     def _table(self, lines: list[Line], index: int) -> int:
         """Lines whose columns are separated by two or more spaces: a table, the first row its header."""
@@ -125,7 +153,7 @@ class BodyBuilder:
         while index + len(rows) < len(lines):
             line = lines[index + len(rows)]
             cells = CELL_GAP.split(line.text)
-            if len(cells) < 2 or line.text.startswith((">", "|")) or numbered(line.text, line.number):
+            if len(cells) < 2 or line.text.startswith((">", "|")) or numbered(line.text):
                 break
             rows.append((line.number, cells))
         if len(rows) < 2:
@@ -148,70 +176,12 @@ class BodyBuilder:
         while index + taken < len(lines) and lines[index + taken].text.startswith("|"):
             taken += 1
         if taken:
-            self.blocks.append(
-                Block("markdown", lines[index].number, parts=[line.text for line in lines[index : index + taken]])
-            )
+            rows = [[line.text] for line in lines[index : index + taken]]
+            self.blocks.append(Block("markdown", lines[index].number, parts=rows))
         return taken
 
 
-def markdown(blocks: list[Block], notes: list[Note]) -> list[Origin]:
-    """The blocks as Markdown lines, each note written after the block that first calls it."""
-    pending = {note.number: note for note in notes}
-    out: list[Origin] = []
-    for block in blocks:
-        if out:
-            out.append(("", block.line))
-        written = _block_lines(block)
-        out.extend(written)
-        for label in CALL_LABEL.findall(" ".join(text for text, _ in written)):
-            note = pending.pop(int(label), None)
-            if note is not None:
-                out += [("", note.line), (f"[^{note.number}]: {note.text}", note.line)]
-    return out
-
-
-def _block_lines(block: Block) -> list[Origin]:
-    if block.kind == "heading":
-        return [(f"## {block.parts[0]}", block.line)]
-    if block.kind == "quote":
-        quoted = [f"> {part}" for part in block.parts]
-        return [(text, block.line) for text in "\n>\n".join(quoted).split("\n")]
-    if block.kind == "markdown":
-        return [(text, block.line + offset) for offset, text in enumerate(block.parts)]
-    if block.kind == "table":
-        (first, header), *rows = block.rows
-        delimiter = "| " + " | ".join("---" for _ in header) + " |"
-        return [(_row(header), first), (delimiter, first), *((_row(cells), number) for number, cells in rows)]
-    text = block.parts[0]
-    if block.number is not None:
-        return [(f"{block.number} {text}".rstrip(), block.line)]
-    return [("\\" + text if text.startswith("#") else text, block.line)]
-
-
-def _row(cells: list[str]) -> str:
-    return "| " + " | ".join(cell.replace("|", "\\|") for cell in cells) + " |"
-
-
-def _unfinished(text: str) -> bool:
-    return not TRAILING_CALLS.sub("", text).rstrip().endswith(SENTENCE_END)
-
-
-def _wrapped(previous: str, text: str) -> bool:
-    return _unfinished(previous) and _lower(text)
-
-
-def _lower(text: str) -> bool:
-    return next((c for c in text if c.isalpha()), "").islower()
-
-
-def _join(previous: str, text: str, line: Line, problems: Problems) -> str:
-    if not previous:
-        return text
-    if previous.endswith("-") and previous[-2:-1].isalpha() and _lower(text):
-        problems.warning(
-            line.number,
-            "a line ending with a hyphen was joined without a space",
-            "check whether the hyphen belongs to the word or only cut it",
-        )
-        return previous + text
-    return f"{previous} {text}"
+def starts_new(text: str) -> bool:
+    """Whether a line could open a paragraph: a capital, an opening bracket or quote; not "and", "2003"."""
+    first = text.lstrip()[:1]
+    return first.isupper() or first in "(«“\"'‘[" or (not first.isalnum() and not starts_lower(text))

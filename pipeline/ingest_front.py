@@ -12,8 +12,10 @@ import yaml
 from .errors import Problems
 from .frontmatter import PlainSafeLoader
 from .ingest_adoption import AdoptionInfo, formula_language
-from .ingest_body import HEADING, Origin, numbered
+from .ingest_body import HEADING
 from .ingest_lines import Citation, Line
+from .ingest_markdown import Origin
+from .ingest_numbers import numbered, undotted
 from .model import Status
 
 ISSUERS = {"Parliamentary Assembly": "en", "Assemblée parlementaire": "fr"}
@@ -60,9 +62,7 @@ def read_heading(
     before: list[Line], after: list[Line], citation: Citation, language: str, problems: Problems
 ) -> tuple[Heading, list[Line]] | None:
     """The title block after the citation line, and the lines of the body that follow it."""
-    end = next(
-        (i for i, line in enumerate(after) if numbered(line.text, line.number) or HEADING.match(line.text)), None
-    )
+    end = next((i for i, line in enumerate(after) if _opens_body(line.text)), None)
     front = after[: len(after) if end is None else end]
     issuer = next((line for line in before + front if _plain(line) in ISSUERS), None)
     status = Status.PROVISIONAL if any(PROVISIONAL.match(_plain(line)) for line in before + front) else Status.FINAL
@@ -155,6 +155,12 @@ def scalar(value: str) -> str:
     except yaml.YAMLError:
         plain = False
     return value if plain else json.dumps(value, ensure_ascii=False)
+
+
+def _opens_body(text: str) -> bool:
+    """The first paragraph ("1.", or "1" as the web pages of some years print it) or a heading."""
+    first = undotted(text)
+    return bool(numbered(text) or HEADING.match(text) or (first and first[0] == "1"))
 
 
 def _plain(line: Line) -> str:

@@ -20,8 +20,9 @@ from pipeline.config import Config
 from pipeline.errors import Severity
 from pipeline.ingest import ingest
 from pipeline.ingest_adoption import DocumentEntry, parse_adoption
-from pipeline.ingest_body import HEADING, numbered
+from pipeline.ingest_body import HEADING
 from pipeline.ingest_lines import CITATION
+from pipeline.ingest_numbers import numbered, undotted
 from pipeline.model import AdoptingBody, Document, NoteCall, Paragraph, Quote, Sitting, Table, Text
 from tests.conftest import ROOT, SEED
 
@@ -289,7 +290,7 @@ def test_form_feeds_wrapped_lines_and_doubtful_numbers(tmp_path: Path) -> None:
     outcome = run_ingest(raw, tmp_path)
     assert [(p.line, p.severity.value, p.message) for p in outcome.problems] == [
         (7, "warning", "superscript ³ has no footnote text at the foot of a page"),
-        (8, "warning", "line joined to the paragraph above"),
+        (8, "warning", "1 wrapped line joined to the paragraph above (line 8)"),
         (14, "warning", "number 3.1 has no final dot; taken as paragraph 3.1."),
     ]
     document = load(outcome.written[0])
@@ -311,12 +312,31 @@ def test_form_feeds_wrapped_lines_and_doubtful_numbers(tmp_path: Path) -> None:
         ("2.\u00a0L’Assemblée", ("2.", "L’Assemblée")),
         ("e.g. in 2005", None),
         ("i.e. the states", None),
-        ("6.1 the elaboration", ("6.1.", "the elaboration")),  # warned: the final dot is missing
+        ("6.1 the elaboration", None),  # no final dot: see undotted()
         ("2005 was a year", None),
     ],
 )
 def test_paragraph_numbers(line: str, expected: tuple[str, str] | None) -> None:
-    assert numbered(line, 1) == expected
+    assert numbered(line) == expected
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        ("1 The Assembly", ("1", "The Assembly")),
+        ("3.1 bring the law", ("3.1", "bring the law")),
+        ("a adopt a law", ("a", "adopt a law")),
+        ("- 6.1 the elaboration", ("6.1", "the elaboration")),
+        ("2 000 people were displaced", None),
+        ("5 % of the budget", None),
+        ("3 per cent of the budget", None),
+        ("1 January 2005 saw", None),
+        ("1. The Assembly", None),  # dotted: see numbered()
+        ("a 2005 report", None),
+    ],
+)
+def test_numbers_without_a_final_dot(line: str, expected: tuple[str, str] | None) -> None:
+    assert undotted(line) == expected
 
 
 @pytest.mark.parametrize(

@@ -1,0 +1,105 @@
+"""Issue 16: the real archive's layouts, as fixtures in our own words, in English and French.
+
+Each raw file in tests/fixtures/ingest/ imports to the sources in expected/ (reviewed by hand),
+with exactly the warnings listed; every source passes `pipeline check`; every word of the raw
+text is in a source, but for the lines the importer reports as skipped furniture.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from pipeline.config import Config
+from pipeline.ingest import ingest_all
+from pipeline.ingest_lines import CITATION, SUPERSCRIPT_RUN
+from tests.conftest import ROOT
+from tests.test_ingest import FORMULA_WORDS, MONTHS, words
+
+FIXTURES = ROOT / "tests" / "fixtures" / "ingest"
+EXPECTED = FIXTURES / "expected"
+
+
+class Case:
+    """A raw fixture: the sources it gives, its warnings (raw line, start of the message), and the
+    raw lines that are furniture (skipped, and reported as such)."""
+
+    def __init__(self, sources: list[str], warnings: list[tuple[int, str]], furniture: set[int] | None = None) -> None:
+        self.sources = sources
+        self.warnings = warnings
+        self.furniture = furniture or set()
+
+
+CASES: dict[str, Case] = {
+    "undotted-numbers.en.txt": Case(
+        ["resolution-1488-2006.en.md"], [(9, "1 wrapped line joined to the paragraph above (line 9)")]
+    ),
+    "undotted-numbers.fr.txt": Case(
+        ["resolution-1488-2006.fr.md"], [(9, "1 wrapped line joined to the paragraph above (line 9)")]
+    ),
+    "hard-wrapped.en.txt": Case(
+        ["resolution-1712-2010.en.md"], [(8, "17 wrapped lines joined to the paragraph above (lines 8–33)")]
+    ),
+    "hard-wrapped.fr.txt": Case(
+        ["resolution-1712-2010.fr.md"],
+        [
+            (8, "12 wrapped lines joined to the paragraph above (lines 8–21)"),
+            (23, "the adoption formula was not recognised"),
+        ],
+    ),
+}
+
+
+def pipeline(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "pipeline", *args], cwd=ROOT, capture_output=True, text=True, check=False
+    )
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_each_layout_imports_exactly(tmp_path: Path, name: str) -> None:
+    case = CASES[name]
+    outcomes = ingest_all(FIXTURES / name, tmp_path, Config())
+    problems = [p for outcome in outcomes for p in outcome.problems]
+    assert [(p.line, p.severity.value) for p in problems if p.severity.value == "error"] == []
+    assert len(problems) == len(case.warnings), [str(p) for p in problems]
+    for problem, (line, start) in zip(problems, case.warnings, strict=True):
+        assert (problem.line, problem.message[: len(start)]) == (line, start)
+    written = [path for outcome in outcomes for path in outcome.written]
+    assert [path.name for path in written] == case.sources
+    for path in written:
+        assert path.read_text(encoding="utf-8") == (EXPECTED / path.name).read_text(encoding="utf-8")
+
+
+def raw_words(text: str) -> set[str]:
+    """A word cut at a line end ("discus-" + "sion", "co-" + "operation") counts as one word;
+    citation lines are left out (their type, number and year are the front matter and file name)."""
+    lines = [line for line in text.split("\n") if not CITATION.match(" ".join(line.split()))]
+    return words(SUPERSCRIPT_RUN.sub(" ", "\n".join(lines).replace("-\n", "")))
+
+
+def source_words(text: str) -> set[str]:
+    """The words of a source, also with hyphens taken out (a hyphen kept at a line end: "co-operation")."""
+    return words(text) | words(text.replace("-", ""))
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_every_word_survives(tmp_path: Path, name: str) -> None:
+    case = CASES[name]
+    outcomes = ingest_all(FIXTURES / name, tmp_path, Config())
+    written = "\n".join(path.read_text(encoding="utf-8") for outcome in outcomes for path in outcome.written)
+    lines = (FIXTURES / name).read_text(encoding="utf-8").split("\n")
+    kept = "\n".join(line for number, line in enumerate(lines, start=1) if number not in case.furniture)
+    missing = raw_words(kept) - source_words(written) - FORMULA_WORDS - MONTHS
+    assert missing == set()
+
+
+def test_every_fixture_source_passes_check(tmp_path: Path) -> None:
+    result = pipeline("ingest", *(str(FIXTURES / name) for name in sorted(CASES)), "-o", str(tmp_path))
+    assert result.returncode == 0, result.stderr
+    count = sum(len(case.sources) for case in CASES.values())
+    check = pipeline("check", str(tmp_path))
+    assert (check.returncode, check.stderr.strip()) == (0, f"{count} of {count} texts checked; 0 failed, 0 warnings")
