@@ -15,8 +15,9 @@ from pathlib import Path
 from .build import Outcome, write_atomically
 from .config import Config
 from .errors import Problem, Problems
-from .ingest_adoption import AdoptionInfo, note_adoption, parse_adoption
+from .ingest_adoption import AdoptionInfo, parse_adoption
 from .ingest_body import BodyBuilder
+from .ingest_era import known_shape, read_facts
 from .ingest_front import detect_language, front_matter, read_heading
 from .ingest_lines import find_citation, pages, read_lines
 from .ingest_markdown import Origin, markdown
@@ -103,15 +104,17 @@ def _adoption(note: Note, problems: Problems) -> AdoptionInfo | None:
     adoption = parse_adoption(note.text)
     if adoption is not None:
         return adoption
-    adoption = note_adoption(note.text)
+    adoption = read_facts(note.text)  # kept verbatim as the note, its facts read all the same
     if adoption is None:
         problems.error(note.line, "the title footnote gives no adoption date", "e.g. 'on 24 June 2003'")
         return None
-    problems.warning(
-        note.line,
-        "the adoption formula was not recognised: kept verbatim as adoption.note",
-        "check it, and write debates and documents if it is one of the official formulae",
-    )
+    if not known_shape(note.text):
+        problems.warning(
+            note.line,
+            "the adoption formula was not recognised: kept verbatim as adoption.note, "
+            f"adopted on {adoption.date.isoformat()}",
+            "check the date, and write debates and documents if it is one of the official formulae",
+        )
     return adoption
 
 

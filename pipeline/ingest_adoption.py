@@ -20,10 +20,10 @@ MONTHS = {
 }
 LIST_SEPARATOR = re.compile(r"\s*,\s*|\s+(?:and|et)\s+")
 DAY = re.compile(r"(?P<day>\d{1,2})(?:er|st|nd|rd|th)?(?:\s+(?P<month>[^\W\d_]+))?(?:\s+(?P<year>\d{4}))?")
-DATE_IN_TEXT = re.compile(r"(?P<day>\d{1,2})(?:er)?\s+(?P<month>[^\W\d_]+)\s+(?P<year>\d{4})")
 ORDINAL = re.compile(r"(?P<number>\d{1,3})(?:st|nd|rd|th|re|er|e|ème)")
 SITTING_WORD = re.compile(r"\s*(?:[Ss]ittings?|[Ss]éances?)$")
-DOCUMENT_SEPARATOR = re.compile(r"\s*;\s+(?:and\s+|et\s+)?")
+# "; and Doc. 2", "; Doc. 2" or "and Doc. 2" between two documents.
+DOCUMENT_SEPARATOR = re.compile(r"\s*;\s+(?:and\s+|et\s+)?|\s+(?:and|et)\s+(?=Doc\.)")
 KINDS = {"report": "report", "opinion": "opinion", "rapport": "report", "avis": "opinion"}
 
 
@@ -50,11 +50,12 @@ STANDING_FR = _formula(
     rf"Texte adopté par la Commission permanente, agissant au nom de l{APOSTROPHE}Assemblée, le (?P<date>[^()]+?)"
     r"(?: \(voir (?P<docs>.+)\))?\."
 )
+# "Doc.10423" and "rapporteur :" are the extraction's spacing: the metadata says the same.
 DOCUMENT_EN = _formula(
-    r"Doc\. (?P<doc>\d+), (?P<kind>report|opinion) of the (?P<committee>.+), rapporteur: (?P<rapporteur>.+)"
+    r"Doc\.\s*(?P<doc>\d+), (?P<kind>report|opinion) of the (?P<committee>.+), rapporteur\s*: (?P<rapporteur>.+)"
 )
 DOCUMENT_FR = _formula(
-    rf"Doc\. (?P<doc>\d+), (?P<kind>rapport|avis) (?:de la |du |de l{APOSTROPHE})(?P<committee>.+), "
+    rf"Doc\.\s*(?P<doc>\d+), (?P<kind>rapport|avis) (?:de la |du |de l{APOSTROPHE})(?P<committee>.+), "
     r"rapporteur\s*: (?P<rapporteur>.+)"
 )
 FORMULAE = (
@@ -85,9 +86,9 @@ class AdoptionInfo:
 
 def formula_language(text: str) -> str | None:
     """ "en" or "fr" from the opening words of the title footnote, None if neither."""
-    if text.startswith(("Assembly debate", "Text adopted")):
+    if text.startswith(("Assembly debate", "Text adopted", "This ")):
         return "en"
-    if text.startswith(("Discussion par", "Texte adopté")):
+    if text.startswith(("Discussion par", "Texte adopté", "Cette ", "Le présent", "La présente")):
         return "fr"
     return None
 
@@ -99,16 +100,6 @@ def parse_adoption(text: str) -> AdoptionInfo | None:
         if match:
             return _adoption(match, language, by)
     return None
-
-
-def note_adoption(text: str) -> AdoptionInfo | None:
-    """A footnote kept verbatim as a note; the adoption date is the last date it mentions."""
-    dates = [d for d in (_date(m) for m in DATE_IN_TEXT.finditer(text)) if d is not None]
-    if not dates:
-        return None
-    standing = "Standing Committee" in text or "Commission permanente" in text
-    by = AdoptingBody.STANDING_COMMITTEE if standing else AdoptingBody.ASSEMBLY
-    return AdoptionInfo(by, dates[-1], note=text.strip())
 
 
 def _adoption(match: re.Match[str], language: str, by: AdoptingBody) -> AdoptionInfo | None:
@@ -151,14 +142,6 @@ def _days(text: str) -> list[dt.date] | None:
         except ValueError:
             return None
     return dates[::-1]
-
-
-def _date(match: re.Match[str]) -> dt.date | None:
-    month = MONTHS.get(match.group("month").lower())
-    try:
-        return dt.date(int(match.group("year")), month, int(match.group("day"))) if month else None
-    except ValueError:
-        return None
 
 
 def _ordinals(text: str) -> list[int] | None:

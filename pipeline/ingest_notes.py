@@ -17,7 +17,9 @@ from .ingest_lines import SUPERSCRIPT_DIGITS, SUPERSCRIPT_RUN, Citation, Line, m
 
 NOTE_START = re.compile(rf"^(?P<n>\d{{1,3}}|[{SUPERSCRIPT_DIGITS}]+)(?:\.[ \t\u00a0]*|[ \t\u00a0]+)(?P<text>\S.*)$")
 # Words every title footnote has, even one in an unusual wording.
-ADOPTION_WORDS = ("Text adopted", "Texte adopté", "Assembly debate", "Discussion par")
+ADOPTION_WORDS = re.compile(r"\badopt(?:ed|ée?s?)\b|Assembly debate|Discussion par", re.IGNORECASE)
+# A title note in words of its own still gives a date ("… on 12 November 2009 …").
+A_DATE = re.compile(r"\b\d{1,2}(?:er|st|nd|rd|th)?\s+[^\W\d_]{3,},?\s+\d{4}\b")
 DIGITS = re.compile(r"(?<!\d)\d{1,3}(?!\w)")
 # What may stand just before a digit call: a letter, or a letter or closing mark then punctuation.
 CALL_CONTEXT = re.compile(r"(?:[^\W\d_]|[^\W\d_][.,;:]|[)»”’\"][.,;:]?)$")
@@ -139,7 +141,7 @@ def _read_notes(page: list[Line], groups: list[tuple[int, int]], expected: Expec
 def _is_called(note: Note, title: int | None, before: list[Line]) -> bool:
     """The title note is called on the citation line and must say how the text was adopted."""
     if note.number == title:
-        return any(words in note.text for words in ADOPTION_WORDS)
+        return bool(ADOPTION_WORDS.search(note.text) or A_DATE.search(note.text))
     return any(_superscript_calls(line.text, note.number) or _digit_calls(line.text, note.number) for line in before)
 
 

@@ -41,7 +41,7 @@ FIXTURES: dict[str, tuple[str, list[tuple[int, str]]]] = {
     "ambiguous.txt": (
         "recommendation-1864-2009.en.md",
         [
-            (10, "the adoption formula was not recognised: kept verbatim as adoption.note"),
+            (10, "the adoption formula was not recognised: kept verbatim as adoption.note, adopted on 2009-04-29"),
             (16, "the line at the top of the page is taken as the rest of paragraph 2."),
         ],
     ),
