@@ -7,7 +7,10 @@ BIN := $(VENV)/bin
 STAMPS := .make
 
 # System packages: what rendering needs, and what the validators in the test suite need.
-RENDER_PACKAGES := fonts-noto-core libharfbuzz-subset0
+# RENDER_PACKAGES names every library WeasyPrint opens (tests/test_install.py checks it with dpkg):
+# the base image has most of them, but only this list makes sure.
+RENDER_PACKAGES := fonts-noto-core libglib2.0-0 libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b \
+	libharfbuzz-subset0 libfontconfig1
 TEST_PACKAGES := chromium poppler-utils qpdf libreoffice-writer-nogui java=default-jre-headless npm=npm
 
 .PHONY: all build test check lint goldens clean reference-docx messages
@@ -15,6 +18,11 @@ all: build
 
 $(STAMPS):
 	mkdir -p $@
+
+# For tests/test_install.py: the render list exactly as make reads it.
+.PHONY: print-render-packages
+print-render-packages:
+	@echo $(RENDER_PACKAGES)
 
 $(STAMPS)/venv: pyproject.toml requirements.lock | $(STAMPS)
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -34,11 +42,18 @@ $(STAMPS)/node: package.json package-lock.json $(STAMPS)/test-packages
 	PUPPETEER_SKIP_DOWNLOAD=1 npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
+# doctor first: a machine that cannot build exactly is named once, before any text fails.
 build: $(STAMPS)/venv $(STAMPS)/render-packages
+	$(BIN)/pipeline doctor
 	$(BIN)/pipeline build
 
 test: $(STAMPS)/venv $(STAMPS)/render-packages $(STAMPS)/test-packages $(STAMPS)/node lint
 	$(BIN)/python -m pytest
+
+# The edit loop: everything but the tests marked slow (no validators batch, no wheel build).
+.PHONY: test-fast
+test-fast: $(STAMPS)/venv $(STAMPS)/render-packages
+	$(BIN)/python -m pytest -q -m "not slow"
 
 lint: $(STAMPS)/venv
 	$(BIN)/ruff check pipeline tests scripts

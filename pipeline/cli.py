@@ -1,6 +1,7 @@
 """The `pipeline` command: turns typed errors into one line each and an exit code.
 
-Exit codes: 0 success; 1 invalid input (after building every valid text); 2 usage error.
+Exit codes: 0 success; 1 invalid input (after building every valid text); 2 usage error;
+3 the machine cannot build the editions asked for (nothing rendered; `pipeline doctor` says why).
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from pathlib import Path
 
 from .build import Outcome
 from .config import Config, load_config
+from .environment import EnvironmentProblem, all_checks, preflight
 from .errors import PipelineError, Severity, UsageError
 from .ingest import ingest as ingest_one
 from .renderers import REGISTRY, renderer_class
@@ -19,6 +21,7 @@ from .source import find_sources, read
 from .workers import default_workers
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
+EXIT_ENVIRONMENT = 3  # this machine lacks a library, font or tool an edition needs
 EXIT_INTERRUPTED = 130  # the shell's code for Ctrl-C
 DEFAULT_SOURCES = Path("source")
 DEFAULT_OUTPUT = Path("output")
@@ -58,10 +61,12 @@ def parser() -> argparse.ArgumentParser:
     )
     check = commands.add_parser("check", help="validate sources without rendering")
     check.add_argument("paths", nargs="*", type=Path, metavar="PATH", help="source files or folders (default: source/)")
+    doctor = commands.add_parser("doctor", help="check that this machine can build every edition exactly")
+    doctor.add_argument("--tests", action="store_true", help="also check the validators the test suite uses")
     ingest = commands.add_parser("ingest", help="turn raw PDF text extractions into canonical sources")
     ingest.add_argument("raw", nargs="+", type=Path, metavar="RAW", help="raw text files")
     ingest.add_argument("-o", "--out", type=Path, default=DEFAULT_SOURCES, help="folder to write to (default: source/)")
-    for sub in (build, package, check, ingest):
+    for sub in (build, package, check, doctor, ingest):
         sub.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help="show tracebacks")
     return main
 
@@ -74,6 +79,9 @@ def main(argv: list[str] | None = None) -> int:
         if arguments.debug:
             traceback.print_exc()
         print(f"pipeline: error: {exc}", file=sys.stderr)
+        if isinstance(exc, EnvironmentProblem):
+            print("pipeline: run `pipeline doctor` for every check", file=sys.stderr)
+            return EXIT_ENVIRONMENT
         return EXIT_USAGE if isinstance(exc, UsageError) else EXIT_INVALID
     except KeyboardInterrupt:  # what was finished is recorded: the next build goes on from there
         print("pipeline: interrupted", file=sys.stderr)
@@ -83,6 +91,8 @@ def main(argv: list[str] | None = None) -> int:
 def run(arguments: argparse.Namespace) -> int:
     if arguments.command == "ingest":
         return ingest_raw(arguments.raw, arguments.out)
+    if arguments.command == "doctor":
+        return doctor(arguments.tests)
     paths: list[Path] = arguments.paths or [DEFAULT_SOURCES]
     missing = [p for p in paths if not p.exists()]
     if missing:
@@ -104,6 +114,8 @@ def build(paths: list[Path], arguments: argparse.Namespace, formats: list[str], 
         raise UsageError("--executor dask needs --scheduler ADDRESS (e.g. tcp://127.0.0.1:8786)")
     if arguments.out.exists() and not arguments.out.is_dir():
         raise UsageError(f"not a folder: {arguments.out}")
+    if arguments.executor == "local":  # Dask workers are other machines: each checks its own engines
+        preflight(formats)
     display = Display()
     try:
         summary = build_corpus(
@@ -136,6 +148,16 @@ def package(paths: list[Path], arguments: argparse.Namespace, formats: list[str]
         file=sys.stderr,
     )
     return EXIT_OK
+
+
+def doctor(tests: bool) -> int:
+    """One line per component; 0 when every edition can be built exactly."""
+    checks = all_checks(tests)
+    for check in checks:
+        print(check.line())
+    failed = [check for check in checks if not check.ok]
+    print(f"{len(checks) - len(failed)} of {len(checks)} checks passed", file=sys.stderr)
+    return EXIT_INVALID if failed else EXIT_OK
 
 
 def _positive(text: str) -> int:

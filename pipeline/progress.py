@@ -45,7 +45,8 @@ class RateColumn(ProgressColumn):
 class Display:
     """Progress and problems of one build; `interactive` is decided from the stream by default."""
 
-    def __init__(self, stream: TextIO = sys.stderr, interactive: bool | None = None) -> None:
+    def __init__(self, stream: TextIO | None = None, interactive: bool | None = None) -> None:
+        stream = stream or sys.stderr  # looked up now: a test or a caller may have replaced it
         self.stream = stream
         self.interactive = stream.isatty() if interactive is None else interactive
         self.console = Console(file=stream, force_terminal=self.interactive, highlight=False, soft_wrap=True)

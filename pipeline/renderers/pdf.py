@@ -77,7 +77,8 @@ class PdfRenderer(HtmlRenderer):
             except self.weasyprint.urls.FatalURLFetchingError as exc:
                 raise RenderError(document.stem, self.name, str(exc)) from None
         if problems:
-            raise RenderError(document.stem, self.name, "WeasyPrint: " + "; ".join(problems))
+            # one warning per face would repeat the same words: each message once, in order
+            raise RenderError(document.stem, self.name, "WeasyPrint: " + "; ".join(dict.fromkeys(problems)))
         assert isinstance(pdf, bytes)
         return pdf
 
