@@ -15,7 +15,7 @@ from .build import Outcome
 from .config import Config, load_config
 from .environment import EnvironmentProblem, all_checks, preflight
 from .errors import PipelineError, Severity, UsageError
-from .ingest import ingest as ingest_one
+from .ingest import ingest_all
 from .renderers import REGISTRY, renderer_class
 from .source import find_sources, read
 from .workers import default_workers
@@ -182,7 +182,13 @@ def ingest_raw(raws: list[Path], out: Path) -> int:
     if out.exists() and not out.is_dir():
         raise UsageError(f"not a folder: {out}")
     config = load_config(Path.cwd())
-    return report([ingest_one(raw, out, config) for raw in raws], verb="ingested")
+    outcomes: list[Outcome] = []
+    for raw in raws:
+        texts = ingest_all(raw, out, config)
+        if len(texts) > 1:  # a compilation: one source for each text in it
+            print(f"{len(texts)} texts found in {raw}", file=sys.stderr)
+        outcomes += texts
+    return report(outcomes, verb="ingested")
 
 
 def report(outcomes: list[Outcome], verb: str) -> int:
