@@ -8,6 +8,7 @@ source is written only when reading it back gives no error, and never over an ex
 
 from __future__ import annotations
 
+import stat
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,11 +19,14 @@ from .errors import Problem, Problems
 from .ingest_adoption import AdoptionInfo, parse_adoption
 from .ingest_body import BodyBuilder
 from .ingest_era import known_shape, read_facts
-from .ingest_front import detect_language, front_matter, read_heading
-from .ingest_lines import find_citation, pages, read_lines
+from .ingest_front import detect_language, front_matter, read_heading, skipped_before
+from .ingest_lines import Line, citation_at, pages, read_lines
 from .ingest_markdown import Origin, markdown
 from .ingest_notes import Note, take_notes
+from .ingest_split import split
 from .source import SOURCE_SUFFIX, read
+
+MAX_RAW_BYTES = 16 * 1024 * 1024  # a part-session's compilation is a few MB; each text then has check's 2 MB
 
 
 @dataclass(frozen=True)
@@ -41,15 +45,59 @@ class Generated:
 
 
 def ingest_all(raw: Path, out_dir: Path, config: Config) -> list[Outcome]:
-    """Convert a raw file into `out_dir`: one outcome for each text found in it."""
-    return [ingest(raw, out_dir, config)]
+    """Convert a raw file into `out_dir`: one outcome for each text found in it, in order."""
+    problems = Problems(raw)
+    data = read_raw(raw, problems)
+    furniture: list[int] = []
+    lines = read_lines(data, problems, furniture) if data is not None else None
+    if lines is None:
+        return [Outcome(raw, problems=problems.items)]
+    spans = split(lines)
+    if not spans:
+        first = next((line.number for line in lines if line.text), 1)
+        problems.error(
+            first,
+            "no citation line such as 'Recommendation 1607 (2003)' was found",
+            "an adopted text starts with its type, number and year; nothing was written",
+        )
+        return [Outcome(raw, problems=problems.items)]
+    outcomes = []
+    for position, span in enumerate(spans):
+        text_problems = problems if position == 0 else Problems(raw)
+        marks = [n for n in furniture if lines[span.start].number <= n <= lines[span.end - 1].number]
+        generated = convert(lines[span.start : span.end], span.citation.index - span.start, marks, text_problems)
+        outcomes.append(_write(raw, generated, out_dir, config, text_problems))
+    return outcomes
 
 
 def ingest(raw: Path, out_dir: Path, config: Config) -> Outcome:
-    """Convert one raw file into `out_dir`; the outcome lists what was written and every problem."""
-    problems = Problems(raw)
+    """Convert a raw file holding one text; a compilation's texts after the first are left out."""
+    return ingest_all(raw, out_dir, config)[0]
+
+
+def read_raw(raw: Path, problems: Problems) -> bytes | None:
+    """The bytes of a raw file, its kind and size checked before anything is read."""
+    try:
+        info = raw.stat()
+    except OSError as exc:
+        problems.error(1, f"cannot read the file: {exc.strerror}")
+        return None
+    if not stat.S_ISREG(info.st_mode):
+        problems.error(1, "not a regular file", "ingest reads text files only")
+        return None
+    if info.st_size > MAX_RAW_BYTES:
+        problems.error(
+            1,
+            f"the file is {info.st_size:,} bytes, more than the {MAX_RAW_BYTES:,} an extraction may have",
+            "split it into parts of at most 16 MB",
+        )
+        return None
+    with raw.open("rb") as stream:
+        return stream.read(MAX_RAW_BYTES + 1)[:MAX_RAW_BYTES]
+
+
+def _write(raw: Path, generated: Generated | None, out_dir: Path, config: Config, problems: Problems) -> Outcome:
     outcome = Outcome(raw, problems=problems.items)
-    generated = convert(raw, problems)
     if generated is not None and not problems.errors:
         target = out_dir / generated.name
         if target.exists():
@@ -63,20 +111,17 @@ def ingest(raw: Path, out_dir: Path, config: Config) -> Outcome:
     return outcome
 
 
-def convert(raw: Path, problems: Problems) -> Generated | None:
-    """The canonical source of a raw file, or None after reporting why it cannot be understood."""
-    lines = read_lines(raw, problems)
-    if lines is None:
-        return None
-    citation = find_citation(lines)
-    if citation is None:
-        first = next((line.number for line in lines if line.text), 1)
-        problems.error(
-            first,
-            "no citation line such as 'Recommendation 1607 (2003)' was found",
-            "an adopted text starts with its type, number and year; nothing was written",
+def convert(lines: list[Line], at: int, marks: list[int], problems: Problems) -> Generated | None:
+    """The canonical source of one text, its citation line at `at`; None after reporting why not."""
+    citation = citation_at(lines, at)
+    assert citation is not None  # split() found it there
+    skipped = skipped_before(lines[:at]) + marks
+    if skipped:
+        problems.warning(
+            skipped[0],
+            f"{_count(len(skipped), 'line')} of furniture skipped ({_ranges(skipped)})",
+            "a cover, a banner, the contents, page markers or rules: check that no text is among them",
         )
-        return None
     notes = take_notes(pages(lines, citation), citation, problems)
     if notes.title is None:
         problems.error(
@@ -87,7 +132,7 @@ def convert(raw: Path, problems: Problems) -> Generated | None:
         return None
     language = detect_language(citation, notes.title.text, notes.lines, problems)
     adoption = _adoption(notes.title, problems)
-    found = read_heading(lines[: citation.index], notes.lines, citation, language, problems)
+    found = read_heading(lines[:at], notes.lines, citation, language, problems)
     if found is None or adoption is None:
         return None
     heading, body_lines = found
@@ -98,6 +143,22 @@ def convert(raw: Path, problems: Problems) -> Generated | None:
     front = front_matter(citation, heading, language, adoption, notes.title.line)
     name = f"{citation.type.value}-{citation.number}-{citation.year}.{language}{SOURCE_SUFFIX}"
     return Generated(name, [*front, ("", front[-1][1]), *markdown(blocks, notes.body)])
+
+
+def _count(count: int, noun: str) -> str:
+    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
+
+
+def _ranges(numbers: list[int]) -> str:
+    """ "lines 1–4, 9" from [1, 2, 3, 4, 9]."""
+    runs: list[list[int]] = []
+    for number in sorted(set(numbers)):
+        if runs and number == runs[-1][-1] + 1:
+            runs[-1].append(number)
+        else:
+            runs.append([number])
+    parts = [str(run[0]) if len(run) == 1 else f"{run[0]}–{run[-1]}" for run in runs]
+    return ("line " if len(numbers) == 1 else "lines ") + ", ".join(parts)
 
 
 def _adoption(note: Note, problems: Problems) -> AdoptionInfo | None:

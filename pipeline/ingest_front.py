@@ -65,10 +65,8 @@ def read_heading(
     end = next((i for i, line in enumerate(after) if _opens_body(line.text)), None)
     front = after[: len(after) if end is None else end]
     issuer = next((line for line in before + front if _plain(line) in ISSUERS), None)
-    status = Status.PROVISIONAL if any(PROVISIONAL.match(_plain(line)) for line in before + front) else Status.FINAL
-    for line in before:
-        if line.text and _plain(line) not in ISSUERS and not PROVISIONAL.match(_plain(line)):
-            problems.warning(line.number, "line before the citation line ignored", "it is not part of the text")
+    provisional = citation.provisional or any(PROVISIONAL.match(_plain(line)) for line in before + front)
+    status = Status.PROVISIONAL if provisional else Status.FINAL
     issuer_follows = any(line is issuer for line in front)
     title: list[Line] = []
     body_start = len(front)
@@ -155,6 +153,15 @@ def scalar(value: str) -> str:
     except yaml.YAMLError:
         plain = False
     return value if plain else json.dumps(value, ensure_ascii=False)
+
+
+def skipped_before(before: list[Line]) -> list[int]:
+    """The lines before the citation line that are not its issuing body or status: furniture."""
+    return [
+        line.number
+        for line in before
+        if line.text and not line.is_break and _plain(line) not in ISSUERS and not PROVISIONAL.match(_plain(line))
+    ]
 
 
 def _opens_body(text: str) -> bool:

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass
-from pathlib import Path
 
 from .errors import Problems
 from .model import TextType
@@ -28,10 +28,22 @@ TYPE_WORDS: dict[str, tuple[TextType, str]] = {
     "Order": (TextType.ORDER, "en"),
     "Directive": (TextType.ORDER, "fr"),
 }
+WORDS_BY_CASE = {word.casefold(): word for word in TYPE_WORDS}
+PROVISIONAL_WORDS = r"(?:Provisional (?:edition|version)|(?:Édition|Version) provisoire)"
+# "Resolution 2529 (2024)¹", "… (2024)1Provisional version", "RESOLUTION 2369 (2021)(1)": the call
+# glued, spaced or in brackets, and the status on the same line, as real extractions print them.
 CITATION = re.compile(
     rf"^(?P<word>{'|'.join(TYPE_WORDS)})\s+(?P<number>\d{{1,5}})\s+\((?P<year>\d{{4}})\)"
-    rf"\s?(?P<call>[{SUPERSCRIPT_DIGITS}]+|\d{{1,2}})?$"
+    rf"\s?(?P<call>[{SUPERSCRIPT_DIGITS}]+|\d{{1,2}}|\(\d{{1,2}}\))?"
+    rf"(?:\s*(?P<status>{PROVISIONAL_WORDS}))?$",
+    re.IGNORECASE,
 )
+# Lines that belong to the page, not to the text: "Pag. 2", "Page 3 of 7", "- 4 -", rules of "____".
+PAGE_MARKER = re.compile(
+    r"^(?:(?:Pag\.|Page|p\.)\s*\d{1,4}(?:\s*(?:/|of|sur|de)\s*\d{1,4})?|[-–]\s*\d{1,4}\s*[-–])$", re.IGNORECASE
+)
+REPEATED_EDGE = 3
+RULE = re.compile(r"^[_\-–—=*·.]{5,}$")
 
 
 @dataclass(frozen=True)
@@ -59,11 +71,21 @@ class Citation:
     language: str
     title_call: int | None
     header: str  # the citation without its call, as repeated at the top of later pages
+    provisional: bool = False  # "Provisional version" on the citation line itself
+
+    def is_header(self, text: str) -> bool:
+        """The running header of later pages: the citation again, in any case, with or without status."""
+        match = CITATION.match(" ".join(text.split()))
+        if match is None or match.group("call"):
+            return False
+        return match.group(0)[: len(self.header)].casefold() == self.header.casefold()
 
 
-def read_lines(path: Path, problems: Problems) -> list[Line] | None:
-    """The lines of a raw file, trimmed, with link syntax undone and form feeds as page breaks."""
-    raw = path.read_bytes()
+def read_lines(raw: bytes, problems: Problems, furniture: list[int]) -> list[Line] | None:
+    """The lines of a raw file, trimmed, with link syntax undone and form feeds as page breaks.
+
+    Page markers become page breaks and rules blank lines; their line numbers go to `furniture`.
+    """
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -74,8 +96,39 @@ def read_lines(path: Path, problems: Problems) -> list[Line] | None:
         for piece, part in enumerate(content.split(PAGE_BREAK)):
             if piece:
                 lines.append(Line(number, PAGE_BREAK))
-            lines.append(Line(number, clean(part)))
-    return lines
+            cleaned = clean(part)
+            if PAGE_MARKER.match(cleaned) or RULE.match(cleaned):
+                furniture.append(number)
+                lines.append(Line(number, PAGE_BREAK if PAGE_MARKER.match(cleaned) else ""))
+            else:
+                lines.append(Line(number, cleaned))
+    return _without_repeated_edges(lines, furniture)
+
+
+def _without_repeated_edges(lines: list[Line], furniture: list[int]) -> list[Line]:
+    """A line printed at the top or foot of three pages or more is the page's, not the text's (a
+    compilation's running title, a footer); citation lines stay: they are the running headers."""
+    edges: list[int] = []
+    page: list[int] = []
+    for index, line in enumerate([*lines, Line(0, PAGE_BREAK)]):
+        if line.is_break:
+            edges += page[:1] + page[-1:] if len(page) > 1 else page
+            page = []
+        elif line.text:
+            page.append(index)
+    counts = Counter(_shape(lines[index].text) for index in set(edges))
+    repeated = {
+        index
+        for index in set(edges)
+        if counts[_shape(lines[index].text)] >= REPEATED_EDGE
+        and not CITATION.match(" ".join(lines[index].text.split()))
+    }
+    furniture += [lines[index].number for index in repeated]
+    return [Line(line.number, "") if index in repeated else line for index, line in enumerate(lines)]
+
+
+def _shape(text: str) -> str:
+    return re.sub(r"\d+", "#", " ".join(text.split())).casefold()
 
 
 def clean(text: str) -> str:
@@ -84,31 +137,41 @@ def clean(text: str) -> str:
     return EMPTY_LINK.sub(lambda m: ESCAPED_BRACKET.sub(r"\1", m.group(1)), text)
 
 
-def find_citation(lines: list[Line]) -> Citation | None:
-    for index, line in enumerate(lines):
-        text = " ".join(line.text.split())
-        match = CITATION.match(text)
-        if match:
-            text_type, language = TYPE_WORDS[match.group("word")]
-            call = match.group("call")
-            return Citation(
-                index,
-                line.number,
-                text_type,
-                int(match.group("number")),
-                int(match.group("year")),
-                language,
-                superscript_value(call) if call else None,
-                text[: match.start("call")].rstrip() if call else text,
-            )
+def find_citation(lines: list[Line], start: int = 0) -> Citation | None:
+    for index in range(start, len(lines)):
+        citation = citation_at(lines, index)
+        if citation is not None:
+            return citation
     return None
+
+
+def citation_at(lines: list[Line], index: int) -> Citation | None:
+    line = lines[index]
+    text = " ".join(line.text.split())
+    match = CITATION.match(text)
+    if not match:
+        return None
+    text_type, language = TYPE_WORDS[WORDS_BY_CASE[match.group("word").casefold()]]
+    call = match.group("call")
+    end = match.start("call") if call else match.start("status") if match.group("status") else len(text)
+    return Citation(
+        index,
+        line.number,
+        text_type,
+        int(match.group("number")),
+        int(match.group("year")),
+        language,
+        superscript_value(call.strip("()")) if call else None,
+        text[:end].rstrip(),
+        provisional=bool(match.group("status")),
+    )
 
 
 def pages(lines: list[Line], citation: Citation) -> list[list[Line]]:
     """The lines after the citation, cut into pages; the running header is the cut."""
     result: list[list[Line]] = [[]]
     for line in lines[citation.index + 1 :]:
-        if line.is_break or " ".join(line.text.split()) == citation.header:
+        if line.is_break or citation.is_header(line.text):
             result.append([])
         else:
             result[-1].append(line)

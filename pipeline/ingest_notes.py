@@ -15,7 +15,11 @@ from dataclasses import dataclass, field
 from .errors import Problems
 from .ingest_lines import SUPERSCRIPT_DIGITS, SUPERSCRIPT_RUN, Citation, Line, mark_page_starts, superscript_value
 
-NOTE_START = re.compile(rf"^(?P<n>\d{{1,3}}|[{SUPERSCRIPT_DIGITS}]+)(?:\.[ \t\u00a0]*|[ \t\u00a0]+)(?P<text>\S.*)$")
+# "1. Text", "¹ Text", "(1) Text": a footnote's number at the start of its line.
+NOTE_START = re.compile(
+    r"^(?:\((?P<bracketed>\d{1,3})\)[ \t\u00a0]*"
+    rf"|(?P<n>\d{{1,3}}|[{SUPERSCRIPT_DIGITS}]+)(?:\.[ \t\u00a0]*|[ \t\u00a0]+))(?P<text>\S.*)$"
+)
 # Words every title footnote has, even one in an unusual wording.
 ADOPTION_WORDS = re.compile(r"\badopt(?:ed|ée?s?)\b|Assembly debate|Discussion par", re.IGNORECASE)
 # A title note in words of its own still gives a date ("… on 12 November 2009 …").
@@ -23,6 +27,9 @@ A_DATE = re.compile(r"\b\d{1,2}(?:er|st|nd|rd|th)?\s+[^\W\d_]{3,},?\s+\d{4}\b")
 DIGITS = re.compile(r"(?<!\d)\d{1,3}(?!\w)")
 # What may stand just before a digit call: a letter, or a letter or closing mark then punctuation.
 CALL_CONTEXT = re.compile(r"(?:[^\W\d_]|[^\W\d_][.,;:]|[)»”’\"][.,;:]?)$")
+
+# "agree(2)", "attacked(2) while": a call in brackets glued to a word, as some extractions print it.
+BRACKET_CALL = re.compile(r"(?<=[^\W\d_]|[.,;:»”’\"])\((\d{1,3})\)")
 
 Position = tuple[int, int]  # (index of the line, offset in it)
 
@@ -128,7 +135,7 @@ def _read_notes(page: list[Line], groups: list[tuple[int, int]], expected: Expec
         for index in range(start, end):
             line = page[index]
             match = NOTE_START.match(line.text)
-            number = superscript_value(match.group("n")) if match else 0
+            number = superscript_value(match.group("n") or match.group("bracketed")) if match else 0
             if match and expected.take(number):
                 notes.append(Note(number, line.number, match.group("text")))
             elif match or index == start or not notes:
@@ -142,7 +149,12 @@ def _is_called(note: Note, title: int | None, before: list[Line]) -> bool:
     """The title note is called on the citation line and must say how the text was adopted."""
     if note.number == title:
         return bool(ADOPTION_WORDS.search(note.text) or A_DATE.search(note.text))
-    return any(_superscript_calls(line.text, note.number) or _digit_calls(line.text, note.number) for line in before)
+    return any(
+        _superscript_calls(line.text, note.number)
+        or _digit_calls(line.text, note.number)
+        or _bracket_calls(line.text, note.number)
+        for line in before
+    )
 
 
 def _attach(lines: list[Line], notes: list[Note], problems: Problems) -> None:
@@ -179,6 +191,7 @@ def _find_calls(lines: list[Line], note: Note, after: Position) -> list[tuple[in
         offset = after[1] if index == after[0] else 0
         superscripts += [(index, *span) for span in _superscript_calls(line.text, note.number, offset)]
         digits += [(index, *span) for span in _digit_calls(line.text, note.number, offset)]
+        digits += [(index, *span) for span in _bracket_calls(line.text, note.number, offset)]
     return superscripts[:1] or digits
 
 
@@ -191,3 +204,8 @@ def _digit_calls(text: str, number: int, offset: int = 0) -> list[tuple[int, int
     """ "rights.3", "law3": digits glued to a word; not "6.3." nor "(2003)" nor "Article 3"."""
     found = DIGITS.finditer(text, offset)
     return [(m.start(), m.end()) for m in found if int(m.group()) == number and CALL_CONTEXT.search(text[: m.start()])]
+
+
+def _bracket_calls(text: str, number: int, offset: int = 0) -> list[tuple[int, int]]:
+    found = BRACKET_CALL.finditer(text, offset)
+    return [(m.start(), m.end()) for m in found if int(m.group(1)) == number]
