@@ -68,11 +68,12 @@ clean:
 	find output -mindepth 1 ! -name .gitkeep -delete
 
 # Regenerate the text goldens and the PDF reference images, then show what changed for review.
+# The run ends red when anything was rewritten (like pytest-regressions' --force-regen): review
+# `git diff tests/golden`, then `make test` is green again.
 goldens: $(STAMPS)/venv $(STAMPS)/render-packages $(STAMPS)/test-packages
-	PIPELINE_UPDATE_GOLDENS=1 $(BIN)/python -m pytest -q -p no:cacheprovider tests/test_regression.py \
-		-k "matches_its_golden or match_their_reference_images"
-	@git status --short -- tests/golden || true
-	@git diff --stat -- tests/golden || true
+	@PIPELINE_UPDATE_GOLDENS=1 $(BIN)/python -m pytest -q -p no:cacheprovider tests/test_regression.py \
+		-k "matches_its_golden or match_their_reference_images"; status=$$?; \
+		git status --short -- tests/golden; git diff --stat -- tests/golden; exit $$status
 
 # Regenerate templates/docx/reference.docx from templates/docx/styles.toml (commit both).
 reference-docx: $(STAMPS)/venv

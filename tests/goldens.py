@@ -95,10 +95,11 @@ def difference(format_name: str, edition: Path, update: bool = UPDATE) -> str:
     stem = edition.name.removesuffix(f".{format_name}")
     actual = REDUCERS[format_name](edition)
     golden = golden_path(format_name, stem)
-    if update:
+    if update:  # red when it rewrites: a regenerated golden must be reviewed, never pass by accident
         golden.parent.mkdir(parents=True, exist_ok=True)
         if not golden.exists() or golden.read_text(encoding="utf-8") != actual:
             golden.write_text(actual, encoding="utf-8")
+            return f"rewrote {golden.relative_to(GOLDEN.parent.parent)}: review `git diff`, then run `make test`"
         return ""
     expected = golden.read_text(encoding="utf-8") if golden.exists() else ""
     if expected == actual:

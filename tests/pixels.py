@@ -40,20 +40,22 @@ def page_differences(pdf: Path) -> list[str]:
     reference_dir = REFERENCE / stem
     with tempfile.TemporaryDirectory() as work:
         pages = render_pages(pdf, Path(work))
-        if UPDATE:
+        differences = _differences(stem, pages, sorted(reference_dir.glob("page-*.png"), key=_number))
+        if UPDATE and differences:  # rewritten, and red: the new images must be looked at
             shutil.rmtree(reference_dir, ignore_errors=True)
             reference_dir.mkdir(parents=True)
             for page in pages:
                 shutil.copyfile(page, reference_dir / f"page-{_number(page)}.png")
-            return []
-        expected = sorted(reference_dir.glob("page-*.png"), key=_number)
-        if len(expected) != len(pages):
-            return [f"{stem}: {len(pages)} pages, the reference has {len(expected)} (run `make goldens`?)"]
-        return [
-            message
-            for actual, wanted in zip(pages, expected, strict=True)
-            if (message := _compare(stem, actual, wanted))
-        ]
+            return [f"rewrote the reference images of {stem}: look at them, then run `make test`"]
+        return differences
+
+
+def _differences(stem: str, pages: list[Path], expected: list[Path]) -> list[str]:
+    if len(expected) != len(pages):
+        return [f"{stem}: {len(pages)} pages, the reference has {len(expected)} (run `make goldens`?)"]
+    return [
+        message for actual, wanted in zip(pages, expected, strict=True) if (message := _compare(stem, actual, wanted))
+    ]
 
 
 def _compare(stem: str, actual_path: Path, expected_path: Path) -> str:

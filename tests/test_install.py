@@ -317,3 +317,16 @@ def _dependencies_only() -> str:
     import pypandoc
 
     return str(Path(pypandoc.__file__).resolve().parent.parent) + "\n"
+
+
+def test_the_print_edition_refuses_a_weasyprint_it_was_not_written_for(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The PDF/UA tagging hook replaces a private WeasyPrint function: never on an untested version."""
+    import weasyprint
+
+    from pipeline import Config
+    from pipeline.errors import RenderError
+    from pipeline.renderers.pdf import PdfRenderer
+
+    monkeypatch.setattr(weasyprint, "__version__", "71.0")
+    with pytest.raises(RenderError, match=r"WeasyPrint 71\.0 is not 70\.0"):
+        PdfRenderer(Config())

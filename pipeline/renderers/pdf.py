@@ -96,8 +96,20 @@ STRUCTURE_TAGS = {
 }
 
 
+# The structure-tag hook below replaces a private WeasyPrint function for the whole process: it is
+# applied only to the version it was written and tested against.
+TAGGING_WRITTEN_FOR = "70.0"
+
+
 def _tag_notes_as_notes(weasyprint: Any) -> None:
     tags = weasyprint.pdf.tags
+    if weasyprint.__version__ != TAGGING_WRITTEN_FOR or not callable(getattr(tags, "_get_pdf_tag", None)):
+        raise RenderError(
+            "-",
+            "pdf",
+            f"WeasyPrint {weasyprint.__version__} is not {TAGGING_WRITTEN_FOR}, whose structure tagging the print "
+            "edition adapts for PDF/UA: install the pinned version (make), or port _tag_notes_as_notes first",
+        )
     original = tags._get_pdf_tag
     if getattr(original, "maps_notes", False):
         return
