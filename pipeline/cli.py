@@ -11,6 +11,7 @@ import sys
 import traceback
 from pathlib import Path
 
+from .agreement import check_sources
 from .build import Outcome
 from .config import Config, load_config
 from .environment import EnvironmentProblem, all_checks, preflight
@@ -171,8 +172,9 @@ def _positive(text: str) -> int:
 
 
 def check(paths: list[Path], config: Config) -> int:
-    outcomes = [Outcome(source, problems=read(source, config).problems) for source in find_sources(paths)]
-    return report(outcomes, verb="checked")
+    """Every source's problems, and where its language versions disagree with it."""
+    found = check_sources(find_sources(paths), lambda source: read(source, config))
+    return report([Outcome(source, problems=problems) for source, problems in found.items()], verb="checked")
 
 
 def ingest_raw(raws: list[Path], out: Path) -> int:
