@@ -11,6 +11,7 @@ import sys
 import traceback
 from pathlib import Path
 
+from . import editing
 from .agreement import check_sources
 from .build import Outcome
 from .config import Config, load_config
@@ -67,6 +68,7 @@ def parser() -> argparse.ArgumentParser:
     ingest = commands.add_parser("ingest", help="turn raw PDF text extractions into canonical sources")
     ingest.add_argument("raw", nargs="+", type=Path, metavar="RAW", help="raw text files")
     ingest.add_argument("-o", "--out", type=Path, default=DEFAULT_SOURCES, help="folder to write to (default: source/)")
+    editing.add_commands(commands)  # new, preview, compare
     for sub in (build, package, check, doctor, ingest):
         sub.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help="show tracebacks")
     return main
@@ -90,6 +92,8 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def run(arguments: argparse.Namespace) -> int:
+    if arguments.command in editing.COMMANDS:
+        return editing.run(arguments)
     if arguments.command == "ingest":
         return ingest_raw(arguments.raw, arguments.out)
     if arguments.command == "doctor":
