@@ -43,6 +43,10 @@ PAGE_MARKER = re.compile(
     r"^(?:(?:Pag\.|Page|p\.)\s*\d{1,4}(?:\s*(?:/|of|sur|de)\s*\d{1,4})?|[-–]\s*\d{1,4}\s*[-–])$", re.IGNORECASE
 )
 REPEATED_EDGE = 3
+# A footnote or a paragraph opens with its number: never page furniture, however alike ("3. Ibid.").
+NUMBERED_LINE = re.compile(
+    rf"^(?:\(\d{{1,3}}\)|\d{{1,3}}(?:\.\d{{1,3}})*\.?(?!\d)|[{SUPERSCRIPT_DIGITS}]+)[ \t\u00a0]*[^\d\s]"
+)
 RULE = re.compile(r"^[_\-–—=*·.]{5,}$")
 
 
@@ -107,7 +111,8 @@ def read_lines(raw: bytes, problems: Problems, furniture: list[int]) -> list[Lin
 
 def _without_repeated_edges(lines: list[Line], furniture: list[int]) -> list[Line]:
     """A line printed at the top or foot of three pages or more is the page's, not the text's (a
-    compilation's running title, a footer); citation lines stay: they are the running headers."""
+    compilation's running title, a footer); citation lines stay (they are the running headers), and
+    so do lines that open with a number (footnotes, paragraphs)."""
     edges: list[int] = []
     page: list[int] = []
     for index, line in enumerate([*lines, Line(0, PAGE_BREAK)]):
@@ -120,11 +125,14 @@ def _without_repeated_edges(lines: list[Line], furniture: list[int]) -> list[Lin
     repeated = {
         index
         for index in set(edges)
-        if counts[_shape(lines[index].text)] >= REPEATED_EDGE
-        and not CITATION.match(" ".join(lines[index].text.split()))
+        if counts[_shape(lines[index].text)] >= REPEATED_EDGE and not _is_text(lines[index].text)
     }
     furniture += [lines[index].number for index in repeated]
     return [Line(line.number, "") if index in repeated else line for index, line in enumerate(lines)]
+
+
+def _is_text(text: str) -> bool:
+    return bool(CITATION.match(" ".join(text.split())) or NUMBERED_LINE.match(text))
 
 
 def _shape(text: str) -> str:
@@ -135,14 +143,6 @@ def clean(text: str) -> str:
     # Only ASCII blanks are trimmed: a no-break space is typography, kept exactly.
     text = text.strip(" \t\r")
     return EMPTY_LINK.sub(lambda m: ESCAPED_BRACKET.sub(r"\1", m.group(1)), text)
-
-
-def find_citation(lines: list[Line], start: int = 0) -> Citation | None:
-    for index in range(start, len(lines)):
-        citation = citation_at(lines, index)
-        if citation is not None:
-            return citation
-    return None
 
 
 def citation_at(lines: list[Line], index: int) -> Citation | None:

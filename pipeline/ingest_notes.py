@@ -9,6 +9,7 @@ missing) must say how the text was adopted; body notes are numbered on from it.
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass, field
 
@@ -160,10 +161,11 @@ def _is_called(note: Note, title: int | None, before: list[Line]) -> bool:
 def _attach(lines: list[Line], notes: list[Note], problems: Problems) -> None:
     """Rewrite the call of each note as [^n], in order: each call comes after the previous one."""
     previous: Position = (0, 0)
+    numbers = [line.number for line in lines]  # in order: a note's page is found by bisection
     for note in notes:
-        found = _find_calls(lines, note, previous)
+        found = _find_calls(lines, numbers, note, previous)
         if not found:
-            found = _find_calls(lines, note, (0, 0))
+            found = _find_calls(lines, numbers, note, (0, 0))
         if len(found) > 1:
             places = ", ".join(str(lines[index].number) for index, _, _ in found)
             problems.warning(
@@ -181,13 +183,13 @@ def _attach(lines: list[Line], notes: list[Note], problems: Problems) -> None:
         previous = (index, start + len(label))
 
 
-def _find_calls(lines: list[Line], note: Note, after: Position) -> list[tuple[int, int, int]]:
+def _find_calls(lines: list[Line], numbers: list[int], note: Note, after: Position) -> list[tuple[int, int, int]]:
     """Calls to `note` on its page, after `after` and above the note; a superscript call wins."""
     superscripts: list[tuple[int, int, int]] = []
     digits: list[tuple[int, int, int]] = []
-    for index, line in enumerate(lines):
-        if index < after[0] or not note.page <= line.number < note.line:
-            continue
+    first = max(after[0], bisect.bisect_left(numbers, note.page))
+    for index in range(first, bisect.bisect_left(numbers, note.line)):
+        line = lines[index]
         offset = after[1] if index == after[0] else 0
         superscripts += [(index, *span) for span in _superscript_calls(line.text, note.number, offset)]
         digits += [(index, *span) for span in _digit_calls(line.text, note.number, offset)]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import os
 import re
 import subprocess
 import sys
@@ -18,7 +19,7 @@ from pipeline import build, load
 from pipeline.build import Outcome
 from pipeline.config import Config
 from pipeline.errors import Severity
-from pipeline.ingest import ingest
+from pipeline.ingest import MAX_RAW_BYTES, ingest, ingest_all
 from pipeline.ingest_adoption import DocumentEntry, parse_adoption
 from pipeline.ingest_body import HEADING
 from pipeline.ingest_lines import CITATION
@@ -512,3 +513,23 @@ def test_cli_goes_on_after_a_bad_file_and_exits_1(tmp_path: Path) -> None:
 def test_cli_usage_error_exits_2(tmp_path: Path) -> None:
     result = pipeline("ingest", "no-such-file.txt", "-o", str(tmp_path))
     assert (result.returncode, result.stderr.strip()) == (2, "pipeline: error: no such file: no-such-file.txt")
+
+
+# Hostile raw files (issue 15): checked and size-limited before anything is read ---------------
+
+
+def test_a_raw_file_over_the_limit_is_refused_before_reading(tmp_path: Path) -> None:
+    raw = tmp_path / "huge.txt"
+    with raw.open("wb") as stream:
+        stream.truncate(MAX_RAW_BYTES + 1)  # sparse: nothing to read, only its size says no
+    [outcome] = ingest_all(raw, tmp_path / "out", Config())
+    [error] = outcome.problems
+    assert error.message.startswith(f"the file is {MAX_RAW_BYTES + 1:,} bytes, more than the {MAX_RAW_BYTES:,}")
+    assert outcome.written == []
+
+
+def test_a_fifo_is_refused_without_being_opened(tmp_path: Path) -> None:
+    raw = tmp_path / "pipe.txt"
+    os.mkfifo(raw)
+    [outcome] = ingest_all(raw, tmp_path / "out", Config())  # opening it would wait for a writer
+    assert [p.message for p in outcome.problems] == ["not a regular file"]

@@ -87,7 +87,7 @@ CASES: dict[str, Case] = {
     "hard-wrapped.fr.txt": Case(
         ["resolution-1712-2010.fr.md"],
         [
-            (8, "12 wrapped lines joined to the paragraph above (lines 8–21)"),
+            (8, "16 wrapped lines joined to the paragraph above (lines 8–32)"),
         ],
     ),
 }
