@@ -1,7 +1,9 @@
 """Markdown body -> sections of numbered paragraphs, quotes, tables and footnotes.
 
 markdown-it-py is the parser: it is pure Python, fast, CommonMark-exact, and keeps the source
-line of every block, which is what lets every problem be reported as file:line.
+line of every block, which is what lets every problem be reported as file:line. The reader
+walks its syntax tree (`SyntaxTreeNode`) with one `visit_<type>` method per block type; a type
+without a method is refused with its line, so nothing of a source can pass unread.
 """
 
 from __future__ import annotations
@@ -14,25 +16,14 @@ from typing import Any
 
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
+from markdown_it.tree import SyntaxTreeNode
 from mdit_py_plugins.footnote import footnote_plugin
 
 from .config import LinkPatterns
 from .errors import Problems
 from .i18n import base_language
-from .model import (
-    TITLE_NOTE_NUMBER,
-    Emphasis,
-    Footnote,
-    Inline,
-    LineBreak,
-    Link,
-    NoteCall,
-    Quote,
-    Section,
-    Strong,
-    Table,
-    Text,
-)
+from .inlines import InlineBuilder
+from .model import TITLE_NOTE_NUMBER, Footnote, Inline, Quote, Section, Table, Text
 from .numbering import ParagraphTree
 from .references import link_references
 from .safety import MAX_NUMBER_DEPTH, MAX_PARAGRAPHS
@@ -40,10 +31,14 @@ from .typography import spacing_for
 
 PARAGRAPH_NUMBER = re.compile(r"^(?P<number>(?:\d{1,3}\.)+|[a-z]\.)(?:[ \u00a0]+|$)")
 GLUED_NUMBER = re.compile(r"^(?:\d{1,3}\.)+(?=[^\W\d_])")
-UNDEFINED_CALL = re.compile(r"\[\^([^\]\s]+)\]")
 HEADING_SLUG = re.compile(r"[^a-z0-9]+")
+ALIGNMENT = re.compile(r"text-align:\s*(left|center|right)")
+# A space between digit groups ("3 200 000"): in a table cell it must never break the number.
+DIGIT_GROUP_SPACE = re.compile(r"(?<=\d) (?=\d{3}(?!\d))")
 # Ids the templates use themselves: an appendix heading must not take one.
 RESERVED_IDS = frozenset({"main", "text", "title", "notes", "notes-heading", "footnotes", "toc"})
+# Double then single marks; the closing single mark is also the apostrophe.
+QUOTES = {"en": "“”‘’", "fr": "«»‘’"}
 
 
 @functools.lru_cache(maxsize=16)  # a parser per language; sources cannot make it grow
@@ -53,7 +48,7 @@ def markdown(language: str) -> MarkdownIt:
     Smart quotes work across emphasis and links ("*x*" gets the right closing mark), which a
     pass over each piece of text could not. No other typographer replacement is on.
     """
-    options = {"html": False, "typographer": True, "quotes": QUOTES.get(base_language(language), QUOTES["en"])}
+    options = {"html": False, "typographer": True, "quotes": marks(language)}
     parser = MarkdownIt("commonmark", options).use(footnote_plugin)
     parser.validateLink = lambda url: True  # type: ignore[method-assign]  # see every link: InlineBuilder refuses all but https
     # Lists are off: "1." must stay the literal official number, never a renumbered list item.
@@ -61,8 +56,12 @@ def markdown(language: str) -> MarkdownIt:
     return parser.disable(["list", "html_block", "html_inline", "reference"]).enable(["table", "smartquotes"])
 
 
-# Double then single marks; the closing single mark is also the apostrophe.
-QUOTES = {"en": "“”‘’", "fr": "«»‘’"}
+def marks(language: str) -> str:
+    return QUOTES.get(base_language(language), QUOTES["en"])
+
+
+class TooLong(Exception):
+    """More paragraphs than any adopted text has: reading stops (the error is reported)."""
 
 
 @dataclass
@@ -76,99 +75,75 @@ class BodyParser:
     footnotes: dict[int, Footnote] = field(default_factory=dict)
     cited: dict[tuple[str, str], int] = field(default_factory=dict)  # (type, number) -> year
     paragraphs: int = 0
+    sections: list[Section] = field(default_factory=list)
+    heading: tuple[Inline, ...] | None = None
+    section_id: str = ""
+    tree: ParagraphTree = field(init=False)
+    used_ids: set[str] = field(default_factory=lambda: set(RESERVED_IDS))
+    body: str = ""
+
+    def __post_init__(self) -> None:
+        self.tree = ParagraphTree(self.problems, prefix="")
 
     def parse(self, body: str) -> tuple[tuple[Section, ...], tuple[Footnote, ...]]:
         env: dict[str, Any] = {}
-        tokens = markdown(self.language).parse(body, env)
-        sections: list[Section] = []
-        heading: tuple[Inline, ...] | None = None
-        section_id = ""
-        tree = ParagraphTree(self.problems, prefix="")
-        used_ids: set[str] = set(RESERVED_IDS)
-        index = 0
-        while index < len(tokens):
-            token = tokens[index]
-            line = self.offset + (token.map[0] + 1 if token.map else 0)
-            if token.type == "heading_open" and token.markup in ("-", "="):
-                self.problems.error(
-                    line + 1,
-                    "a line of '-' or '=' under a paragraph turns it into a heading",
-                    "delete that line; start an appendix with '## '",
-                )
-                index += 3
-            elif token.type == "heading_open":
-                if token.tag != "h2":
-                    self.problems.error(
-                        line,
-                        f"heading level {token.tag[1]} is not used in adopted texts",
-                        "start an appendix with '## ' ; the title belongs in the front matter",
-                    )
-                sections.append(Section(heading, section_id, tree.blocks()))
-                heading = self.inline(tokens[index + 1], line)
-                section_id = _unique(_slug(heading) or "section", used_ids)
-                tree = ParagraphTree(self.problems, prefix=f"{section_id}-")
-                index += 3
-            elif token.type == "paragraph_open":
-                self.paragraphs += 1
-                if self.paragraphs > MAX_PARAGRAPHS:
-                    self.problems.error(
-                        line,
-                        f"the text has more than {MAX_PARAGRAPHS} paragraphs",
-                        "split it: no adopted text is this long",
-                    )
-                    break
-                self._paragraph(tokens[index + 1], line, tree)
-                index += 3
-            elif token.type == "blockquote_open":
-                end = _closing(tokens, index)
-                self._only_paragraphs(tokens[index + 1 : end], line, "a quotation")
-                paragraphs = tuple(self.inline(t, line) for t in tokens[index:end] if t.type == "inline")
-                tree.attach(Quote(tree.next_id("quote"), paragraphs, line))
-                index = end + 1
-            elif token.type == "table_open":
-                end = _closing(tokens, index)
-                self._check_row_widths(body, token, line)
-                tree.attach(self._table(tokens[index:end], line, tree.next_id("table")))
-                index = end + 1
-            elif token.type == "footnote_block_open":
-                index = self._footnotes(tokens, index + 1)
-            else:
-                self.problems.error(
-                    line,
-                    f"'{token.type.removesuffix('_open')}' is not allowed in an adopted text",
-                    "use numbered paragraphs, quotes ('> ') and tables only",
-                )
-                index = _closing(tokens, index) + 1 if token.nesting == 1 else index + 1
-        sections.append(Section(heading, section_id, tree.blocks()))
+        self.body = body
+        root = SyntaxTreeNode(markdown(self.language).parse(body, env))
+        try:
+            for node in root.children:
+                self.visit(node)
+        except TooLong:
+            pass
+        self.sections.append(Section(self.heading, self.section_id, self.tree.blocks()))
         self._check_unused_definitions(body, env)
-        return tuple(s for s in sections if s.blocks or s.heading), tuple(
+        return tuple(s for s in self.sections if s.blocks or s.heading), tuple(
             sorted(self.footnotes.values(), key=lambda f: f.number)
         )
 
-    def _only_paragraphs(self, tokens: list[Token], line: int, where: str) -> None:
-        """Quotations and footnotes hold paragraphs of text: anything else would be lost."""
-        allowed = {
-            "paragraph_open",
-            "paragraph_close",
-            "inline",
-            "blockquote_open",
-            "blockquote_close",
-            "footnote_anchor",
-        }
-        for token in tokens:
-            if token.type not in allowed:
-                at = self.offset + (token.map[0] + 1 if token.map else 0) or line
-                self.problems.error(
-                    at, f"'{token.type.removesuffix('_open')}' is not allowed in {where}", "write plain paragraphs"
-                )
-                return
+    def visit(self, node: SyntaxTreeNode) -> None:
+        getattr(self, f"visit_{node.type}", self.visit_refused)(node)
 
-    def _paragraph(self, token: Token, line: int, tree: ParagraphTree) -> None:
-        source = token.content
+    def visit_refused(self, node: SyntaxTreeNode) -> None:
+        self.problems.error(
+            self.line_of(node),
+            f"'{node.type}' is not allowed in an adopted text",
+            "use numbered paragraphs, quotes ('> ') and tables only",
+        )
+
+    def visit_heading(self, node: SyntaxTreeNode) -> None:
+        line = self.line_of(node)
+        if node.markup in ("-", "="):
+            self.problems.error(
+                line + 1,
+                "a line of '-' or '=' under a paragraph turns it into a heading",
+                "delete that line; start an appendix with '## '",
+            )
+            return
+        if node.tag != "h2":
+            self.problems.error(
+                line,
+                f"heading level {node.tag[1]} is not used in adopted texts",
+                "start an appendix with '## ' ; the title belongs in the front matter",
+            )
+        self.sections.append(Section(self.heading, self.section_id, self.tree.blocks()))
+        self.heading = self.inline_node(node.children[0], line)
+        self.section_id = _unique(_slug(self.heading) or "section", self.used_ids)
+        self.tree = ParagraphTree(self.problems, prefix=f"{self.section_id}-")
+
+    def visit_paragraph(self, node: SyntaxTreeNode) -> None:
+        line = self.line_of(node)
+        self.paragraphs += 1
+        if self.paragraphs > MAX_PARAGRAPHS:
+            self.problems.error(
+                line, f"the text has more than {MAX_PARAGRAPHS} paragraphs", "split it: no adopted text is this long"
+            )
+            raise TooLong
+        run = node.children[0]
+        source = run.content
         match = PARAGRAPH_NUMBER.match(source)
         if GLUED_NUMBER.match(source):
             self.problems.error(line, "the paragraph number is glued to its text", "put a space after the number")
-        content = self.inline(token, line)
+        content = self.inline_node(run, line)
         number = match.group("number") if match else None
         if number and number.count(".") > MAX_NUMBER_DEPTH:
             self.problems.error(
@@ -177,8 +152,8 @@ class BodyParser:
                 f"at most {MAX_NUMBER_DEPTH} levels are allowed",
             )
             number = None
-        if number:
-            content = _drop_prefix(content, len(match.group(0)) if match else 0)
+        if number and match:
+            content = _drop_prefix(content, len(match.group(0)))
         if not _visible(content):
             self.problems.error(
                 line, f"paragraph {number or ''} is empty".replace("  ", " "), "write its text or remove it"
@@ -190,13 +165,64 @@ class BodyParser:
                     "a numbered paragraph starts on a continuation line",
                     "separate paragraphs with a blank line",
                 )
-        tree.add(number, content, line)
+        self.tree.add(number, content, line)
 
-    def _check_row_widths(self, body: str, table: Token, line: int) -> None:
+    def visit_blockquote(self, node: SyntaxTreeNode) -> None:
+        line = self.line_of(node)
+        paragraphs = tuple(self.inline_node(run, line) for run in self._plain_paragraphs(node, line, "a quotation"))
+        self.tree.attach(Quote(self.tree.next_id("quote"), paragraphs, line))
+
+    def visit_table(self, node: SyntaxTreeNode) -> None:
+        line = self.line_of(node)
+        self._check_row_widths(node, line)
+        header: tuple[tuple[Inline, ...], ...] = ()
+        rows: list[tuple[tuple[Inline, ...], ...]] = []
+        alignments: tuple[str, ...] = ()
+        for part in node.children:  # thead, tbody
+            for row in part.children:
+                cells = tuple(self._cell(cell, line) for cell in row.children)
+                alignments = alignments or tuple(_alignment(cell) for cell in row.children)
+                if part.type == "thead":
+                    header = cells
+                else:
+                    rows.append(cells)
+        self.tree.attach(Table(self.tree.next_id("table"), header, tuple(rows), line, alignments))
+
+    def visit_footnote_block(self, node: SyntaxTreeNode) -> None:
+        for note in node.children:
+            runs = [run for paragraph in note.children if paragraph.type == "paragraph" for run in _runs(paragraph)]
+            line = self.offset + (runs[0].map[0] + 1 if runs and runs[0].map else 0)
+            kept = self._plain_paragraphs(note, line, "a footnote")
+            if len(kept) != 1:
+                self.problems.error(line, f"footnote [^{note.meta['label']}] must be one paragraph")
+            number = note.meta["id"] + TITLE_NOTE_NUMBER + 1
+            content = tuple(item for run in kept for item in self.inline_node(run, line))
+            self.footnotes[number] = Footnote(number, content)
+
+    def _plain_paragraphs(self, node: SyntaxTreeNode, line: int, where: str) -> list[SyntaxTreeNode]:
+        """The inline runs of the paragraphs in a quotation or a note (quotes nested in a quote
+        are read as its paragraphs); anything else would be lost, so it is an error."""
+        runs: list[SyntaxTreeNode] = []
+        for child in node.children:
+            if child.type == "paragraph":
+                runs.extend(_runs(child))
+            elif child.type == "blockquote":
+                runs.extend(self._plain_paragraphs(child, line, where))
+            elif child.type != "footnote_anchor":
+                at = self.line_of(child) if child.map else line
+                self.problems.error(at, f"'{child.type}' is not allowed in {where}", "write plain paragraphs")
+                break
+        return runs
+
+    def _cell(self, cell: SyntaxTreeNode, line: int) -> tuple[Inline, ...]:
+        content = self.inline_node(cell.children[0], line) if cell.children else ()
+        return tuple(_unbreakable_numbers(item) for item in content)
+
+    def _check_row_widths(self, table: SyntaxTreeNode, line: int) -> None:
         """markdown-it drops the cells a row has beyond its header: refuse such rows instead."""
         if not table.map:
             return
-        rows = body.split("\n")[table.map[0] : table.map[1]]
+        rows = self.body.split("\n")[table.map[0] : table.map[1]]
         width = len(_cells(rows[0]))
         for offset, row in enumerate(rows[2:], start=2):
             if len(_cells(row)) > width:
@@ -205,38 +231,6 @@ class BodyParser:
                     f"this table row has {len(_cells(row))} cells, the header has {width}",
                     "add a header cell or merge the extra cells",
                 )
-
-    def _table(self, tokens: list[Token], line: int, table_id: str) -> Table:
-        rows: list[tuple[tuple[Inline, ...], ...]] = []
-        header: tuple[tuple[Inline, ...], ...] = ()
-        cells: list[tuple[Inline, ...]] = []
-        for token in tokens:
-            if token.type == "inline":
-                cells.append(self.inline(token, line))
-            elif token.type == "tr_close":
-                if not header and not rows and any(t.type == "thead_open" for t in tokens):
-                    header = tuple(cells)
-                else:
-                    rows.append(tuple(cells))
-                cells = []
-        return Table(table_id, header, tuple(rows), line)
-
-    def _footnotes(self, tokens: list[Token], index: int) -> int:
-        while tokens[index].type != "footnote_block_close":
-            token = tokens[index]
-            if token.type == "footnote_open":
-                end = _closing(tokens, index)
-                inlines = [t for t in tokens[index:end] if t.type == "inline"]
-                line = self.offset + (inlines[0].map[0] + 1 if inlines and inlines[0].map else 0)
-                self._only_paragraphs(tokens[index + 1 : end], line, "a footnote")
-                if len(inlines) != 1:
-                    self.problems.error(line, f"footnote [^{token.meta['label']}] must be one paragraph")
-                number = token.meta["id"] + TITLE_NOTE_NUMBER + 1
-                content = tuple(c for t in inlines for c in self.inline(t, line))
-                self.footnotes[number] = Footnote(number, content)
-                index = end
-            index += 1
-        return index + 1
 
     def _check_unused_definitions(self, body: str, env: dict[str, Any]) -> None:
         for label, ref_id in env.get("footnotes", {}).get("refs", {}).items():
@@ -250,107 +244,39 @@ class BodyParser:
                     f"add [^{name}] where the note applies, or delete the note",
                 )
 
+    def line_of(self, node: SyntaxTreeNode) -> int:
+        return self.offset + (node.map[0] + 1 if node.map else 0)
+
     def inline(self, token: Token, line: int) -> tuple[Inline, ...]:
-        """The model of one inline run, with references recognised in its plain text."""
-        return InlineBuilder(self, line).build(token.children or [])
+        """The model of one inline token (as `parseInline` gives), references recognised."""
+        return self.inline_node(SyntaxTreeNode([token]).children[0], line)
+
+    def inline_node(self, run: SyntaxTreeNode, line: int) -> tuple[Inline, ...]:
+        """The model of one inline run of the tree, with references recognised in its text."""
+        return InlineBuilder(self.problems, line, marks(self.language), self.linked).build(run)
 
     def linked(self, text: str) -> list[Inline]:
         return list(link_references(spacing_for(self.language)(text), self.language, self.links, self.cited))
 
 
-@dataclass
-class InlineBuilder:
-    parser: BodyParser
-    line: int
+def _runs(paragraph: SyntaxTreeNode) -> list[SyntaxTreeNode]:
+    """A paragraph's inline run (in a note it is followed by the note's back-link anchor)."""
+    return [child for child in paragraph.children if child.type == "inline"]
 
-    def build(self, tokens: list[Token]) -> tuple[Inline, ...]:
-        stack: list[tuple[str, str, list[Inline]]] = [("root", "", [])]
-        for token in tokens:
-            children = stack[-1][2]
-            if token.type == "text" or token.type == "code_inline":
-                self._check_calls(token.content)
-                children.append(Text(token.content))
-            elif token.type == "softbreak":
-                self.line += 1
-                children.append(Text(" "))
-            elif token.type == "hardbreak":
-                self.line += 1
-                children.append(LineBreak())
-            elif token.type == "footnote_ref":
-                if token.meta.get("subId", 0) > 0:  # one note, one call: an id may not appear twice
-                    self.parser.problems.error(
-                        self.line,
-                        f"footnote [^{token.meta['label']}] is called twice",
-                        "give the second call a note of its own",
-                    )
-                children.append(NoteCall(token.meta["id"] + TITLE_NOTE_NUMBER + 1))
-            elif token.type in ("em_open", "strong_open"):
-                stack.append((token.type, "", []))
-            elif token.type == "link_open":
-                stack.append(("link", self._href(token), []))
-            elif token.type in ("em_close", "strong_close", "link_close"):
-                kind, href, content = stack.pop()
-                stack[-1][2].extend(self._close(kind, href, content))
-            elif token.type == "image":
-                self.parser.problems.error(
-                    self.line,
-                    "images are not allowed in adopted texts",
-                    "describe the figure in words or attach it separately",
-                )
-            else:
-                children.append(Text(token.content))
-        return tuple(self._recognise(stack[0][2]))
 
-    def _close(self, kind: str, href: str, content: list[Inline]) -> list[Inline]:
-        content = self._recognise(content) if kind != "link" else _merge(content)
-        if kind == "em_open":
-            return [Emphasis(tuple(content))]
-        if kind == "strong_open":
-            return [Strong(tuple(content))]
-        if not href:  # "[Recommendation 1370](#)": a link to nowhere is plain, recognisable text
-            return content
-        return [Link(tuple(content), href)]
+def _alignment(cell: SyntaxTreeNode) -> str:
+    match = ALIGNMENT.search(str(cell.attrs.get("style", "")))
+    return match.group(1) if match else ""
 
-    def _href(self, token: Token) -> str:
-        href = str(token.attrs.get("href", ""))
-        if href in ("", "#"):
-            return ""
-        if not href.startswith("https://"):
-            self.parser.problems.error(
-                self.line, f"link target {href!r} is not allowed", "only https:// links may appear in an adopted text"
-            )
-            return ""
-        return href
 
-    def _check_calls(self, text: str) -> None:
-        for match in UNDEFINED_CALL.finditer(text):
-            self.parser.problems.error(
-                self.line,
-                f"footnote call [^{match.group(1)}] has no footnote text",
-                f"add a line '[^{match.group(1)}]: …' after the text",
-            )
-
-    def _recognise(self, content: list[Inline]) -> list[Inline]:
-        result: list[Inline] = []
-        for item in _merge(content):
-            result.extend(self.parser.linked(item.text) if isinstance(item, Text) else [item])
-        return result
+def _unbreakable_numbers(item: Inline) -> Inline:
+    return Text(DIGIT_GROUP_SPACE.sub("\u00a0", item.text)) if isinstance(item, Text) else item
 
 
 def _cells(row: str) -> list[str]:
     """The cells of a pipe-table row ("\\|" is a literal bar, not a separator)."""
     inner = row.strip().removeprefix("|").removesuffix("|")
     return re.split(r"(?<!\\)\|", inner)
-
-
-def _merge(content: list[Inline]) -> list[Inline]:
-    merged: list[Inline] = []
-    for item in content:
-        if isinstance(item, Text) and merged and isinstance(merged[-1], Text):
-            merged[-1] = Text(merged[-1].text + item.text)
-        else:
-            merged.append(item)
-    return merged
 
 
 def _drop_prefix(content: tuple[Inline, ...], length: int) -> tuple[Inline, ...]:
@@ -363,15 +289,6 @@ def _drop_prefix(content: tuple[Inline, ...], length: int) -> tuple[Inline, ...]
 
 def _visible(content: tuple[Inline, ...]) -> bool:
     return any(not isinstance(item, Text) or item.text.strip() for item in content)
-
-
-def _closing(tokens: list[Token], index: int) -> int:
-    depth = 0
-    for position in range(index, len(tokens)):
-        depth += tokens[position].nesting
-        if depth == 0:
-            return position
-    return len(tokens) - 1
 
 
 def _slug(heading: tuple[Inline, ...]) -> str:

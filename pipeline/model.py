@@ -141,10 +141,14 @@ class Quote:
 
 @dataclass(frozen=True)
 class Table:
+    """A pipe table; `alignments` has one entry per column: "left", "center", "right" or ""
+    (not stated: the edition's default)."""
+
     id: str
     header: tuple[tuple[Inline, ...], ...]
     rows: tuple[tuple[tuple[Inline, ...], ...], ...]
     line: int
+    alignments: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -152,6 +156,8 @@ class Paragraph:
     """A paragraph with its number exactly as in the official text ("6.1.", "a."), or none.
 
     `inserts` are quotes and tables written after the paragraph's text, before its children.
+    `children` are its sub-paragraphs, lettered items and the unnumbered paragraphs that
+    continue it, in source order.
     """
 
     number: str | None

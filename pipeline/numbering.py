@@ -57,8 +57,10 @@ class ParagraphTree:
 
     def add(self, number: str | None, content: tuple[Inline, ...], line: int) -> None:
         if number is None:
+            # An unnumbered paragraph continues the last numbered paragraph above it (a lead-in
+            # before lettered items, a continuation): it stays there, in source order.
             draft = Draft(None, (), content, line, self.next_id("para"))
-            self.roots.append(draft)
+            (self.last_numbered.children if self.last_numbered else self.roots).append(draft)
             self.last = draft
             return
         key = self._key(number, line)

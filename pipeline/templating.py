@@ -14,9 +14,22 @@ from babel.lists import format_list
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
 
+from .errors import PipelineError
 from .i18n import base_language as _base
 from .i18n import translations
-from .model import Metadata
+from .model import (
+    Emphasis,
+    LineBreak,
+    Link,
+    Metadata,
+    NoteCall,
+    Paragraph,
+    Quote,
+    Reference,
+    Strong,
+    Table,
+    Text,
+)
 
 
 def _templates_folder() -> Path:
@@ -84,9 +97,37 @@ def css_string(text: str) -> str:
     return f'"{escaped}"'
 
 
+# What templates dispatch on, per model class. A class missing here (a new node type) fails the
+# render: a template that printed nothing for it would lose the source's words in every edition.
+NODE_KINDS: dict[type, str] = {
+    Text: "text",
+    Emphasis: "emphasis",
+    Strong: "strong",
+    Link: "link",
+    Reference: "reference",
+    NoteCall: "notecall",
+    LineBreak: "linebreak",
+    Paragraph: "paragraph",
+    Quote: "quote",
+    Table: "table",
+}
+
+
+class UnknownNode(PipelineError):
+    """A template met a model node it has no macro for."""
+
+
 def node_kind(node: object) -> str:
-    """The model class of a node, lower-case: templates dispatch on it."""
-    return type(node).__name__.lower()
+    """The kind of a model node, which templates dispatch on."""
+    kind = NODE_KINDS.get(type(node))
+    if kind is None:
+        raise UnknownNode(f"no template macro for the model node {type(node).__name__}: {node!r}")
+    return kind
+
+
+def unknown_node(node: object, where: str) -> str:
+    """Called by a macro's last branch: a kind it does not handle must not print nothing."""
+    raise UnknownNode(f"the macro {where!r} has no branch for {node_kind(node)!r} nodes: {node!r}")
 
 
 def _locale(language: str) -> str:
@@ -127,5 +168,5 @@ def environment(language: str = "en", templates: Path = TEMPLATES) -> Environmen
         css_counters=css_counters,
         nobreak=nobreak,
     )
-    env.globals.update(kind=node_kind)
+    env.globals.update(kind=node_kind, unknown_node=unknown_node)
     return env

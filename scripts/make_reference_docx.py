@@ -366,6 +366,9 @@ class Styles:
             stops = [make("w:tab", {"w:val": "clear", "w:pos": str(pos)}) for pos in inherited]
             stops += [make("w:tab", {"w:val": "left", "w:pos": str(pos)}) for pos in own]
             children.append(make("w:tabs", {}, sorted(stops, key=lambda stop: int(stop.get(qname("w:pos"))))))
+        hyphenate = entry.flag("hyphenate")
+        if hyphenate is not None:  # the document hyphenates; a style can opt out
+            children.append(on_off("w:suppressAutoHyphens", not hyphenate))
         spacing = {"w:before": twips("space_before")} if "space_before" in p else {}
         spacing |= {"w:after": twips("space_after")} if "space_after" in p else {}
         spacing |= self.line(size, self.resolved_line_height_of(entry))

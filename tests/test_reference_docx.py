@@ -162,10 +162,13 @@ def test_house_values_of_the_brief(styles: Any) -> None:
     assert (value(body, "w:pPr/w:ind", "left"), value(body, "w:pPr/w:ind", "hanging")) == ("482", "482")
     assert value(body, "w:pPr/w:tabs/w:tab", "pos") == "482"
     assert value(body, "w:pPr/w:jc") == "both"
-    sub2 = find_style(styles, "Sub Paragraph 2", "paragraph")
-    assert (value(sub2, "w:pPr/w:ind", "left"), value(sub2, "w:pPr/w:ind", "hanging")) == ("1077", "595")
-    sub3 = find_style(styles, "Sub Paragraph 3", "paragraph")
-    assert (value(sub3, "w:pPr/w:ind", "left"), value(sub3, "w:pPr/w:ind", "hanging")) == ("1814", "737")
+    # Each level's number starts where its parent's text starts, in a hang that fits "20.10.10.10.10.".
+    for level, indents in {2: ("1191", "709"), 3: ("2098", "907"), 4: ("3345", "1247"), 5: ("4876", "1531")}.items():
+        sub = find_style(styles, f"Sub Paragraph {level}", "paragraph")
+        assert (value(sub, "w:pPr/w:ind", "left"), value(sub, "w:pPr/w:ind", "hanging")) == indents
+        continuation = find_style(styles, f"Continuation {level}", "paragraph")
+        assert value(continuation, "w:pPr/w:ind", "left") == indents[0]
+    assert find_style(styles, "Compact", "paragraph").find("w:pPr/w:suppressAutoHyphens", NS) is not None
     citation = find_style(styles, "Citation", "paragraph")
     assert citation.find("w:rPr/w:b", NS) is not None and value(citation, "w:rPr/w:sz") == "24"
     title = find_style(styles, "Title", "paragraph")

@@ -12,7 +12,7 @@ from ..errors import RenderError
 from ..i18n import translations
 from ..model import Document
 from ..templating import TEMPLATES, citation
-from .docx_parts import NS, running_parts
+from .docx_parts import NS, continuous_notes, running_parts
 from .html import HtmlRenderer
 from .pandoc import run_pandoc
 from .zipparts import replace_parts
@@ -55,6 +55,7 @@ class DocxRenderer(HtmlRenderer):
         parts = {
             "docProps/core.xml": self.render_template(document, template="docx/core.xml.j2").encode("utf-8"),
             **running_parts(package, citation(document.metadata), page_label),
+            **continuous_notes(package),
         }
         return replace_parts(package, parts)
 

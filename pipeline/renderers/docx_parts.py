@@ -2,7 +2,9 @@
 
 The running header is a STYLEREF "Citation" field: readers that update fields show the citation;
 the cached result written here makes the others (LibreOffice 7.4 among them) show it too. The
-footer's "Page X of Y" words are translated into the document's language.
+footer's "Page X of Y" words are translated into the document's language. Footnotes are numbered
+on through the document, as in every other edition: pandoc's section properties restart them at
+each section, which LibreOffice shows as two notes numbered 1.
 """
 
 from __future__ import annotations
@@ -57,3 +59,19 @@ def _translate_page_words(root: lxml.etree._Element, before_page: str, before_pa
     for element in texts:
         element.text = before_page if element.text == "Page " else before_pages
     return bool(texts)
+
+
+def continuous_notes(package: bytes) -> dict[str, bytes]:
+    """The document part without footnote-numbering restarts (the default is continuous)."""
+    with zipfile.ZipFile(BytesIO(package)) as docx:
+        data = docx.read("word/document.xml")
+    root = lxml.etree.fromstring(data)
+    restarts = root.xpath("//w:footnotePr/w:numRestart", namespaces=NS)
+    for restart in restarts:
+        properties = restart.getparent()
+        properties.remove(restart)
+        if len(properties) == 0:  # nothing else said: drop the element and its blank text
+            properties.getparent().remove(properties)
+    if not restarts:
+        return {}
+    return {"word/document.xml": lxml.etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)}

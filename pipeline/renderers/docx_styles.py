@@ -91,6 +91,7 @@ KEYS: dict[Kind, dict[str, Callable[[object], bool]]] = {
         "keep_next": _is_flag,
         "keep_lines": _is_flag,
         "widow_control": _is_flag,
+        "hyphenate": _is_flag,
         "outline_level": _is_outline_level,
         "border_bottom": _is_length,
         "border_space": _is_length,

@@ -8,8 +8,10 @@ from io import BytesIO
 from typing import Any
 
 from ..errors import RenderError
+from ..i18n import translations
 from ..model import Document
 from ..templating import TEMPLATES, citation
+from .epub_notes import numbered_notes
 from .html import HtmlRenderer
 from .pandoc import run_pandoc
 from .zipparts import replace_parts
@@ -68,4 +70,12 @@ class EpubRenderer(HtmlRenderer):
         dated, count = SANDBOX_MODIFIED.subn(b'<meta property="dcterms:modified">' + stamp + b"</meta>", opf)
         if count != 1:
             raise RenderError(document.stem, self.name, "pandoc's OPF has no dcterms:modified to set")
-        return replace_parts(package, {OPF: dated, STYLESHEET: (EPUB_ASSETS / "style.css").read_bytes()})
+        heading = translations(document.metadata.language).gettext("Notes")
+        return replace_parts(
+            package,
+            {
+                OPF: dated,
+                STYLESHEET: (EPUB_ASSETS / "style.css").read_bytes(),
+                **numbered_notes(package, citation(document.metadata), heading),
+            },
+        )
