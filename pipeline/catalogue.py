@@ -18,12 +18,13 @@ from .templating import environment
 TEMPLATE = "catalogue/index.html.j2"
 TYPE_ORDER = [member.value for member in TextType]
 FORMAT_ORDER = list(REGISTRY)
-LABELS = {"html": "HTML", "pdf": "PDF", "docx": "DOCX", "epub": "EPUB"}
+LABELS = {"html": "HTML", "pdf": "PDF", "docx": "DOCX", "epub": "EPUB", "akn": "Akoma Ntoso"}
 MEDIA_TYPES = {
     "html": "text/html",
     "pdf": "application/pdf",
     "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
     "epub": "application/epub+zip",
+    "akn": "application/akn+xml",
 }
 
 

@@ -75,11 +75,16 @@ def reduce_epub(path: Path) -> str:
     return "\n\n".join(parts) + "\n"
 
 
+def reduce_akn(path: Path) -> str:
+    return _pretty_xml(path.read_bytes())
+
+
 REDUCERS: dict[str, Callable[[Path], str]] = {
     "html": reduce_html,
     "pdf": reduce_pdf,
     "docx": reduce_docx,
     "epub": reduce_epub,
+    "akn": reduce_akn,
 }
 
 

@@ -73,9 +73,9 @@ def test_a_bad_text_does_not_stop_the_others(tmp_path: Path, source_copy: Path) 
     [
         (
             ("build", "--format", "htm"),
-            "unknown format 'htm': did you mean 'html'? available formats: html, pdf, docx, epub",
+            "unknown format 'htm': did you mean 'html'? available formats: html, pdf, docx, epub, akn",
         ),
-        (("build", "--format", "html,mobi"), "unknown format 'mobi': available formats: html, pdf, docx, epub"),
+        (("build", "--format", "html,mobi"), "unknown format 'mobi': available formats: html, pdf, docx, epub, akn"),
         (("check", "no-such-folder"), "no such file or folder: no-such-folder"),
     ],
 )

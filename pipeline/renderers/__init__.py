@@ -5,13 +5,16 @@ from __future__ import annotations
 import difflib
 
 from ..errors import UsageError
+from .akn import AknRenderer
 from .base import Renderer
 from .docx import DocxRenderer
 from .epub import EpubRenderer
 from .html import HtmlRenderer
 from .pdf import PdfRenderer
 
-REGISTRY: dict[str, type[Renderer]] = {cls.name: cls for cls in (HtmlRenderer, PdfRenderer, DocxRenderer, EpubRenderer)}
+REGISTRY: dict[str, type[Renderer]] = {
+    cls.name: cls for cls in (HtmlRenderer, PdfRenderer, DocxRenderer, EpubRenderer, AknRenderer)
+}
 
 
 def renderer_class(name: str) -> type[Renderer]:
