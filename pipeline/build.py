@@ -3,22 +3,18 @@
 from __future__ import annotations
 
 import hashlib
-import os
-import tempfile
-from collections import defaultdict
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 from .config import Config
 from .errors import Problem, RenderError, Severity
-from .i18n import is_language
+from .files import write_all_atomically
+from .files import write_atomically as write_atomically  # where ingest finds it
 from .model import Document, LanguageVersion
 from .renderers import Renderer, renderer_class
-from .source import SOURCE_SUFFIX, find_sources, read
+from .source import all_language_versions, find_sources, read, stem_of
 from .templating import citation
-
-PART_SUFFIX = ".part"  # temporary files are hidden (".name.XXXX.part") and renamed when complete
 
 
 @dataclass(frozen=True)
@@ -50,30 +46,6 @@ class Outcome:
     @property
     def failed(self) -> bool:
         return bool(self.failure) or any(p.severity is Severity.ERROR for p in self.problems)
-
-
-def write_atomically(path: Path, data: bytes) -> None:
-    """Write `data` so that `path` is either the old file or the complete new one, never partial."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=PART_SUFFIX)
-    try:
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(data)
-            stream.flush()
-            os.fsync(stream.fileno())
-        os.chmod(temporary, 0o644)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
-
-
-def remove_stale_parts(out_dir: Path) -> int:
-    """Delete temporary files a killed build left behind; how many there were."""
-    stale = list(out_dir.glob(f".*{PART_SUFFIX}")) if out_dir.is_dir() else []
-    for path in stale:
-        path.unlink(missing_ok=True)
-    return len(stale)
 
 
 class Builder:
@@ -129,10 +101,15 @@ class Builder:
         except RenderError as exc:
             outcome.failure = str(exc)
             return outcome
+        if write:
+            try:  # every edition or none: a full disk must not leave half a text
+                write_all_atomically([(target, data) for _, target, data in editions])
+            except OSError as exc:
+                outcome.failure = f"cannot write its editions in {self.out_dir}: {exc.strerror or exc}"
+                return outcome
         for name, target, data in editions:
             outcome.editions.append(Edition(name, target.name, hashlib.sha256(data).hexdigest(), len(data)))
             if write:
-                write_atomically(target, data)
                 outcome.written.append(target)
             else:
                 outcome.payload[target.name] = data
@@ -140,19 +117,27 @@ class Builder:
 
     def build(self, paths: list[Path]) -> list[Outcome]:
         """Every source under `paths`, in this process, without the manifest (the library route)."""
-        sources = find_sources(paths)
-        versions = all_language_versions(sources)
-        owners: dict[str, Path] = {}
-        outcomes = []
-        for source in sources:
-            stem = source.name.removesuffix(SOURCE_SUFFIX)
-            if stem in owners:  # both would write the same files, as `pipeline build` also refuses
-                failure = f"same file name as {owners[stem]}: both would write {stem}.* (rename one)"
-                outcomes.append(Outcome(source, failure=failure))
-                continue
-            owners[stem] = source
-            outcomes.append(self.build_one(source, versions[source]))
-        return outcomes
+        accepted, refused = unique_stems(find_sources(paths))
+        versions = all_language_versions(accepted)
+        outcomes = {outcome.source: outcome for outcome in refused}
+        for source in accepted:
+            outcomes[source] = self.build_one(source, versions[source])
+        return sorted(outcomes.values(), key=lambda outcome: outcome.source)
+
+
+def unique_stems(sources: list[Path]) -> tuple[list[Path], list[Outcome]]:
+    """The sources that may be built, and the refusals of those that would overwrite another's files."""
+    owners: dict[str, Path] = {}
+    accepted, refused = [], []
+    for source in sources:
+        stem = stem_of(source)
+        if stem in owners:  # both would write the same files: keep the first, refuse the other
+            failure = f"same file name as {owners[stem]}: both would write {stem}.* (rename one)"
+            refused.append(Outcome(source, failure=failure))
+            continue
+        owners[stem] = source
+        accepted.append(source)
+    return accepted, refused
 
 
 def catalogue_record(document: Document) -> dict[str, Any]:
@@ -169,25 +154,3 @@ def catalogue_record(document: Document) -> dict[str, Any]:
         "date": meta.adoption.date.isoformat(),
         "status": meta.status.value,
     }
-
-
-def all_language_versions(sources: list[Path]) -> dict[Path, tuple[LanguageVersion, ...]]:
-    """The language versions of every source, grouped by slug in one pass (a corpus has 10,000)."""
-    by_slug: dict[str, list[Path]] = defaultdict(list)
-    for source in sources:
-        slug, _, language = source.name.removesuffix(SOURCE_SUFFIX).rpartition(".")
-        if is_language(language):  # "x.old.md" is not a language version (and is refused on reading)
-            by_slug[slug].append(source)
-    versions: dict[Path, tuple[LanguageVersion, ...]] = dict.fromkeys(sources, ())
-    for slug, group in by_slug.items():
-        for source in group:
-            versions[source] = tuple(
-                LanguageVersion(other.name.removesuffix(SOURCE_SUFFIX).rpartition(".")[2], _stem(other))
-                for other in group
-                if other != source and slug
-            )
-    return versions
-
-
-def _stem(source: Path) -> str:
-    return source.name.removesuffix(SOURCE_SUFFIX)

@@ -7,6 +7,7 @@ Exit codes: 0 success; 1 invalid input (after building every valid text); 2 usag
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import traceback
 from pathlib import Path
@@ -16,11 +17,11 @@ from .agreement import check_sources
 from .build import Outcome
 from .config import Config, load_config
 from .environment import EnvironmentProblem, all_checks, preflight
-from .errors import PipelineError, Severity, UsageError
+from .errors import ConfigError, PipelineError, Severity, UsageError, printable
 from .ingest import ingest_all
 from .renderers import REGISTRY, renderer_class
 from .source import find_sources, read
-from .workers import default_workers
+from .workers import check_scheduler, default_workers
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
 EXIT_ENVIRONMENT = 3  # this machine lacks a library, font or tool an edition needs
@@ -81,7 +82,10 @@ def main(argv: list[str] | None = None) -> int:
     except PipelineError as exc:
         if arguments.debug:
             traceback.print_exc()
-        print(f"pipeline: error: {exc}", file=sys.stderr)
+        if isinstance(exc, ConfigError):  # already one located line per problem
+            print(str(exc), file=sys.stderr)
+        else:
+            print(printable(f"pipeline: error: {exc}"), file=sys.stderr)
         if isinstance(exc, EnvironmentProblem):
             print("pipeline: run `pipeline doctor` for every check", file=sys.stderr)
             return EXIT_ENVIRONMENT
@@ -99,13 +103,15 @@ def run(arguments: argparse.Namespace) -> int:
     if arguments.command == "doctor":
         return doctor(arguments.tests)
     paths: list[Path] = arguments.paths or [DEFAULT_SOURCES]
-    missing = [p for p in paths if not p.exists()]
+    missing = [p for p in paths if not os.path.lexists(p)]  # os.path: a name too long is just missing
     if missing:
         raise UsageError(f"no such file or folder: {', '.join(map(str, missing))}")
     config = load_config(Path.cwd())
     if arguments.command == "check":
         return check(paths, config)
     formats = [renderer_class(name.strip()).name for name in arguments.format.split(",") if name.strip()]
+    if not formats:
+        raise UsageError(f"--format names no format: give one or more of {', '.join(REGISTRY)}")
     if arguments.command == "package":
         return package(paths, arguments, formats, config)
     return build(paths, arguments, formats, config)
@@ -115,9 +121,9 @@ def build(paths: list[Path], arguments: argparse.Namespace, formats: list[str], 
     from .incremental import build_corpus
     from .progress import Display, print_summary
 
-    if arguments.executor == "dask" and not arguments.scheduler:
-        raise UsageError("--executor dask needs --scheduler ADDRESS (e.g. tcp://127.0.0.1:8786)")
-    if arguments.out.exists() and not arguments.out.is_dir():
+    if arguments.executor == "dask":
+        check_scheduler(arguments.scheduler)
+    if os.path.lexists(arguments.out) and not os.path.isdir(arguments.out):
         raise UsageError(f"not a folder: {arguments.out}")
     if arguments.executor == "local":  # Dask workers are other machines: each checks its own engines
         preflight(formats)
@@ -136,6 +142,7 @@ def build(paths: list[Path], arguments: argparse.Namespace, formats: list[str], 
             debug=arguments.debug,
             on_start=display.start,
             on_outcome=display.outcome,
+            on_notice=lambda text: display.line(f"pipeline: {text}"),
         )
     finally:
         display.close()
@@ -182,10 +189,10 @@ def check(paths: list[Path], config: Config) -> int:
 
 
 def ingest_raw(raws: list[Path], out: Path) -> int:
-    missing = [p for p in raws if not p.is_file()]
+    missing = [p for p in raws if not os.path.isfile(p)]
     if missing:
         raise UsageError(f"no such file: {', '.join(map(str, missing))}")
-    if out.exists() and not out.is_dir():
+    if os.path.lexists(out) and not os.path.isdir(out):
         raise UsageError(f"not a folder: {out}")
     config = load_config(Path.cwd())
     outcomes: list[Outcome] = []
@@ -203,7 +210,7 @@ def report(outcomes: list[Outcome], verb: str) -> int:
         for problem in outcome.problems:
             print(problem, file=sys.stderr)
         if outcome.failure:
-            print(f"{outcome.source}: error: {outcome.failure}", file=sys.stderr)
+            print(printable(f"{outcome.source}: error: {outcome.failure}"), file=sys.stderr)
     failed = [o for o in outcomes if o.failed]
     warnings = sum(1 for o in outcomes for p in o.problems if p.severity is Severity.WARNING)
     summary = f"{len(outcomes) - len(failed)} of {len(outcomes)} texts {verb}"

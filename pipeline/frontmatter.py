@@ -19,7 +19,10 @@ class PlainSafeLoader(yaml.SafeLoader):
     """
 
 
-_DECIMAL = re.compile(r"^[-+]?(?:0|[1-9][0-9]*)$")
+# At most 18 digits: a longer number is no sitting or year, and stays text for a clear message
+# (Python refuses to read integers of more than 4,300 digits).
+_DECIMAL = re.compile(r"^[-+]?(?:0|[1-9][0-9]{0,17})$")
+MAX_DEPTH = 16  # nesting of mappings and lists; the metadata uses four
 _CONVERTED = {"tag:yaml.org,2002:null"}
 PlainSafeLoader.yaml_implicit_resolvers = {
     key: [(tag, regexp) for tag, regexp in resolvers if tag in _CONVERTED]
@@ -61,19 +64,35 @@ def split(text: str) -> FrontMatter:
         raise FrontMatterError(1, "the front matter is not closed", "end the metadata with a line '---'")
     yaml_text = "\n".join(lines[1:index])
     try:
-        for event in yaml.parse(yaml_text, Loader=PlainSafeLoader):
-            if isinstance(event, yaml.AliasEvent):  # aliases allow "billion laughs" bombs
-                line = 2 + (event.start_mark.line if event.start_mark is not None else 0)
-                raise FrontMatterError(line, "YAML aliases are not allowed", "write the value out in full")
+        _check_events(yaml_text)
         node = yaml.compose(yaml_text, Loader=PlainSafeLoader)
         data = yaml.load(yaml_text, Loader=PlainSafeLoader)
     except yaml.MarkedYAMLError as exc:
         line = 2 + (exc.problem_mark.line if exc.problem_mark is not None else 0)
         raise FrontMatterError(line, f"invalid YAML: {exc.problem}", "check indentation and quoting") from exc
+    except yaml.YAMLError as exc:  # unmarked: the reader's own errors (e.g. a character it refuses)
+        raise FrontMatterError(2, f"invalid YAML: {exc}", "check indentation and quoting") from exc
     positions: dict[Path_, int] = {}
     if node is not None:
         _record_lines(node, (), positions, offset=2)
     return FrontMatter(data, positions, "\n".join(lines[index + 1 :]), index + 1)
+
+
+def _check_events(yaml_text: str) -> None:
+    """Refuse aliases and deep nesting from the event stream, before anything recursive runs."""
+    depth = 0
+    for event in yaml.parse(yaml_text, Loader=PlainSafeLoader):
+        line = 2 + (event.start_mark.line if event.start_mark is not None else 0)
+        if isinstance(event, yaml.AliasEvent):  # aliases allow "billion laughs" bombs
+            raise FrontMatterError(line, "YAML aliases are not allowed", "write the value out in full")
+        if isinstance(event, yaml.CollectionStartEvent):
+            depth += 1
+            if depth > MAX_DEPTH:
+                raise FrontMatterError(
+                    line, f"the front matter nests more than {MAX_DEPTH} levels deep", "the metadata uses four"
+                )
+        elif isinstance(event, yaml.CollectionEndEvent):
+            depth -= 1
 
 
 def _record_lines(node: yaml.Node, path: Path_, positions: dict[Path_, int], offset: int) -> None:

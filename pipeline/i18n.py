@@ -60,6 +60,14 @@ def is_language(tag: str) -> bool:
     return True
 
 
+def canonical_tag(tag: str) -> str:
+    """A language tag in its usual case ("en-GB", "sr-Latn-RS") from a file name's "en-gb"."""
+    parts = tag.split("-")
+    return "-".join(
+        [parts[0].lower()] + [p.title() if len(p) == 4 else p.upper() if len(p) == 2 else p.lower() for p in parts[1:]]
+    )
+
+
 def base_language(language: str) -> str:
     """ "fr" for "fr-BE": catalogues are per language, not per region."""
     return language.split("-")[0]

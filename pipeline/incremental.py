@@ -13,16 +13,21 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .build import Outcome, all_language_versions, remove_stale_parts, write_atomically
+from .build import Outcome, unique_stems
 from .catalogue import render_catalogue
 from .config import Config
+from .errors import OutputError, Problems
+from .files import folder_lock, remove_stale_parts, write_atomically
 from .manifest import Inputs, Manifest, digest, fingerprints
 from .model import LanguageVersion
-from .source import SOURCE_SUFFIX, find_sources
+from .source import all_language_versions, find_sources, read_source_bytes, stem_of
 from .workers import Job, Settings, run_jobs
 
 CHECKPOINT_SECONDS = 2.0  # how much finished work a kill -9 can cost: at most this much of it
 CATALOGUE_NAME = "index.html"
+# How our catalogue page is recognised: a page without it is the user's, never replaced.
+CATALOGUE_MARK = b"<title>Adopted texts: catalogue</title>"
+Notify = Callable[[str], None]
 
 
 @dataclass
@@ -43,34 +48,29 @@ class Summary:
     reasons: dict[Path, dict[str, str]]
     stale_parts: int
     seconds: float = 0.0
+    notices: list[str] = field(default_factory=list)  # warnings about the folder, not about a text
 
 
 def plan(
     sources: list[Path], manifest: Manifest, inputs: dict[str, Inputs], force: bool = False, verify: bool = False
 ) -> Plan:
     """Which sources need which editions, from hashes only: nothing is parsed or rendered here."""
-    result = Plan(versions=all_language_versions(sources))
-    owners: dict[str, Path] = {}
-    for source in sources:
-        stem = source.name.removesuffix(SOURCE_SUFFIX)
-        if stem in owners:  # both would write the same files: keep the first, refuse the other
-            result.refused.append(
-                Outcome(source, failure=f"same file name as {owners[stem]}: both would write {stem}.* (rename one)")
-            )
-            continue
+    accepted, refused = unique_stems(sources)
+    result = Plan(versions=all_language_versions(accepted), refused=refused)
+    for source in accepted:
+        stem = stem_of(source)
         if f"{stem}.html" == CATALOGUE_NAME:
             result.refused.append(Outcome(source, failure=f"{CATALOGUE_NAME} is the catalogue page: rename the source"))
             continue
-        owners[stem] = source
         versions = result.versions[source]
-        try:
-            sha = digest(source.read_bytes())
-        except OSError:
-            sha = ""  # the worker reports why it cannot be read
+        problems = Problems(source)
+        data = read_source_bytes(source, problems)  # checked before read: no FIFO, device or giant file
+        if data is None:
+            result.refused.append(Outcome(source, problems=problems.items))
+            continue
+        sha = digest(data)
         result.hashes[source] = sha
-        stale = (
-            dict.fromkeys(inputs, "forced") if force or not sha else manifest.stale(stem, sha, versions, inputs, verify)
-        )
+        stale = dict.fromkeys(inputs, "forced") if force else manifest.stale(stem, sha, versions, inputs, verify)
         if stale:
             result.jobs.append(Job(source, versions, tuple(name for name in inputs if name in stale)))
             result.reasons[source] = stale
@@ -102,29 +102,67 @@ def build_corpus(
     debug: bool = False,
     on_start: Callable[[int, int], None] | None = None,
     on_outcome: Callable[[Outcome, dict[str, str]], None] | None = None,
+    on_notice: Notify | None = None,
 ) -> Summary:
     """Bring `out_dir` up to date with the sources under `paths`; see the module's docstring."""
     start = time.perf_counter()
-    out_dir.mkdir(parents=True, exist_ok=True)
-    stale_parts = remove_stale_parts(out_dir)
-    manifest = Manifest.load(out_dir)
-    inputs = fingerprints(formats, config)
-    sources = find_sources(paths)
-    work = plan(sources, manifest, inputs, force, verify)
-    if on_start:
-        on_start(len(work.jobs), len(work.up_to_date))
-    outcomes = list(work.refused)
-    for outcome in work.refused:
-        if on_outcome:
-            on_outcome(outcome, {})
-    settings = Settings(tuple(formats), out_dir, config, debug)
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:  # read-only, under a file, a name too long, /proc
+        raise OutputError(f"cannot create the output folder {out_dir}: {exc.strerror or exc}") from None
+    notices: list[str] = []
+
+    def notice(text: str) -> None:
+        notices.append(text)
+        if on_notice:
+            on_notice(text)
+
+    with folder_lock(out_dir, exclusive=True, on_wait=notice):  # before anything is read or deleted
+        stale_parts = remove_stale_parts(out_dir)
+        manifest = Manifest.load(out_dir, on_invalid=notice)
+        inputs = fingerprints(formats, config)
+        sources = find_sources(paths)
+        work = plan(sources, manifest, inputs, force, verify)
+        if on_start:
+            on_start(len(work.jobs), len(work.up_to_date))
+        outcomes = list(work.refused)
+        for outcome in work.refused:
+            if on_outcome:
+                on_outcome(outcome, {})
+        outcomes += _run(
+            work,
+            manifest,
+            inputs,
+            Settings(tuple(formats), out_dir, config, debug),
+            workers,
+            executor,
+            scheduler,
+            on_outcome,
+        )
+        _write_catalogue(out_dir, manifest, notice)
+    summary = Summary(len(sources), outcomes, work.up_to_date, work.reasons, stale_parts, notices=notices)
+    summary.seconds = time.perf_counter() - start
+    return summary
+
+
+def _run(
+    work: Plan,
+    manifest: Manifest,
+    inputs: dict[str, Inputs],
+    settings: Settings,
+    workers: int,
+    executor: str,
+    scheduler: str,
+    on_outcome: Callable[[Outcome, dict[str, str]], None] | None,
+) -> list[Outcome]:
+    """Render the plan's jobs, recording each finished text; the manifest is saved as it goes."""
+    outcomes = []
     saved = time.monotonic()
     try:
         for outcome in run_jobs(work.jobs, settings, workers, executor, scheduler):
             if not outcome.failed:
-                stem = outcome.source.name.removesuffix(SOURCE_SUFFIX)
                 manifest.record(
-                    stem,
+                    stem_of(outcome.source),
                     outcome.source,
                     outcome.source_sha256,
                     work.versions[outcome.source],
@@ -136,13 +174,37 @@ def build_corpus(
             if on_outcome:
                 on_outcome(outcome, work.reasons.get(outcome.source, {}))
             if manifest.changed and time.monotonic() - saved > CHECKPOINT_SECONDS:
-                manifest.save()
+                _save(manifest)
                 saved = time.monotonic()
     finally:  # also when interrupted: what was written and recorded need not be built again
         if manifest.changed or not manifest.path.exists():
-            manifest.save()
-    write_if_changed(out_dir / CATALOGUE_NAME, render_catalogue(manifest.present()))
-    return Summary(len(sources), outcomes, work.up_to_date, work.reasons, stale_parts, time.perf_counter() - start)
+            _save(manifest)
+    return outcomes
+
+
+def _save(manifest: Manifest) -> None:
+    try:
+        manifest.save()
+    except OSError as exc:  # the old manifest stays: what it records is rebuilt if it no longer matches
+        raise OutputError(f"cannot write the manifest {manifest.path}: {exc.strerror or exc}") from None
+
+
+def _write_catalogue(out_dir: Path, manifest: Manifest, notice: Notify) -> None:
+    path = out_dir / CATALOGUE_NAME
+    try:
+        with path.open("rb") as stream:
+            ours = CATALOGUE_MARK in stream.read(4096)
+    except FileNotFoundError:
+        ours = True
+    except OSError:
+        ours = False
+    if not ours or path.is_symlink():
+        notice(f"{path} is not the catalogue this tool writes: left as it is (move it away to get the catalogue)")
+        return
+    try:
+        write_if_changed(path, render_catalogue(manifest.present()))
+    except OSError as exc:
+        raise OutputError(f"cannot write the catalogue {path}: {exc.strerror or exc}") from None
 
 
 def write_if_changed(path: Path, data: bytes) -> bool:

@@ -15,16 +15,19 @@ import functools
 import hashlib
 import json
 import platform
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
 from typing import Any
 
+import msgspec
 from jinja2 import meta as jinja_meta
 
-from .build import Edition, write_atomically
+from .build import Edition
 from .config import Config
+from .errors import printable
+from .files import write_atomically
 from .model import LanguageVersion
 from .renderers import renderer_class
 from .source import SAFE_STEM
@@ -160,6 +163,47 @@ def versions_key(versions: tuple[LanguageVersion, ...]) -> list[str]:
 # The manifest --------------------------------------------------------------------------------------
 
 
+class _Inputs(msgspec.Struct, forbid_unknown_fields=True):
+    templates: str
+    tools: str
+    config: str
+
+
+class _Edition(msgspec.Struct, forbid_unknown_fields=True):
+    file: str
+    sha256: str
+    size: int
+    mtime_ns: int
+    inputs: _Inputs
+
+
+class _Record(msgspec.Struct):  # what the catalogue shows; a newer build may add fields
+    slug: str
+    type: str
+    number: int
+    year: int
+    language: str
+    citation: str
+    title: str
+    date: str
+    status: str
+
+
+class _Entry(msgspec.Struct, forbid_unknown_fields=True):
+    source: str
+    source_sha256: str
+    versions: list[str]
+    record: _Record
+    editions: dict[str, _Edition]
+
+
+class _File(msgspec.Struct):
+    """The shape a manifest must have to be trusted at all: every field of every entry typed."""
+
+    version: int
+    texts: dict[str, _Entry]
+
+
 def _trustworthy(stem: str, entry: Any) -> bool:
     """An entry names only its own editions: a tampered file name ("../x", "javascript:") would
     reach the archive and the catalogue's links. Anything else is dropped, and the text rebuilt."""
@@ -180,16 +224,30 @@ class Manifest:
     changed: bool = False  # something to save
 
     @classmethod
-    def load(cls, out_dir: Path) -> Manifest:
+    def load(cls, out_dir: Path, on_invalid: Callable[[str], None] | None = None) -> Manifest:
+        """The manifest in `out_dir`; one that does not validate is treated as absent (every text
+        is rebuilt), with a warning, so that a damaged file never breaks the builds after it."""
         path = out_dir / MANIFEST_NAME
         try:
-            data = json.loads(path.read_bytes())
-        except (OSError, ValueError):  # none yet, or unreadable: every text is rebuilt
+            raw = path.read_bytes()
+        except FileNotFoundError:
             return cls(path)
-        if not isinstance(data, dict) or data.get("version") != MANIFEST_VERSION:
-            return cls(path)
-        texts = data.get("texts", {})
+        except OSError as exc:
+            return cls._invalid(path, exc.strerror or str(exc), on_invalid)
+        try:
+            data = msgspec.json.decode(raw, type=_File)
+        except msgspec.DecodeError as exc:  # ValidationError included: valid JSON of the wrong shape
+            return cls._invalid(path, str(exc), on_invalid)
+        if data.version != MANIFEST_VERSION:
+            return cls._invalid(path, f"version {data.version}, not {MANIFEST_VERSION}", on_invalid)
+        texts = msgspec.to_builtins(data.texts)
         return cls(path, {stem: entry for stem, entry in texts.items() if _trustworthy(stem, entry)})
+
+    @classmethod
+    def _invalid(cls, path: Path, why: str, on_invalid: Callable[[str], None] | None) -> Manifest:
+        if on_invalid:
+            on_invalid(printable(f"warning: {path} is not a valid manifest ({why}): every text is rebuilt"))
+        return cls(path)
 
     def save(self) -> None:
         data = {"version": MANIFEST_VERSION, "texts": self.texts}

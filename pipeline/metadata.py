@@ -12,10 +12,11 @@ from typing import Any, TypeVar
 from babel import Locale, UnknownLocaleError
 
 from .config import LinkPatterns
-from .errors import Problems
+from .errors import Problems, shown
 from .frontmatter import FrontMatter
 from .i18n import has_catalogue
 from .model import AdoptingBody, Adoption, Inline, Metadata, NoteCall, ReportedDocument, Sitting, Status, TextType
+from .safety import FORBIDDEN, check_value, visible
 from .typography import typography_for
 
 KNOWN_KEYS = {
@@ -64,7 +65,7 @@ class MetadataReader:
         value = self.value(data, *path, required=required)
         if value is None:
             return None
-        if isinstance(value, (dict, list)) or str(value).strip() == "":
+        if isinstance(value, (dict, list)) or not visible(str(value)):
             self.problems.error(self.line(*path), f"'{_dotted(path)}' must be a non-empty text")
             return None
         if not isinstance(value, (str, int)):
@@ -77,7 +78,9 @@ class MetadataReader:
         if value is None:
             return None
         if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
-            self.problems.error(self.line(*path), f"'{_dotted(path)}' must be a positive whole number, not {value!r}")
+            self.problems.error(
+                self.line(*path), f"'{_dotted(path)}' must be a positive whole number, not {shown(value)}"
+            )
             return None
         return value
 
@@ -90,7 +93,7 @@ class MetadataReader:
         except ValueError:
             self.problems.error(
                 self.line(*path),
-                f"'{_dotted(path)}' is not a valid date: {value!r}",
+                f"'{_dotted(path)}' is not a valid date: {shown(value)}",
                 "write dates as YYYY-MM-DD, e.g. 2003-06-24",
             )
             return None
@@ -105,7 +108,7 @@ class MetadataReader:
             allowed = [str(member.value) for member in enum_type]
             close = difflib.get_close_matches(str(value), allowed, n=1)
             hint = f"did you mean '{close[0]}'?" if close else "use one of: " + ", ".join(allowed)
-            self.problems.error(self.line(*path), f"unknown {_dotted(path)} {value!r}", hint)
+            self.problems.error(self.line(*path), f"unknown {_dotted(path)} {shown(value)}", hint)
             return None
 
     def mapping(self, data: Any, known: set[str], *path: str | int) -> dict[str, Any]:
@@ -119,7 +122,7 @@ class MetadataReader:
                 close = difflib.get_close_matches(str(key), sorted(known), n=1)
                 hint = f"did you mean '{close[0]}'?" if close else "it is ignored"
                 self.problems.warning(
-                    self.line(*path, str(key)), f"unknown metadata key '{_dotted((*path, key))}'", hint
+                    self.line(*path, str(key)), f"unknown metadata key {shown(_dotted((*path, key)))}", hint
                 )
         return data
 
@@ -137,12 +140,12 @@ def read_metadata(
     front: FrontMatter, problems: Problems, links: LinkPatterns, parse_inline: InlineParser
 ) -> Metadata | None:
     reader = MetadataReader(front, problems)
-    data = reader.mapping(front.data, KNOWN_KEYS)
+    data = reader.mapping(_policed(reader, front.data, ()), KNOWN_KEYS)
     language = reader.text(data, "language")
     if language is not None and not _is_language(language):
         problems.error(
             reader.line("language"),
-            f"'language' {language!r} is not a BCP 47 language tag",
+            f"'language' {shown(language)} is not a BCP 47 language tag",
             "use e.g. 'en', 'fr', 'en-GB'",
         )
         language = None
@@ -155,7 +158,9 @@ def read_metadata(
     keywords = _keywords(reader, data)
     translation = reader.text(data, "translation", required=False) or "official"
     if translation not in TRANSLATION_KINDS:
-        problems.error(reader.line("translation"), f"'translation' must be official or unofficial, not {translation!r}")
+        problems.error(
+            reader.line("translation"), f"'translation' must be official or unofficial, not {shown(translation)}"
+        )
     adoption = _adoption(reader, data, links, language or "en", parse_inline)
     if (
         text_type is None
@@ -184,7 +189,7 @@ def read_metadata(
     if not has_catalogue(language):
         problems.warning(
             reader.line("language"),
-            f"there is no catalogue for {language!r}: generated wording (dates aside) will be English",
+            f"there is no catalogue for {shown(language)}: generated wording (dates aside) will be English",
             f"add pipeline/locale/{language}/LC_MESSAGES/messages.po",
         )
     if metadata.adoption.date.year != metadata.year:
@@ -248,10 +253,10 @@ def _document(
     kind = reader.text(item, *path, "kind", required=False) or "report"
     committee = reader.text(item, *path, "committee")
     rapporteur = reader.text(item, *path, "rapporteur")
-    if number is not None and not number.isdigit():
+    if number is not None and not (number.isascii() and number.isdigit()):
         reader.problems.error(
             reader.line(*path, "doc"),
-            f"document number {number!r} is not a number",
+            f"document number {shown(number)} is not a number",
             "write the number only, e.g. doc: 9814",
         )
         return None
@@ -260,6 +265,27 @@ def _document(
     url = links.document.format(number=number, language=language) if links.document else ""
     space = typography_for(language)
     return ReportedDocument(number, kind, space(committee), space(rapporteur), url)
+
+
+def _policed(reader: MetadataReader, value: Any, path: tuple[str | int, ...]) -> Any:
+    """`value` with the character policy applied to every key and text it holds, decoded escapes
+    included; a refused character is reported and taken out, so the other checks still run."""
+    if isinstance(value, str):
+        if check_value(value, f"'{_dotted(path) or 'front matter'}'", reader.line(*path), reader.problems):
+            return value
+        return FORBIDDEN.sub("", value)
+    if isinstance(value, list):
+        return [_policed(reader, item, (*path, index)) for index, item in enumerate(value)]
+    if isinstance(value, dict):
+        policed = {}
+        for key, item in value.items():
+            name = str(key)
+            if not check_value(name, f"the key {shown(name)}", reader.line(*path, name), reader.problems):
+                name = FORBIDDEN.sub("", name)
+                reader.front.lines[(*path, name)] = reader.line(*path, str(key))  # messages keep its line
+            policed[name] = _policed(reader, item, (*path, str(key)))
+        return policed
+    return value
 
 
 def _keywords(reader: MetadataReader, data: dict[str, Any]) -> tuple[str, ...]:

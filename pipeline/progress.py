@@ -29,7 +29,7 @@ from rich.table import Table
 from rich.text import Text
 
 from .build import Outcome
-from .errors import Severity
+from .errors import Severity, printable
 from .incremental import Summary
 from .source import SOURCE_SUFFIX
 
@@ -93,7 +93,7 @@ class Display:
 
     def line(self, text: str) -> None:
         """One line, never wrapped or styled: problem lines are read by people and by scripts."""
-        self.console.print(text, markup=False, emoji=False, highlight=False, overflow="ignore", crop=False)
+        self.console.print(printable(text), markup=False, emoji=False, highlight=False, overflow="ignore", crop=False)
 
     def close(self) -> None:
         if self.progress is not None:
@@ -118,7 +118,7 @@ def print_summary(summary: Summary, display: Display) -> None:
     table.add_row("up to date", str(len(summary.up_to_date)), "")
     table.add_row("failed", str(len(failed)), "")
     for outcome in failed[:MAX_FAILED_ROWS]:
-        table.add_row("", "", f"{outcome.source.name}: {failure_reason(outcome)}")
+        table.add_row("", "", Text(printable(f"{outcome.source.name}: {failure_reason(outcome)}")))
     if len(failed) > MAX_FAILED_ROWS:
         table.add_row("", "", f"… and {len(failed) - MAX_FAILED_ROWS} more (see the lines above)")
     display.console.print(table)

@@ -12,6 +12,7 @@ import ctypes
 import importlib
 import multiprocessing
 import os
+import re
 import resource
 import signal
 import socket
@@ -25,13 +26,15 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from .build import Builder, Outcome, write_atomically
+from .build import Builder, Outcome
 from .config import Config
-from .errors import UsageError
+from .errors import UsageError, shown
+from .files import write_all_atomically
 from .manifest import Inputs, fingerprints
 from .model import LanguageVersion
 
 CONNECT_TIMEOUT = "30s"  # to reach a Dask scheduler
+SCHEDULER_ADDRESS = re.compile(r"^(?:tcp|tls|ws|wss)://(?:\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]+):(?P<port>[0-9]{1,5})$")
 PR_SET_PDEATHSIG = 1
 
 
@@ -186,15 +189,27 @@ def render_remote(job: Job, settings: Settings, expected: dict[str, Inputs]) -> 
     return outcome
 
 
+def check_scheduler(address: str) -> None:
+    """Refuse an address Dask could not reach, at once, rather than after its connect timeout."""
+    if not address:
+        raise UsageError("--executor dask needs --scheduler ADDRESS (e.g. tcp://127.0.0.1:8786)")
+    match = SCHEDULER_ADDRESS.match(address)
+    if not match or not 0 < int(match.group("port")) < 65536:
+        raise UsageError(
+            f"--scheduler {shown(address)} is not a Dask scheduler address (e.g. tcp://127.0.0.1:8786, tls://host:8786)"
+        )
+
+
 def run_dask(jobs: list[Job], settings: Settings, scheduler: str, expected: dict[str, Inputs]) -> Iterator[Outcome]:
     try:
         distributed: Any = importlib.import_module("distributed")  # optional, and untyped: only here
     except ImportError:
         raise UsageError("--executor dask needs the dask and distributed packages (see requirements.lock)") from None
+    check_scheduler(scheduler)
     try:
         client = distributed.Client(scheduler, timeout=CONNECT_TIMEOUT, set_as_default=False)
-    except OSError as exc:
-        raise UsageError(f"cannot reach the Dask scheduler at {scheduler}: {exc}") from None
+    except (OSError, ValueError, TypeError) as exc:  # unreachable, or an address Dask cannot parse
+        raise UsageError(f"cannot reach the Dask scheduler at {shown(scheduler)}: {exc}") from None
     try:
         shipped = []
         for job in jobs:
@@ -212,9 +227,13 @@ def run_dask(jobs: list[Job], settings: Settings, scheduler: str, expected: dict
 
 
 def _write_payload(outcome: Outcome, out_dir: Path) -> Outcome:
-    for name, data in outcome.payload.items():
-        write_atomically(out_dir / name, data)
-        outcome.written.append(out_dir / name)
+    try:  # every edition or none, as when a local worker writes them
+        write_all_atomically([(out_dir / name, data) for name, data in outcome.payload.items()])
+    except OSError as exc:
+        outcome.failure = f"cannot write its editions in {out_dir}: {exc.strerror or exc}"
+        outcome.editions = []
+    else:
+        outcome.written.extend(out_dir / name for name in outcome.payload)
     outcome.payload = {}
     return outcome
 

@@ -49,8 +49,8 @@ def alias_bomb() -> bytes:
     return ("---\n" + "\n".join(levels) + "\n---\n\n1. Text.\n").encode()
 
 
-def many_paragraphs() -> bytes:
-    return (FRONT + "\n" + "\n\n".join(f"{n}. Paragraph {n}." for n in range(1, 10_001)) + "\n").encode()
+def many_paragraphs(count: int = 10_000) -> bytes:
+    return (FRONT + "\n" + "\n\n".join(f"{n}. Paragraph {n}." for n in range(1, count + 1)) + "\n").encode()
 
 
 def deep_nesting() -> bytes:
@@ -139,7 +139,16 @@ CASES = [
         lambda: FRONT.encode() + b"1. " + b"x" * 50 * 1024 * 1024,
         "1: the source is 50.0 MB; the limit is 2 MB",
     ),
-    Case("10,000 paragraphs", many_paragraphs, f"{BODY_LINE + 2 * 3000}: the text has more than 3000 paragraphs"),
+    Case(
+        "10,000 paragraphs",
+        many_paragraphs,
+        f"{BODY_LINE + 2 * 6000}: the text has more than 6000 blocks (paragraphs, quotations, tables, headings, notes)",
+    ),
+    Case(
+        "4,000 paragraphs",
+        lambda: many_paragraphs(4000),
+        f"{BODY_LINE + 2 * 3000}: the text has more than 3000 paragraphs",
+    ),
     Case(
         "numbers nested 20 levels deep", deep_nesting, f"{BODY_LINE + 10}: paragraph 1.1.1.1.1.1. nests 6 levels deep"
     ),
