@@ -16,7 +16,8 @@ from .model import TextType
 from .scaffold import identity, language_version, skeleton, write_new
 
 DEFAULT_SOURCES = Path("source")
-COMMANDS = ("new",)
+LOOPBACK = "127.0.0.1"
+COMMANDS = ("new", "preview")
 
 
 def add_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -30,11 +31,21 @@ def add_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) 
         "--from", dest="original", type=Path, metavar="OTHER.md", help="start a language version of this source"
     )
     new.add_argument("--out", type=Path, default=DEFAULT_SOURCES, help="folder to write to (default: source/)")
-    for sub in (new,):
+    preview = commands.add_parser("preview", help="serve the HTML and PDF editions, rebuilt on every save")
+    preview.add_argument(
+        "paths", nargs="*", type=Path, metavar="SOURCE", help="source files or folders (default: source/)"
+    )
+    preview.add_argument("--port", type=int, default=0, help="port to listen on (default: a free one)")
+    preview.add_argument(
+        "--host", default=LOOPBACK, help=f"address to listen on (default: {LOOPBACK}, this machine only)"
+    )
+    for sub in (new, preview):
         sub.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help="show tracebacks")
 
 
 def run(arguments: argparse.Namespace) -> int:
+    if arguments.command == "preview":
+        return preview(arguments.paths or [DEFAULT_SOURCES], arguments.host, arguments.port)
     return new(arguments)
 
 
@@ -56,4 +67,30 @@ def new(arguments: argparse.Namespace) -> int:
     path = arguments.out / text.file_name
     write_new(path, content)
     print(f"{path}: written; {todo}, then run `pipeline check {path}`", file=sys.stderr)
+    return 0
+
+
+def preview(paths: list[Path], host: str, port: int) -> int:
+    from .preview import Preview  # the renderers' engines load only for this command
+    from .preview_server import PreviewServer, watching
+
+    missing = [p for p in paths if not p.exists()]
+    if missing:
+        raise UsageError(f"no such file or folder: {', '.join(map(str, missing))}")
+    session = Preview(paths, Path.cwd())
+    session.build_all()  # before listening: the first page is already current, the engines warm
+    try:
+        server = PreviewServer(session, host, port)
+    except OSError as exc:
+        raise UsageError(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from None
+    with watching(server):
+        if host != LOOPBACK:
+            print(f"pipeline: warning: listening on {host}: other machines can read these texts", file=sys.stderr)
+        failed = sum(1 for text in session.texts.values() if text.failed)
+        print(f"pipeline: {len(session.texts)} texts ({failed} with errors) at {server.url}", file=sys.stderr)
+        print("pipeline: Ctrl-C stops the preview", file=sys.stderr, flush=True)
+        try:
+            server.serve_forever()
+        except KeyboardInterrupt:
+            print("pipeline: preview stopped", file=sys.stderr)
     return 0
