@@ -333,7 +333,7 @@ def assert_harmless(out: Path) -> None:
             for annotation in page_object.get("/Annots", []):
                 action = annotation.get("/A")
                 assert action is None or (action.S == "/URI" and str(action.URI).startswith("https://"))
-        assert list(pdf.attachments) == ["resolution-1234-2001.en.md"]
+        assert sorted(pdf.attachments) == ["resolution-1234-2001.en.akn.xml", "resolution-1234-2001.en.md"]
 
 
 def assert_safe_tree(root: lxml.etree._Element, allowed_scripts: int, allowed_styles: int) -> None:

@@ -98,15 +98,17 @@ def test_document_info_and_xmp(pdf: Path) -> None:
         assert xmp["xmp:CreateDate"] == xmp["xmp:ModifyDate"] == "2003-06-24T00:00:00Z"
 
 
-def test_source_embedded_once_as_associated_file(pdf: Path) -> None:
+def test_source_and_akoma_ntoso_embedded_once_as_associated_files(pdf: Path) -> None:
     with pikepdf.open(pdf) as document:
-        [name] = document.attachments
-        assert name == f"{STEM}.md"
-        embedded = document.attachments[name].get_file()
+        assert sorted(document.attachments) == [f"{STEM}.akn.xml", f"{STEM}.md"]
+        embedded = document.attachments[f"{STEM}.md"].get_file()
         assert embedded.read_bytes() == SEED.read_bytes()
         assert embedded.creation_date is not None and embedded.creation_date.isoformat() == "2003-06-24T00:00:00+00:00"
-        [associated] = document.Root.AF
-        assert associated.AFRelationship == "/Source"
+        structure = document.attachments[f"{STEM}.akn.xml"].get_file()
+        assert structure.read_bytes() == (pdf.parent / f"{STEM}.akn").read_bytes()  # the AKN edition's bytes
+        assert structure.mime_type == "text/xml"
+        relationships = sorted((str(af.F), str(af.AFRelationship)) for af in document.Root.AF)
+        assert relationships == [(f"{STEM}.akn.xml", "/Alternative"), (f"{STEM}.md", "/Source")]
 
 
 def test_outline_has_the_title_without_note_numbers(pdf: Path) -> None:

@@ -15,6 +15,7 @@ from ..config import Config
 from ..errors import RenderError
 from ..model import Document
 from ..templating import TEMPLATES
+from .akn import AknRenderer
 from .fonts import covered_characters, pinned_faces, uncovered
 from .html import HtmlRenderer
 from .pdfa import finish
@@ -59,6 +60,16 @@ class PdfRenderer(HtmlRenderer):
             modified=adopted,
             url_fetcher=self.fetcher,
         )
+        # The structure beside the look and the source; ".xml" gets a MIME type from Python's own table.
+        structure = self.weasyprint.Attachment(
+            file_obj=io.BytesIO(AknRenderer(self.config).render(document)),
+            name=f"{document.stem}.akn.xml",
+            relationship="Alternative",
+            description="Akoma Ntoso 3.0 XML of this text (structure, identity, lifecycle)",
+            created=adopted,
+            modified=adopted,
+            url_fetcher=self.fetcher,
+        )
         with _logged_problems() as problems:
             try:
                 pdf = self.weasyprint.HTML(
@@ -67,7 +78,7 @@ class PdfRenderer(HtmlRenderer):
                     font_config=self.font_config,
                     pdf_variant="pdf/a-3b",
                     pdf_tags=True,
-                    attachments=[source],
+                    attachments=[source, structure],
                     finisher=partial(
                         finish,
                         language=document.metadata.language,
