@@ -17,7 +17,10 @@ from .build import Outcome, write_atomically
 from .config import Config
 from .errors import Problem, Problems
 from .ingest_adoption import AdoptionInfo, parse_adoption
+from .ingest_akn import AKN_SUFFIXES, akn_source
 from .ingest_body import BodyBuilder
+from .ingest_docx import DocxError, read_docx
+from .ingest_docx_source import docx_source
 from .ingest_era import known_shape, read_facts
 from .ingest_front import detect_language, front_matter, read_heading, skipped_before
 from .ingest_lines import Line, citation_at, pages, read_lines
@@ -26,6 +29,7 @@ from .ingest_notes import Note, take_notes
 from .ingest_split import split
 from .source import SOURCE_SUFFIX, read
 
+ZIP_MAGIC = b"PK\x03\x04"  # a DOCX is a zip archive
 MAX_RAW_BYTES = 16 * 1024 * 1024  # a part-session's compilation is a few MB; each text then has check's 2 MB
 
 
@@ -48,11 +52,16 @@ def ingest_all(raw: Path, out_dir: Path, config: Config) -> list[Outcome]:
     """Convert a raw file into `out_dir`: one outcome for each text found in it, in order."""
     problems = Problems(raw)
     data = read_raw(raw, problems)
+    if data is not None and raw.suffix in AKN_SUFFIXES:  # the akn edition, or its copy in a PDF
+        found = akn_source(data, problems)
+        return [_write(raw, Generated(*found) if found else None, out_dir, config, problems)]
+    if data is not None and data.startswith(ZIP_MAGIC):
+        return [_write(raw, _from_docx(data, problems), out_dir, config, problems)]
     furniture: list[int] = []
     lines = read_lines(data, problems, furniture) if data is not None else None
     if lines is None:
         return [Outcome(raw, problems=problems.items)]
-    spans = split(lines)
+    spans = split(lines)  # a compilation holds several texts
     if not spans:
         first = next((line.number for line in lines if line.text), 1)
         problems.error(
@@ -143,6 +152,17 @@ def convert(lines: list[Line], at: int, marks: list[int], problems: Problems) ->
     front = front_matter(citation, heading, language, adoption, notes.title.line)
     name = f"{citation.type.value}-{citation.number}-{citation.year}.{language}{SOURCE_SUFFIX}"
     return Generated(name, [*front, ("", front[-1][1]), *markdown(blocks, notes.body)])
+
+
+def _from_docx(data: bytes, problems: Problems) -> Generated | None:
+    """A DOCX edition (or a Word file in the house styles) back to its source."""
+    try:
+        docx = read_docx(data)
+    except DocxError as exc:
+        problems.error(1, str(exc), "ingest reads raw text extractions and DOCX files in the house styles")
+        return None
+    found = docx_source(docx, problems)
+    return Generated(*found) if found else None
 
 
 def _count(count: int, noun: str) -> str:

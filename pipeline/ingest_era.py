@@ -29,7 +29,7 @@ STANDING = re.compile(r"Standing Committee|Commission permanente", re.IGNORECASE
 SITTING = re.compile(r"(?P<ordinal>[^\W_]+(?:-[^\W_]+)*(?:\s+et\s+un(?:ième)?)?)\s+(?:[Ss]itting|[Ss]éance)\b")
 DEBATE = re.compile(
     r"(?:Assembly debate on|Discussion par l[’']Assemblée les?)\s+(?P<days>[^()]+?)"
-    r"(?:\s+\((?P<sittings>[^()]*(?:[Ss]ittings?|[Ss]éances?))\))?(?=\s*[(.])"
+    r"(?:\s+\((?P<sittings>[^()]*(?:[Ss]ittings?|[Ss]éances?))\)|(?=\s*[(.]))"
 )
 DOCUMENT = re.compile(
     r"Doc\.\s*(?P<doc>\d+)(?:,\s*(?P<kind>report|opinion|rapport|avis)\s+(?:of the|de la|du|de l[’'])\s*"

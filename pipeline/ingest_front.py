@@ -106,7 +106,13 @@ def read_heading(
 
 
 def front_matter(
-    citation: Citation, heading: Heading, language: str, adoption: AdoptionInfo, note: int
+    citation: Citation,
+    heading: Heading,
+    language: str,
+    adoption: AdoptionInfo,
+    note: int,
+    keywords: list[str] | None = None,
+    unofficial: bool = False,
 ) -> list[Origin]:
     """The YAML front matter, in the order of source/README.md; each line with its raw line."""
     at = citation.line
@@ -119,7 +125,13 @@ def front_matter(
         (f"title: {scalar(heading.title)}", heading.title_line),
         (f"issued_by: {scalar(heading.issued_by)}", heading.issued_line),
         (f"status: {heading.status.value}", at),
-        ("keywords: []  # the raw text has none: add them", at),
+        *([("translation: unofficial", at)] if unofficial else []),
+        (
+            f"keywords: [{', '.join(scalar(k) for k in keywords)}]"
+            if keywords
+            else "keywords: []  # the raw text has none: add them",
+            at,
+        ),
         ("adoption:", note),
         (f"  by: {adoption.by.value}", note),
     ]
