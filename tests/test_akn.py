@@ -3,20 +3,24 @@ carrying the HTML edition's permalinks as eIds."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import re
 from pathlib import Path
 
 import lxml.etree
+import pikepdf
 import pytest
 
-from pipeline import load
+from pipeline import cli, load
 from pipeline.config import Config
+from pipeline.corpus import generate
 from pipeline.frbr import FrbrError, FrbrUri
+from pipeline.ingest import ingest_all
 from pipeline.model import Document, TextType
 from pipeline.renderers.akn import NAMESPACE, AknRenderer
 from pipeline.renderers.html import HtmlRenderer
-from tests.conftest import TEXTS
+from tests.conftest import SEED, TEXTS
 from tests.validators import akn_xsd
 
 AKN = {"a": NAMESPACE}
@@ -120,3 +124,102 @@ def test_frbr_uri_errors_name_the_wrong_part(uri: str, message: str) -> None:
         FrbrUri.parse(uri)
     assert message in str(caught.value)
     assert repr(uri) in str(caught.value)
+
+
+# Reading back: source -> AKN -> source ------------------------------------------------------
+
+GENERATED = 40  # texts of the synthetic corpus: sub-paragraphs, lettered items, notes, quotes, tables
+
+
+@pytest.fixture(scope="module")
+def generated(tmp_path_factory: pytest.TempPathFactory) -> list[Path]:
+    return generate(tmp_path_factory.mktemp("corpus"), GENERATED, seed=20)
+
+
+def without_positions(node: object) -> object:
+    """A model value without source line numbers and raw bytes, which a reading back cannot keep."""
+    if dataclasses.is_dataclass(node) and not isinstance(node, type):
+        return tuple(
+            (f.name, without_positions(getattr(node, f.name)))
+            for f in dataclasses.fields(node)
+            if f.name not in ("line", "source")
+        )
+    if isinstance(node, tuple):
+        return tuple(without_positions(item) for item in node)
+    return node
+
+
+def round_trip(text: Path, folder: Path) -> tuple[Document, Path]:
+    document = load(text)
+    edition = folder / f"{document.stem}.akn"
+    edition.write_bytes(render(document))
+    out = folder / "sources"
+    out.mkdir()
+    [outcome] = ingest_all(edition, out, Config())
+    assert outcome.written, [str(p) for p in outcome.problems]
+    return document, outcome.written[0]
+
+
+@pytest.mark.parametrize("text", TEXTS, ids=[t.stem for t in TEXTS])
+def test_source_to_akn_to_source_is_the_identity(text: Path, tmp_path: Path) -> None:
+    document, written = round_trip(text, tmp_path)
+    assert written.name == text.name
+    assert without_positions(load(written)) == without_positions(document)
+    # the source written back is a fixed point: its AKN is the same bytes
+    assert render(load(written)) == render(document)
+
+
+def test_generated_texts_are_valid_and_read_back_identical(generated: list[Path], tmp_path: Path) -> None:
+    for index, text in enumerate(generated):
+        document = load(text)
+        assert SCHEMA.validate(parsed(render(document))), (text.name, [str(e) for e in SCHEMA.error_log])
+        folder = tmp_path / str(index)
+        folder.mkdir()
+        _, written = round_trip(text, folder)
+        assert without_positions(load(written)) == without_positions(document), text.name
+
+
+def test_the_generated_corpus_has_what_the_round_trip_must_keep(generated: list[Path]) -> None:
+    sources = "\n".join(text.read_text(encoding="utf-8") for text in generated)
+    for needle in ("[^", "\n> ", "\n| ", "\n## ", "\na. "):
+        assert needle in sources, needle
+
+
+def test_markup_characters_in_the_text_read_back_as_themselves(tmp_path: Path) -> None:
+    words = "In *the* **current** [context](https://example.int/a_(b)) of 2 < 3 & R&amp;D, a_b_c `x` \\\\ #1 \\[y]"
+    source = SEED.read_text(encoding="utf-8").replace("1. In the current context", "1. " + words, 1)
+    source = source.replace("\n5. Consistent", "\n5\\. stays text: # no heading\n\n5. Consistent", 1)
+    (tmp_path / "in").mkdir()
+    text = tmp_path / "in" / SEED.name
+    text.write_text(source, encoding="utf-8")
+    document, written = round_trip(text, tmp_path)
+    assert without_positions(load(written)) == without_positions(document)
+    assert "\n5\\. stays text: # no heading\n" in written.read_text(encoding="utf-8")
+
+
+def test_cli_ingests_an_akn_edition_and_the_copy_in_the_pdf(tmp_path: Path) -> None:
+    assert cli.main(["build", str(SEED), "--format", "akn,pdf", "--out", str(tmp_path / "out"), "-j", "1"]) == 0
+    with pikepdf.open(tmp_path / "out" / f"{SEED.stem}.pdf") as pdf:
+        carried = pdf.attachments[f"{SEED.stem}.akn.xml"].get_file().read_bytes()
+    assert carried == (tmp_path / "out" / f"{SEED.stem}.akn").read_bytes()
+    (tmp_path / "from-pdf.akn.xml").write_bytes(carried)
+    for name, target in ((f"out/{SEED.stem}.akn", "a"), ("from-pdf.akn.xml", "b")):
+        (tmp_path / target).mkdir()
+        assert cli.main(["ingest", str(tmp_path / name), "-o", str(tmp_path / target)]) == 0
+        assert without_positions(load(tmp_path / target / SEED.name)) == without_positions(load(SEED))
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        (b"<akomaNtoso", "not well-formed XML"),
+        (b'<!DOCTYPE x [<!ENTITY a "aaaa">]><x>&a;</x>', "declares a DTD or entities"),
+        (b"<act xmlns='http://docs.oasis-open.org/legaldocml/ns/akn/3.0'/>", "not an Akoma Ntoso 3.0 statement"),
+    ],
+)
+def test_what_is_not_an_akn_statement_is_refused_with_its_reason(data: bytes, message: str, tmp_path: Path) -> None:
+    raw = tmp_path / "x.akn"
+    raw.write_bytes(data)
+    [outcome] = ingest_all(raw, tmp_path, Config())
+    assert not outcome.written
+    assert any(message in problem.message for problem in outcome.problems)
