@@ -27,6 +27,7 @@ from .ingest_lines import Line, citation_at, pages, read_lines
 from .ingest_markdown import Origin, markdown
 from .ingest_notes import Note, take_notes
 from .ingest_split import split
+from .ingest_words import Vocabulary, join_lines
 from .source import SOURCE_SUFFIX, read
 
 ZIP_MAGIC = b"PK\x03\x04"  # a DOCX is a zip archive
@@ -132,6 +133,9 @@ def convert(lines: list[Line], at: int, marks: list[int], problems: Problems) ->
             "a cover, a banner, the contents, page markers or rules: check that no text is among them",
         )
     notes = take_notes(pages(lines, citation), citation, problems)
+    vocabulary = Vocabulary((line.text for line in lines), citation.language)
+    for note in ([notes.title] if notes.title else []) + notes.body:
+        note.text = join_lines(note.text, vocabulary)
     if notes.title is None:
         problems.error(
             citation.line,

@@ -132,8 +132,7 @@ class BodyBuilder:
         else:
             decision = self.vocabulary.decide(previous, text)
             block.extend(decision.separator, text, decision.drop)
-            if decision.doubt:
-                self.wrapping.record(line, decision)
+            self.wrapping.doubt(line, decision)
         block.last_line = text
 
     def _report_undotted(self) -> None:

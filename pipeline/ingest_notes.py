@@ -142,7 +142,7 @@ def _read_notes(page: list[Line], groups: list[tuple[int, int]], expected: Expec
             elif match or index == start or not notes:
                 return None  # each group opens a note; other lines continue it, unless numbered
             else:
-                notes[-1].text += " " + line.text
+                notes[-1].text += "\n" + line.text  # joined once the language is known (join_lines)
     return notes
 
 

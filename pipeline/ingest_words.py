@@ -84,6 +84,19 @@ class Vocabulary:
         return keep, f"'{left}-' + '{right}' could be '{left + right}' or '{left}-{right}'; taken as '{chosen}'"
 
 
+def join_lines(text: str, vocabulary: Vocabulary) -> str:
+    """The lines of a wrapped footnote joined, hyphens at line ends decided as in the body."""
+    pieces: list[str] = []
+    for line in text.split("\n"):
+        if pieces:
+            decision = vocabulary.decide(pieces[-1][-80:], line)
+            if decision.drop:
+                pieces[-1] = pieces[-1][: -decision.drop]
+            pieces.append(decision.separator)
+        pieces.append(line)
+    return "".join(pieces)
+
+
 class WordList:
     def __init__(self, language: str) -> None:
         self._checker = SpellChecker(language=language, distance=1)

@@ -80,6 +80,10 @@ class Wrapping:
             self.removed += 1
         elif decision.hyphen == "kept":
             self.kept += 1
+        self.doubt(line, decision)
+
+    def doubt(self, line: Line, decision: Decision) -> None:
+        """A hyphen the evidence could not decide, at a wrap or at a page break: reported."""
         if decision.doubt:
             self.problems.warning(
                 line.number, f"hyphen at the end of the line above: {decision.doubt}", "check the word"

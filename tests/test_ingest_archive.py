@@ -16,6 +16,7 @@ import pytest
 from pipeline.config import Config
 from pipeline.ingest import ingest_all
 from pipeline.ingest_lines import CITATION, SUPERSCRIPT_RUN
+from pipeline.ingest_words import Vocabulary
 from tests.conftest import ROOT
 from tests.test_ingest import FORMULA_WORDS, MONTHS, words
 
@@ -150,3 +151,67 @@ def test_every_fixture_source_passes_check(tmp_path: Path) -> None:
     count = sum(len(case.sources) for case in CASES.values())
     check = pipeline("check", str(tmp_path))
     assert (check.returncode, check.stderr.strip()) == (0, f"{count} of {count} texts checked; 0 failed, 0 warnings")
+
+
+# Decisions, one by one -----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("vocabulary", "previous", "line", "joined", "doubt"),
+    [
+        # The text's own vocabulary decides first: "co-operation" written whole elsewhere.
+        ("the co-operation of states", "their co-", "operation with", "their co-operation with", False),
+        ("the cooperation of states", "their co-", "operation with", "their cooperation with", False),
+        # Then the word list: "discussion" is a word, "sion" a rare one.
+        ("", "the discus-", "sion held", "the discussion held", False),
+        ("", "the organ-", "isation of", "the organisation of", False),  # "isation" is no word
+        ("", "the well-", "being of", "the well-being of", False),  # "wellbeing" is none
+        ("", "the period 1998-", "2002 alone", "the period 1998-2002 alone", False),
+        ("", "the Franco-", "German border", "the Franco-German border", False),
+        # Both readings are words and the text does not say: the more frequent, reported.
+        ("", "their co-", "operation with", "their cooperation with", True),
+    ],
+)
+def test_hyphens_at_line_ends(vocabulary: str, previous: str, line: str, joined: str, doubt: bool) -> None:
+    decision = Vocabulary([vocabulary], "en").decide(previous, line)
+    text = (previous[: -decision.drop] if decision.drop else previous) + decision.separator + line
+    assert (text, bool(decision.doubt)) == (joined, doubt)
+
+
+def test_french_hyphens_use_the_french_word_list() -> None:
+    vocabulary = Vocabulary([""], "fr")
+    for previous, line, joined in [
+        ("Le gouverne-", "ment de", "Le gouvernement de"),
+        ("devrait, peut-", "être dès", "devrait, peut-être dès"),
+    ]:
+        decision = vocabulary.decide(previous, line)
+        assert (previous[: -decision.drop] if decision.drop else previous) + decision.separator + line == joined
+
+
+WRAPPED_DOUBT = """Resolution 1777 (2010)¹
+
+A paragraph break the column cannot decide
+
+Parliamentary Assembly
+
+1. The Assembly notes that small schools in remote villages are closing at a rate that
+threatens the equal access of children to education in the member states of the Council
+of Europe, notably in the northern regions, and often without consultation of families.
+2. The Assembly recalls that the closure of a school should be decided with the families
+concerned and only after a study of the journeys it would impose on its pupils.
+Such studies are rare.
+3. It calls on member states to publish them.
+
+1. Text adopted by the Standing Committee, acting on behalf of the Assembly, on 4 March 2010.
+"""
+
+
+def test_a_break_the_column_cannot_decide_is_one_warning_naming_the_line(tmp_path: Path) -> None:
+    """Line 11 ends a sentence and fills 95% of the column: a wrap or a paragraph's end?"""
+    raw = tmp_path / "doubt.txt"
+    raw.write_text(WRAPPED_DOUBT, encoding="utf-8")
+    [outcome] = ingest_all(raw, tmp_path / "out", Config())
+    assert [(p.line, p.message[:40]) for p in outcome.problems] == [
+        (8, "4 wrapped lines joined to the paragraph "),
+        (12, "taken as the rest of the paragraph above"),
+    ]
