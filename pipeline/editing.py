@@ -10,14 +10,16 @@ import argparse
 import sys
 from pathlib import Path
 
+from .build import write_atomically
 from .config import load_config
 from .errors import UsageError
 from .model import TextType
 from .scaffold import identity, language_version, skeleton, write_new
+from .source import load
 
 DEFAULT_SOURCES = Path("source")
 LOOPBACK = "127.0.0.1"
-COMMANDS = ("new", "preview")
+COMMANDS = ("new", "preview", "compare")
 
 
 def add_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -39,11 +41,24 @@ def add_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) 
     preview.add_argument(
         "--host", default=LOOPBACK, help=f"address to listen on (default: {LOOPBACK}, this machine only)"
     )
-    for sub in (new, preview):
+    compare = commands.add_parser("compare", help="compare two versions of a text, provision by provision")
+    compare.add_argument("old", type=Path, metavar="OLD", help="the old version (or the source, with --from)")
+    compare.add_argument("new", type=Path, nargs="?", metavar="NEW", help="the new version")
+    compare.add_argument(
+        "--from", dest="from_revision", metavar="REV", help="compare OLD as it was at this git revision"
+    )
+    compare.add_argument(
+        "--to", dest="to_revision", metavar="REV", help="... with OLD at this revision (default: as it is)"
+    )
+    compare.add_argument("--out", type=Path, help="write DIR/<new stem>.compare.html and .compare.docx")
+    compare.add_argument("--author", default="", help="the tracked changes' author in the DOCX")
+    for sub in (new, preview, compare):
         sub.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help="show tracebacks")
 
 
 def run(arguments: argparse.Namespace) -> int:
+    if arguments.command == "compare":
+        return compare(arguments)
     if arguments.command == "preview":
         return preview(arguments.paths or [DEFAULT_SOURCES], arguments.host, arguments.port)
     return new(arguments)
@@ -93,4 +108,44 @@ def preview(paths: list[Path], host: str, port: int) -> int:
             server.serve_forever()
         except KeyboardInterrupt:
             print("pipeline: preview stopped", file=sys.stderr)
+    return 0
+
+
+def compare(arguments: argparse.Namespace) -> int:
+    from .compare import compare as compare_versions
+    from .compare.docx import DEFAULT_AUTHOR, render_docx
+    from .compare.html import render_html
+    from .compare.revisions import at_revision
+    from .compare.summary import report
+
+    config = load_config(Path.cwd())
+    source: Path = arguments.old
+    if not source.is_file():
+        raise UsageError(f"no such file: {source}")
+    if arguments.from_revision:
+        if arguments.new is not None:
+            raise UsageError("give one source with --from REV [--to REV], or two sources without")
+        old, old_name = at_revision(source, arguments.from_revision, config), f"{source}@{arguments.from_revision}"
+        if arguments.to_revision:
+            new, new_name = at_revision(source, arguments.to_revision, config), f"{source}@{arguments.to_revision}"
+        else:
+            new, new_name = load(source, config), str(source)
+    elif arguments.to_revision:
+        raise UsageError("--to needs --from")
+    elif arguments.new is None:
+        raise UsageError("give two sources, OLD NEW, or one with --from REV")
+    elif not arguments.new.is_file():
+        raise UsageError(f"no such file: {arguments.new}")
+    else:
+        old, old_name = load(source, config), str(source)
+        new, new_name = load(arguments.new, config), str(arguments.new)
+    comparison = compare_versions(old, new)
+    print(report(comparison, old_name, new_name))
+    if arguments.out is not None:
+        base = arguments.out / f"{new.stem}.compare"
+        html = render_html(comparison, old_name, new_name)  # both made before either is written
+        docx = render_docx(comparison, arguments.author or DEFAULT_AUTHOR)
+        write_atomically(Path(f"{base}.html"), html)
+        write_atomically(Path(f"{base}.docx"), docx)
+        print(f"pipeline: wrote {base}.html and {base}.docx", file=sys.stderr)
     return 0

@@ -1,0 +1,255 @@
+"""`pipeline compare`: alignment by provision, word changes, HTML and DOCX with tracked changes.
+
+The pair: the seed made provisional (old), and the seed final with one word changed in
+paragraph 3 and a sub-paragraph inserted as 6.2, so that 6.2-6.7 become 6.3-6.8 (new).
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import shutil
+import subprocess
+import zipfile
+from html.parser import HTMLParser
+from pathlib import Path
+from xml.etree import ElementTree as ET
+
+import pytest
+
+from pipeline.cli import main
+from pipeline.compare import compare
+from pipeline.compare.docx import render_docx
+from pipeline.compare.html import render_html
+from pipeline.config import Config
+from pipeline.model import Document, Emphasis, Inline, Link, Paragraph, Reference, Strong, Text
+from pipeline.source import load
+from pipeline.templating import citation
+
+from .sources import FRONT, NAME
+
+ROOT = Path(__file__).resolve().parent.parent
+SEED = ROOT / "source" / "recommendation-1607-2003.en.md"
+INSERTED = "the protection of migrants' personal data in the exchange of information between states;"
+W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+SUMMARY = "paragraph 3 changed; paragraph 6.2 added; 6.2–6.7 renumbered 6.3–6.8; status provisional → final"
+
+
+def pair(folder: Path) -> tuple[Path, Path]:
+    seed = SEED.read_text(encoding="utf-8")
+    old = seed.replace("status: final", "status: provisional")
+    new = re.sub(r"\n6\.([2-7])\. ", lambda m: f"\n6.{int(m.group(1)) + 1}. ", seed)
+    new = new.replace("has profoundly changed", "has fundamentally changed")
+    new = new.replace("\n6.3. the development", f"\n6.2. {INSERTED}\n\n6.3. the development")
+    paths = []
+    for name, text in (("old", old), ("new", new)):
+        (folder / name).mkdir(parents=True, exist_ok=True)
+        path = folder / name / SEED.name
+        path.write_text(text, encoding="utf-8")
+        paths.append(path)
+    return paths[0], paths[1]
+
+
+@pytest.fixture
+def documents(tmp_path: Path) -> tuple[Document, Document]:
+    old, new = pair(tmp_path)
+    return load(old, Config()), load(new, Config())
+
+
+def test_changes_are_aligned_by_provision_and_renumbering_is_a_move(documents: tuple[Document, Document]) -> None:
+    comparison = compare(*documents)
+    touched = [
+        (c.old.number if c.old else None, c.new.number if c.new else None, c.status)
+        for c in comparison.changes
+        if c.touched
+    ]
+    assert touched == [
+        ("3.", "3.", "changed"),
+        (None, "6.2.", "added"),
+        *[(f"6.{n}.", f"6.{n + 1}.", "unchanged") for n in range(2, 8)],
+    ]
+    changed = next(c for c in comparison.changes if c.status == "changed")
+    assert [(s.operation, s.text) for s in changed.words if s.operation != "same"] == [
+        ("delete", "profoundly"),
+        ("insert", "fundamentally"),
+    ]
+    assert [(m.name, m.old, m.new) for m in comparison.metadata] == [("status", "provisional", "final")]
+
+
+def test_a_text_compared_with_itself_has_no_change(documents: tuple[Document, Document]) -> None:
+    for document in documents:
+        comparison = compare(document, document)
+        assert comparison.identical
+        assert all(s.operation == "same" for c in comparison.changes for s in c.words)
+
+
+class Marks(HTMLParser):
+    """The text of each <del> and <ins> of the text section, without the screen-reader labels."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.open: list[str] = []
+        self.marks: list[tuple[str, str]] = []
+        self.announced: list[str] = []
+        self.in_text = False
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "section" and ("aria-labelledby", "text-heading") in attrs:
+            self.in_text = True
+        if self.in_text and tag in ("del", "ins"):
+            self.marks.append((tag, ""))
+        self.open.append(f"{tag}.{dict(attrs).get('class', '')}")
+
+    def handle_endtag(self, tag: str) -> None:
+        self.open.pop()
+
+    def handle_data(self, data: str) -> None:
+        if self.open and self.open[-1] == "span.sr":
+            self.announced.append(data)
+        elif self.in_text and any(o.startswith(("del.", "ins.")) for o in self.open) and self.marks:
+            tag, text = self.marks[-1]
+            self.marks[-1] = (tag, text + data)
+
+
+def test_the_html_marks_exactly_the_changes_and_announces_them(documents: tuple[Document, Document]) -> None:
+    page = render_html(compare(*documents), "old.md", "new.md").decode("utf-8")
+    assert f"<p>{SUMMARY}.</p>" in page
+    marks = Marks()
+    marks.feed(page)
+    expected = [("del", "profoundly"), ("ins", "fundamentally"), ("ins", INSERTED.replace("'", "’"))]
+    for n in range(2, 8):
+        expected += [("del", f"6.{n}."), ("ins", f"6.{n + 1}.")]
+    assert marks.marks == expected
+    assert marks.announced.count("[deleted: ") == 1 and marks.announced.count("[inserted: ") == 2
+    assert marks.announced.count("[number was ") == 6
+
+
+def test_what_a_source_says_is_text_in_the_comparison(tmp_path: Path) -> None:
+    texts = []
+    for name, body in (("old", "1. Plain words.\n"), ("new", "1. Plain <script>alert(1)</script> words.\n")):
+        (tmp_path / name).mkdir()
+        (tmp_path / name / NAME).write_text(FRONT + "\n" + body, encoding="utf-8")
+        texts.append(load(tmp_path / name / NAME, Config()))
+    page = render_html(compare(texts[0], texts[1]), "<b>old</b>", "new").decode("utf-8")
+    assert "<script>" not in page and "<b>old</b>" not in page
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+
+
+def words_of(inlines: tuple[Inline, ...]) -> str:
+    """The words of inline content, read from the model here rather than by the comparison."""
+    parts: list[str] = []
+    for inline in inlines:
+        if isinstance(inline, (Text, Reference)):
+            parts.append(inline.text)
+        elif isinstance(inline, (Emphasis, Strong, Link)):
+            parts.append(words_of(inline.children))
+    return " ".join("".join(parts).split())
+
+
+def edition_lines(document: Document) -> list[str]:
+    """Citation, title, the provisional line, then each paragraph as "number text"."""
+    meta = document.metadata
+    lines = [citation(meta), meta.title] + (["Provisional version"] if meta.status.value == "provisional" else [])
+
+    def walk(paragraph: Paragraph) -> None:
+        lines.append(f"{paragraph.number} {words_of(paragraph.content)}".strip())
+        for child in paragraph.children:
+            walk(child)
+
+    for section in document.sections:
+        for block in section.blocks:
+            assert isinstance(block, Paragraph)  # the seed has paragraphs only
+            walk(block)
+    return lines
+
+
+def resolved(docx: bytes, accept: bool) -> list[str]:
+    """The text of each paragraph once every tracked change is accepted (or rejected): the XML is
+    transformed as Word does it, the rejected side removed and the kept side unwrapped."""
+    root = ET.fromstring(zipfile.ZipFile(io.BytesIO(docx)).read("word/document.xml"))
+    dropped, kept = (f"{W}del", f"{W}ins") if accept else (f"{W}ins", f"{W}del")
+    body = root.find(f"{W}body")
+    assert body is not None
+    for paragraph in list(body):
+        mark = paragraph.find(f"{W}pPr/{W}rPr")
+        if mark is not None and mark.find(dropped) is not None:  # the paragraph itself goes
+            body.remove(paragraph)
+            assert paragraph.find(f".//{kept}") is None
+    for parent in list(root.iter()):
+        for index, child in reversed(list(enumerate(parent))):
+            if child.tag == dropped:
+                parent.remove(child)
+            elif child.tag == kept:  # its runs take its place
+                parent.remove(child)
+                for offset, run in enumerate(child):
+                    parent.insert(index + offset, run)
+    for deleted in root.iter(f"{W}delText"):
+        deleted.tag = f"{W}t"
+    return ["".join(t.text or "" for t in p.iter(f"{W}t")).strip() for p in body.findall(f"{W}p")]
+
+
+def test_docx_tracked_changes_accept_to_the_new_text_and_reject_to_the_old(
+    documents: tuple[Document, Document],
+) -> None:
+    old, new = documents
+    docx = render_docx(compare(old, new), author="Table Office")
+    assert resolved(docx, accept=True) == edition_lines(new)
+    assert resolved(docx, accept=False) == edition_lines(old)
+    root = ET.fromstring(zipfile.ZipFile(io.BytesIO(docx)).read("word/document.xml"))
+    revisions = [e for e in root.iter() if e.tag in (f"{W}ins", f"{W}del")]
+    assert {(e.get(f"{W}author"), e.get(f"{W}date")) for e in revisions} == {("Table Office", "2003-06-24T00:00:00Z")}
+    assert len({e.get(f"{W}id") for e in revisions}) == len(revisions)
+
+
+def test_the_docx_is_the_same_bytes_every_time(documents: tuple[Document, Document]) -> None:
+    assert render_docx(compare(*documents)) == render_docx(compare(*documents))
+
+
+@pytest.mark.slow
+def test_libreoffice_lists_the_tracked_changes(documents: tuple[Document, Document], tmp_path: Path) -> None:
+    docx = tmp_path / "compare.docx"
+    docx.write_bytes(render_docx(compare(*documents), author="Table Office"))
+    profile = (tmp_path / "lo-profile").as_uri()
+    convert = ["soffice", f"-env:UserInstallation={profile}", "--headless", "--convert-to", "fodt"]
+    subprocess.run(
+        [*convert, "--outdir", str(tmp_path), str(docx)],
+        check=True,
+        capture_output=True,
+        timeout=180,
+    )
+    flat = (tmp_path / "compare.fodt").read_text(encoding="utf-8")
+    regions = re.findall(r"<text:changed-region.*?</text:changed-region>", flat, re.S)
+    kinds = [re.search(r"<text:(insertion|deletion|format-change)>", region).group(1) for region in regions]  # type: ignore[union-attr]
+    # provisional line, "profoundly" and six old numbers deleted; "fundamentally", 6.2 and six new numbers inserted
+    assert sorted(kinds) == ["deletion"] * 8 + ["insertion"] * 8
+    assert set(re.findall(r"<dc:creator>([^<]*)</dc:creator>", flat)) == {"Table Office"}
+
+
+def test_pipeline_compare_two_sources_writes_both_editions(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    old, new = pair(tmp_path)
+    out = tmp_path / "out"
+    assert main(["compare", str(old), str(new), "--out", str(out)]) == 0
+    printed = capsys.readouterr().out
+    assert printed.splitlines()[0] == f"{old} → {new}: {SUMMARY}"
+    assert "[-profoundly-]{+fundamentally+}" in printed
+    assert sorted(p.name for p in out.iterdir()) == [f"{SEED.stem}.compare.docx", f"{SEED.stem}.compare.html"]
+
+
+def test_pipeline_compare_reads_git_revisions(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    if shutil.which("git") is None:
+        pytest.skip("git is not installed")
+    old, new = pair(tmp_path)
+    repository = tmp_path / "repository"
+    source = repository / "source" / SEED.name
+    source.parent.mkdir(parents=True)
+    git = ["git", "-C", str(repository), "-c", "user.name=Test", "-c", "user.email=test@example.org"]
+    subprocess.run([*git, "init", "-q"], check=True)
+    for version in (old, new):
+        shutil.copy(version, source)
+        subprocess.run([*git, "add", "source"], check=True)
+        subprocess.run([*git, "commit", "-q", "-m", version.parent.name], check=True)
+    assert main(["compare", str(source), "--from", "HEAD~1", "--to", "HEAD"]) == 0
+    assert capsys.readouterr().out.splitlines()[0] == f"{source}@HEAD~1 → {source}@HEAD: {SUMMARY}"
+    assert main(["compare", str(source), "--from", "HEAD"]) == 0
+    assert capsys.readouterr().out.splitlines()[0] == f"{source}@HEAD → {source}: no changes"
+    assert main(["compare", str(source), "--from", "no-such-revision"]) == 2
