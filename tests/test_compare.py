@@ -30,6 +30,7 @@ from .sources import FRONT, NAME
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT / "source" / "recommendation-1607-2003.en.md"
+TEAM_TEXTS = sorted([*(ROOT / "tests" / "fixtures" / "texts").glob("*.md"), SEED])
 INSERTED = "the protection of migrants' personal data in the exchange of information between states;"
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 SUMMARY = "paragraph 3 changed; paragraph 6.2 added; 6.2–6.7 renumbered 6.3–6.8; status provisional → final"
@@ -253,3 +254,16 @@ def test_pipeline_compare_reads_git_revisions(tmp_path: Path, capsys: pytest.Cap
     assert main(["compare", str(source), "--from", "HEAD"]) == 0
     assert capsys.readouterr().out.splitlines()[0] == f"{source}@HEAD → {source}: no changes"
     assert main(["compare", str(source), "--from", "no-such-revision"]) == 2
+
+
+def test_every_pair_of_team_texts_accepts_to_the_new_and_rejects_to_the_old() -> None:
+    """Texts with quotations, tables, notes, appendices and lettered items, compared across:
+    accepting all must give what the new text compared with itself gives, rejecting all the old."""
+    texts = [load(path, Config()) for path in TEAM_TEXTS]
+    alone = {id(text): resolved(render_docx(compare(text, text)), accept=True) for text in texts}
+    for text in texts:
+        assert compare(text, text).identical, text.stem
+    for old, new in zip(texts, [*texts[1:], texts[0]], strict=True):
+        docx = render_docx(compare(old, new))
+        assert resolved(docx, accept=True) == alone[id(new)], (old.stem, new.stem)
+        assert resolved(docx, accept=False) == alone[id(old)], (old.stem, new.stem)

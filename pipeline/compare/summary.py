@@ -32,12 +32,12 @@ def report(comparison: Comparison, old_name: str, new_name: str) -> str:
 
 
 def heading(change: Change) -> str:
-    """ "6.3 (was 6.2)", "6.2 added", "7 deleted", "3 changed"."""
+    """ "6.3 renumbered (was 6.2)", "6.2 added", "7 deleted", "3 changed"."""
     label = change.provision.label
     if change.renumbered:
         assert change.old is not None
-        moved = f"{label} (was {change.old.label})"
-        return moved if change.status == "unchanged" else f"{moved} changed"
+        moved = f"{label} renumbered (was {change.old.label})"
+        return moved if change.status == "unchanged" else f"{moved} and changed"
     return f"{label} {change.status}"
 
 
