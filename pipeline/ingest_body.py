@@ -15,7 +15,7 @@ from .ingest_lines import Line
 from .ingest_markdown import Block
 from .ingest_numbers import BULLET, Sequence, numbered, undotted
 from .ingest_words import Vocabulary
-from .ingest_wrap import Wrapping, column, starts_lower, unfinished
+from .ingest_wrap import FULL, SHORT, Wrapping, column, starts_lower, unfinished
 
 HEADING = re.compile(r"^(?:Appendix|Appendices|Annex|Annexes|Annexe)(?:\s+(?:[IVXLC]+|\d{1,2}|[A-Z]))?\b[^.]{0,80}$")
 STARTS_WITH_BULLET = re.compile(rf"^{BULLET}")
@@ -63,7 +63,8 @@ class BodyBuilder:
         elif STARTS_WITH_BULLET.match(text) or last is None or (last.kind != "paragraph" and not line.page_start):
             self.blocks.append(Block("paragraph", line.number, None, [[text]], last_line=text))
         elif line.page_start and last.kind in ("paragraph", "quote"):
-            self._continue(last, text, line)
+            if not self._continue(last, text, line):
+                self.blocks.append(Block("paragraph", line.number, None, [[text]], last_line=text))
         elif last.kind == "paragraph" and not gap and self._continues(last, text, line):
             self._join(last, text, line)
         else:
@@ -117,16 +118,26 @@ class BodyBuilder:
         elif content:
             last.parts.append([content])
 
-    def _continue(self, block: Block, text: str, line: Line) -> None:
-        """The first line of a page, after a paragraph or quote cut by the page break."""
+    def _continue(self, block: Block, text: str, line: Line) -> bool:
+        """The first line of a page, after a paragraph or quote cut by the page break: joined to it
+        unless, in a hard-wrapped text, the page ended a sentence on a short line."""
         previous = block.tail()
         if previous and not unfinished(previous) and starts_new(text):
-            what = f"paragraph {block.number}" if block.number else "the paragraph above"
-            self.problems.warning(
-                line.number,
-                f"the line at the top of the page is taken as the rest of {what}",
-                "the text before the page break ends a sentence: check that this is not a new paragraph",
-            )
+            ratio = self.wrapping.ratio(block.last_line, text)
+            if ratio is not None and ratio < SHORT and block.kind == "paragraph":
+                self.problems.warning(
+                    line.number,
+                    "the line at the top of the page is taken as a new paragraph",
+                    "the page before ends a sentence on a short line: check that it does not continue it",
+                )
+                return False
+            if ratio is None or ratio < FULL:
+                what = f"paragraph {block.number}" if block.number else "the paragraph above"
+                self.problems.warning(
+                    line.number,
+                    f"the line at the top of the page is taken as the rest of {what}",
+                    "the text before the page break ends a sentence: check that this is not a new paragraph",
+                )
         if not previous:
             block.parts[-1] = [text]
         else:
@@ -134,6 +145,7 @@ class BodyBuilder:
             block.extend(decision.separator, text, decision.drop)
             self.wrapping.doubt(line, decision)
         block.last_line = text
+        return True
 
     def _report_undotted(self) -> None:
         """Numbers without a dot are the layout of a whole era; among dotted ones, each is a doubt."""

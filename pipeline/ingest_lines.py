@@ -42,7 +42,7 @@ CITATION = re.compile(
 PAGE_MARKER = re.compile(
     r"^(?:(?:Pag\.|Page|p\.)\s*\d{1,4}(?:\s*(?:/|of|sur|de)\s*\d{1,4})?|[-–]\s*\d{1,4}\s*[-–])$", re.IGNORECASE
 )
-REPEATED_EDGE = 3
+REPEATED_EDGE = 2  # the same line at the edge of two pages: a header or footer
 # A footnote or a paragraph opens with its number: never page furniture, however alike ("3. Ibid.").
 NUMBERED_LINE = re.compile(
     rf"^(?:\(\d{{1,3}}\)|\d{{1,3}}(?:\.\d{{1,3}})*\.?(?!\d)|[{SUPERSCRIPT_DIGITS}]+)[ \t\u00a0]*[^\d\s]"
@@ -110,13 +110,13 @@ def read_lines(raw: bytes, problems: Problems, furniture: list[int]) -> list[Lin
 
 
 def _without_repeated_edges(lines: list[Line], furniture: list[int]) -> list[Line]:
-    """A line printed at the top or foot of three pages or more is the page's, not the text's (a
+    """A line printed at the top or foot of two pages or more is the page's, not the text's (a
     compilation's running title, a footer); citation lines stay (they are the running headers), and
     so do lines that open with a number (footnotes, paragraphs)."""
     edges: list[int] = []
     page: list[int] = []
     for index, line in enumerate([*lines, Line(0, PAGE_BREAK)]):
-        if line.is_break:
+        if line.is_break or _is_running_header(line.text):  # a page ends at either
             edges += page[:1] + page[-1:] if len(page) > 1 else page
             page = []
         elif line.text:
@@ -129,6 +129,11 @@ def _without_repeated_edges(lines: list[Line], furniture: list[int]) -> list[Lin
     }
     furniture += [lines[index].number for index in repeated]
     return [Line(line.number, "") if index in repeated else line for index, line in enumerate(lines)]
+
+
+def _is_running_header(text: str) -> bool:
+    match = CITATION.match(" ".join(text.split()))
+    return match is not None and not match.group("call")
 
 
 def _is_text(text: str) -> bool:

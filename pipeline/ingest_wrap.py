@@ -58,12 +58,17 @@ class Wrapping:
     removed: int = 0
     kept: int = 0
 
+    def ratio(self, previous_line: str, text: str) -> float | None:
+        """How much of the column the line before would fill with the next line's first word."""
+        if self.width is None:
+            return None
+        return (len(previous_line) + 1 + len(text.split(" ", 1)[0])) / self.width
+
     def is_wrap(self, previous_line: str, text: str, line: Line) -> bool:
         """After a finished sentence: is the break before `text` only the end of a full line?"""
-        if self.width is None:
+        ratio = self.ratio(previous_line, text)
+        if ratio is None:
             return False
-        first_word = text.split(" ", 1)[0]
-        ratio = (len(previous_line) + 1 + len(first_word)) / self.width
         middle = (FULL + SHORT) / 2
         if SHORT <= ratio < FULL:
             taken = "the rest of the paragraph above" if ratio >= middle else "a new paragraph"

@@ -45,6 +45,16 @@ CASES: dict[str, Case] = {
     "citation-upper.fr.txt": Case(
         ["resolution-2369-2021.fr.md"], [(12, "1 line of furniture skipped (line 12)")], {12}
     ),
+    # Hard-wrapped across pages: a wrap over a page break, a footer, a paragraph opening a page.
+    "wrapped-pages.en.txt": Case(
+        ["resolution-1790-2011.en.md"],
+        [
+            (8, "6 wrapped lines joined to the paragraph above (lines 8–22)"),
+            (15, "2 lines of furniture skipped (lines 15, 23)"),
+            (26, "the line at the top of the page is taken as a new paragraph"),
+        ],
+        {15, 23},
+    ),
     # A part-session's compilation: a cover, the contents, three texts with a footer on each page.
     **{
         f"compilation.{language}.txt": Case(
