@@ -48,6 +48,7 @@ class Preview:
         self.changed: tuple[str, ...] = ()  # stems rebuilt by the last update
         self.config_problem = ""
         self.condition = threading.Condition()
+        self.config = Config()
         self.builder = self._builder()
 
     @property
@@ -97,12 +98,11 @@ class Preview:
 
     def _builder(self) -> Builder:
         try:
-            config = load_config(self.root)
+            self.config = load_config(self.root)
             self.config_problem = ""
-        except PipelineError as exc:  # keep the last good configuration, and say why
+        except PipelineError as exc:  # keep the last good configuration, and say why on every page
             self.config_problem = str(exc)
-            config = self.builder.config if hasattr(self, "builder") else Config()
-        return Builder(self.formats, self.root / "output", config)
+        return Builder(self.formats, self.root / "output", self.config)
 
     def _rebuild(self, sources: list[Path], everything: bool, present: list[Path] | None = None) -> None:
         present = sources if present is None else present

@@ -7,6 +7,7 @@ paragraph 3 and a sub-paragraph inserted as 6.2, so that 6.2-6.7 become 6.3-6.8 
 from __future__ import annotations
 
 import io
+import random
 import re
 import shutil
 import subprocess
@@ -267,3 +268,71 @@ def test_every_pair_of_team_texts_accepts_to_the_new_and_rejects_to_the_old() ->
         docx = render_docx(compare(old, new))
         assert resolved(docx, accept=True) == alone[id(new)], (old.stem, new.stem)
         assert resolved(docx, accept=False) == alone[id(old)], (old.stem, new.stem)
+
+
+VOCABULARY = [
+    "assembly",
+    "states",
+    "rights",
+    "committee",
+    "report",
+    "migrants",
+    "protection",
+    "urges",
+    "welcomes",
+    "national",
+]
+
+
+def mutated(seed: str, chance: random.Random) -> tuple[str, int]:
+    """The seed with random word edits, maybe a sub-paragraph inserted in 6 (renumbering those
+    after it) and maybe the last one of 7 deleted; and how many paragraphs were touched."""
+    lines = seed.split("\n")
+    numbered = [i for i, line in enumerate(lines) if re.match(r"^\d+(\.\d+)*\. ", line)]
+    touched = chance.sample(numbered, chance.randint(0, 3))
+    for index in touched:
+        number, _, text = lines[index].partition(" ")
+        words = text.split(" ")
+        at = chance.randrange(len(words))
+        edit = chance.choice(("replace", "delete", "insert"))
+        if edit == "replace" or (edit == "delete" and len(words) == 1):
+            words[at] = chance.choice(VOCABULARY)
+        elif edit == "delete":
+            del words[at]
+        else:
+            words.insert(at, chance.choice(VOCABULARY))
+        lines[index] = f"{number} {' '.join(words)}"
+    text = "\n".join(lines)
+    inserted = 0
+    if chance.random() < 0.5:
+        at = chance.randint(1, 8)  # the new 6.<at>; those from it on move up by one
+        text = re.sub(r"\n6\.(\d)\. ", lambda m: f"\n6.{int(m.group(1)) + (int(m.group(1)) >= at)}. ", text)
+        new = f"\n6.{at}. the {' '.join(chance.choices(VOCABULARY, k=6))};\n"
+        anchor = f"\n6.{at + 1}. " if at < 8 else "\n7. "
+        text = text.replace(anchor, new + anchor, 1)
+        inserted = 1
+    if chance.random() < 0.3:
+        text = re.sub(r"\n\n7\.3\. [^\n]*", "", text)
+        inserted += 1
+    return text, len(touched) + inserted
+
+
+def test_random_edits_of_the_seed_resolve_both_ways_and_keep_untouched_paragraphs(tmp_path: Path) -> None:
+    """A property over 120 seeded random edits: accepting gives the new, rejecting the old, and
+    every paragraph not edited is found again (kept, or renumbered), not deleted and added."""
+    seed = SEED.read_text(encoding="utf-8")
+    old = load(SEED, Config())
+    old_alone = resolved(render_docx(compare(old, old)), accept=True)
+    chance = random.Random(21)
+    for case in range(120):
+        text, edited = mutated(seed, chance)
+        path = tmp_path / str(case) / SEED.name
+        path.parent.mkdir()
+        path.write_text(text, encoding="utf-8")
+        new = load(path, Config())
+        comparison = compare(old, new)
+        docx = render_docx(comparison)
+        assert resolved(docx, accept=True) == resolved(render_docx(compare(new, new)), accept=True), case
+        assert resolved(docx, accept=False) == old_alone, case
+        unchanged = sum(1 for change in comparison.changes if change.status == "unchanged")
+        assert unchanged >= len(comparison.changes) - 2 * edited, (case, text)

@@ -26,6 +26,7 @@ from ..model import (
     Text,
 )
 
+LETTERED = re.compile(r"^[a-z]\.$")
 SPACES = re.compile(r"[ \t\n\r\f\v]+")  # not \s: no-break spaces are part of the text
 
 
@@ -88,17 +89,18 @@ class _Walker:
                 text = " | ".join(plain(cell) for cell in row)
                 yield Provision("table row", self.section, None, self.after(f"table row {index + 1}"), text, depth)
 
-    def paragraph(self, paragraph: Paragraph, depth: int) -> Iterator[Provision]:
-        if paragraph.number:
-            self.last = self.name(paragraph.number)
-            label = self.last
-        else:
+    def paragraph(self, paragraph: Paragraph, depth: int, parent: str = "") -> Iterator[Provision]:
+        if not paragraph.number:
             label = self.after("text")
+        elif LETTERED.match(paragraph.number) and parent:  # "a." is named with its paragraph: "7 a"
+            label = self.last = f"{parent} {paragraph.number.rstrip('.')}"
+        else:
+            label = self.last = self.name(paragraph.number)
         yield Provision("paragraph", self.section, paragraph.number, label, plain(paragraph.content), depth)
         for insert in paragraph.inserts:
             yield from self.block(insert, depth + 1)
         for child in paragraph.children:
-            yield from self.paragraph(child, depth + 1 if child.number else depth)
+            yield from self.paragraph(child, depth + 1 if child.number else depth, label)
 
     def after(self, what: str) -> str:
         where = f"after {self.last}" if self.last else f"at the start of {self.prefix or 'the text'}"
