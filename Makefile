@@ -71,7 +71,7 @@ clean:
 # The run ends red when anything was rewritten (like pytest-regressions' --force-regen): review
 # `git diff tests/golden`, then `make test` is green again.
 goldens: $(STAMPS)/venv $(STAMPS)/render-packages $(STAMPS)/test-packages
-	@PIPELINE_UPDATE_GOLDENS=1 $(BIN)/python -m pytest -q -p no:cacheprovider tests/test_regression.py \
+	@PIPELINE_UPDATE_GOLDENS=1 $(BIN)/python -m pytest -q -p no:cacheprovider tests/test_regression.py tests/test_synoptic.py \
 		-k "matches_its_golden or match_their_reference_images"; status=$$?; \
 		git status --short -- tests/golden; git diff --stat -- tests/golden; exit $$status
 

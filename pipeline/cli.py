@@ -69,8 +69,13 @@ def parser() -> argparse.ArgumentParser:
     ingest = commands.add_parser("ingest", help="turn raw PDF text extractions into canonical sources")
     ingest.add_argument("raw", nargs="+", type=Path, metavar="RAW", help="raw text files")
     ingest.add_argument("-o", "--out", type=Path, default=DEFAULT_SOURCES, help="folder to write to (default: source/)")
+    synoptic = commands.add_parser("synoptic", help="set the language versions of each text side by side")
+    synoptic.add_argument(
+        "paths", nargs="*", type=Path, metavar="PATH", help="source files or folders (default: source/)"
+    )
+    synoptic.add_argument("--out", type=Path, default=DEFAULT_OUTPUT, help="output folder (default: output/)")
     editing.add_commands(commands)  # new, preview, compare
-    for sub in (build, package, check, doctor, ingest):
+    for sub in (build, package, check, doctor, ingest, synoptic):
         sub.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help="show tracebacks")
     return main
 
@@ -109,6 +114,8 @@ def run(arguments: argparse.Namespace) -> int:
     config = load_config(Path.cwd())
     if arguments.command == "check":
         return check(paths, config)
+    if arguments.command == "synoptic":
+        return synoptic_editions(paths, arguments.out, config)
     formats = [renderer_class(name.strip()).name for name in arguments.format.split(",") if name.strip()]
     if not formats:
         raise UsageError(f"--format names no format: give one or more of {', '.join(REGISTRY)}")
@@ -186,6 +193,19 @@ def check(paths: list[Path], config: Config) -> int:
     """Every source's problems, and where its language versions disagree with it."""
     found = check_sources(find_sources(paths), lambda source: read(source, config))
     return report([Outcome(source, problems=problems) for source, problems in found.items()], verb="checked")
+
+
+def synoptic_editions(paths: list[Path], out: Path, config: Config) -> int:
+    """`<slug>.synoptic.pdf` and `.docx` for every text with several language versions."""
+    from .renderers.synoptic import FORMATS, build_synoptic
+
+    if os.path.lexists(out) and not os.path.isdir(out):
+        raise UsageError(f"not a folder: {out}")
+    preflight(FORMATS)
+    outcomes = build_synoptic(paths, out, config)
+    if not outcomes:
+        print("pipeline: no text has two or more language versions among these sources", file=sys.stderr)
+    return report(outcomes, verb="set side by side")
 
 
 def ingest_raw(raws: list[Path], out: Path) -> int:

@@ -1,0 +1,80 @@
+"""The synoptic print edition: the print edition's engine (pinned faces, project-only fetcher,
+PDF/A-3b + PDF/UA-1 finisher) on a table of the versions side by side, A4 landscape."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import unicodedata
+from functools import partial
+from typing import Any
+
+from ...errors import RenderError
+from ...synoptic import Synopsis
+from ..fonts import uncovered
+from ..pdf import PRINT_ASSETS, PdfRenderer, _logged_problems
+from ..pdfa import finish
+from .columns import render_synopsis
+from .tagging import tag_columns
+
+
+class SynopticPdfRenderer(PdfRenderer):
+    template = "synoptic/print.html.j2"
+    # Notes are printed under their row in each language: floated to the foot of the page, the
+    # versions' notes would share one numbering there.
+    inline_notes = False
+
+    def render_synopsis(self, synopsis: Synopsis) -> bytes:
+        reference = synopsis.versions[0]
+        for document in synopsis.versions:
+            missing = uncovered(document, self.covered)
+            if missing:
+                characters = ", ".join(f"U+{ord(c):04X} {unicodedata.name(c, '?')} (line {n})" for n, c in missing)
+                raise RenderError(document.stem, self.name, f"no pinned font has a glyph for {characters}")
+        html = render_synopsis(self, synopsis, self.template, fonts=self.fonts)
+        with _logged_problems() as problems:
+            try:
+                pdf = self.weasyprint.HTML(
+                    string=html, base_url=PRINT_ASSETS.as_uri() + "/", url_fetcher=self.fetcher
+                ).write_pdf(
+                    font_config=self.font_config,
+                    pdf_variant="pdf/a-3b",
+                    pdf_tags=True,
+                    attachments=[self._source(document) for document in synopsis.versions],
+                    finisher=partial(
+                        _finish,
+                        language=reference.metadata.language,
+                        languages=tuple(document.metadata.language for document in synopsis.versions),
+                        relations=tuple(self._identifier(document) for document in synopsis.versions),
+                    ),
+                )
+            except self.weasyprint.urls.FatalURLFetchingError as exc:
+                raise RenderError(synopsis.slug, self.name, str(exc)) from None
+        if problems:
+            raise RenderError(synopsis.slug, self.name, "WeasyPrint: " + "; ".join(dict.fromkeys(problems)))
+        assert isinstance(pdf, bytes)
+        return pdf
+
+    def _source(self, document: Any) -> Any:
+        """The version's canonical source as an associated file, dated by the adoption."""
+        adopted = dt.datetime.combine(document.metadata.adoption.date, dt.time(), dt.UTC)
+        return self.weasyprint.Attachment(
+            file_obj=io.BytesIO(document.source),
+            name=f"{document.stem}.md",
+            relationship="Source",
+            description=f"Canonical source of the {document.metadata.language} version (UTF-8 Markdown)",
+            created=adopted,
+            modified=adopted,
+            url_fetcher=self.fetcher,
+        )
+
+    def _identifier(self, document: Any) -> str:
+        meta = document.metadata
+        return self.config.identifier.format(slug=meta.slug, language=meta.language)
+
+
+def _finish(document: Any, pdf: Any, language: str, languages: tuple[str, ...], relations: tuple[str, ...]) -> None:
+    """The print edition's PDF/A + PDF/UA completion, then each column's language on its cells."""
+    finish(document, pdf, language=language, relations=relations)
+    if not tag_columns(pdf, languages):
+        raise RenderError("-", "pdf", "the synoptic table was not found in the structure tree")
