@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import dataclasses
 import json
 import re
 import shutil
@@ -12,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import lxml.etree
+import lxml.html
 import pikepdf
 import pytest
 
@@ -21,7 +23,7 @@ from pipeline.cli import main
 from pipeline.config import Config
 from pipeline.model import Document, Emphasis, Inline, Link, NoteCall, Paragraph, Quote, Reference, Strong, Table, Text
 from pipeline.renderers.synoptic import build_synoptic
-from pipeline.synoptic import synopsis
+from pipeline.synoptic import APPENDIX, Synopsis, synopsis
 from tests.goldens import difference
 from tests.validators import BIN, libreoffice, qpdf
 
@@ -313,3 +315,279 @@ def test_versions_that_disagree_are_reported_and_not_set_side_by_side(
     assert main(["synoptic", str(tmp_path), "--out", str(tmp_path / "out")]) == 1
     assert "6.7. has no counterpart" in capsys.readouterr().err
     assert not (tmp_path / "out").exists()
+
+
+# Three versions, and everything a provision may carry -----------------------------------------
+
+FRONT = """---
+type: resolution
+number: 9901
+year: 2031
+language: {language}
+title: {title}
+issued_by: {body}
+{translation}adoption:
+  by: assembly
+  debates:
+    - date: 2031-01-27
+      sitting: 5
+  documents:
+    - doc: 99901
+      kind: report
+      committee: {committee}
+      rapporteur: Ms Example
+  date: 2031-01-27
+  sitting: 5
+---
+
+{opening}
+
+1. {one}[^a]
+
+{continued}
+
+2. {two}
+
+> {quote}
+
+2.1. {two_one}
+
+2.2. {two_two}
+
+3. {three}
+
+| {year} | {cases} |
+| --- | --- |
+| 2030 | 12 |
+
+## {appendix}
+
+{appendix_opening}
+
+1. {appendix_one}[^b]
+
+2. {appendix_two}
+
+[^a]: {note_a}
+[^b]: {note_b}
+"""
+WORDS = {
+    "en": {
+        "title": "Words side by side",
+        "body": "Parliamentary Assembly",
+        "committee": "Committee on Legal Affairs",
+        "translation": "",
+        "opening": "The Assembly opens with an unnumbered paragraph.",
+        "one": "First provision in English.",
+        "continued": "An unnumbered paragraph continues the first provision.",
+        "two": "Second provision quoting:",
+        "quote": "A quoted declaration in English.",
+        "two_one": "first sub-paragraph in English;",
+        "two_two": "second sub-paragraph in English.",
+        "three": "Third provision with a table:",
+        "year": "Year",
+        "cases": "Cases",
+        "appendix": "Appendix",
+        "appendix_opening": "The appendix opens without a number.",
+        "appendix_one": "Appendix provision one in English.",
+        "appendix_two": "Appendix provision two in English.",
+        "note_a": "English note to the first provision.",
+        "note_b": "English note in the appendix.",
+    },
+    "fr": {
+        "title": "Les mots côte à côte",
+        "body": "Assemblée parlementaire",
+        "committee": "Commission des questions juridiques",
+        "translation": "",
+        "opening": "L'Assemblée commence par un paragraphe non numéroté.",
+        "one": "Première disposition en français.",
+        "continued": "Un paragraphe non numéroté prolonge la première disposition.",
+        "two": "Deuxième disposition qui cite :",
+        "quote": "Une déclaration citée en français.",
+        "two_one": "premier sous-paragraphe en français ;",
+        "two_two": "second sous-paragraphe en français.",
+        "three": "Troisième disposition avec un tableau :",
+        "year": "Année",
+        "cases": "Cas",
+        "appendix": "Annexe",
+        "appendix_opening": "L'annexe commence sans numéro.",
+        "appendix_one": "Première disposition de l'annexe en français.",
+        "appendix_two": "Deuxième disposition de l'annexe en français.",
+        "note_a": "Note française de la première disposition.",
+        "note_b": "Note française de l'annexe.",
+    },
+    "de": {
+        "title": "Wörter nebeneinander",
+        "body": "Parlamentarische Versammlung",
+        "committee": "Rechtsausschuss",
+        "translation": "translation: unofficial\n",
+        "opening": "Die Versammlung beginnt mit einem Absatz ohne Nummer.",
+        "one": "Erste Bestimmung auf Deutsch.",
+        "continued": "Ein Absatz ohne Nummer setzt die erste Bestimmung fort.",
+        "two": "Zweite Bestimmung, die zitiert:",
+        "quote": "Eine zitierte Erklärung auf Deutsch.",
+        "two_one": "erster Unterabsatz auf Deutsch;",
+        "two_two": "zweiter Unterabsatz auf Deutsch.",
+        "three": "Dritte Bestimmung mit einer Tabelle:",
+        "year": "Jahr",
+        "cases": "Fälle",
+        "appendix": "Anhang",
+        "appendix_opening": "Der Anhang beginnt ohne Nummer.",
+        "appendix_one": "Erste Bestimmung des Anhangs auf Deutsch.",
+        "appendix_two": "Zweite Bestimmung des Anhangs auf Deutsch.",
+        "note_a": "Deutsche Anmerkung zur ersten Bestimmung.",
+        "note_b": "Deutsche Anmerkung im Anhang.",
+    },
+}
+TRIO = "resolution-9901-2031"
+TRIO_ROWS = [("provision", ""), *(("provision", n) for n in ("1.", "2.", "2.1.", "2.2.", "3."))]
+TRIO_ROWS += [("appendix", ""), ("provision", ""), ("provision", "1."), ("provision", "2.")]
+NAMES = ["English", "Français", "Deutsch"]
+
+
+def write_trio(folder: Path, drop: str = "") -> list[Path]:
+    """The three versions in `folder`; `drop` (a line's start) is left out of the German one."""
+    folder.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for language, words in WORDS.items():
+        text = FRONT.format(language=language, **words)
+        if language == "de" and drop:
+            text = "".join(line for line in text.splitlines(keepends=True) if not line.startswith(drop))
+        path = folder / f"{TRIO}.{language}.md"
+        path.write_text(text, encoding="utf-8")
+        paths.append(path)
+    return paths
+
+
+@pytest.fixture(scope="module")
+def trio(tmp_path_factory: pytest.TempPathFactory) -> tuple[list[Document], Path]:
+    folder = tmp_path_factory.mktemp("trio")
+    paths = write_trio(folder / "sources")
+    outcomes = build_synoptic(paths, folder, Config())
+    assert [o.failure for o in outcomes] == [""]
+    return [load(path) for path in paths], folder
+
+
+def test_three_versions_give_three_columns_and_keep_every_block_with_its_provision(
+    trio: tuple[list[Document], Path],
+) -> None:
+    aligned = synopsis(trio[0])
+    assert [(row.kind, row.number) for row in aligned.rows] == TRIO_ROWS
+    assert all(len(row.shares) == 3 and all(row.shares) for row in aligned.rows)
+    kinds = [[type(block).__name__ for block in row.shares[1].blocks] for row in aligned.rows if row.shares[1]]
+    assert kinds == [["Paragraph"], ["Paragraph"], ["Quote"], [], [], ["Table"], [], ["Paragraph"], [], []]
+    notes = [row.shares[2].notes for row in aligned.rows if row.shares[2]]
+    assert notes == [(), (2,), (), (), (), (), (), (), (3,), ()]
+
+
+def layout(aligned: Synopsis) -> list[tuple[str, str, list[tuple[str, list[str]]]]]:
+    """Each row with, per version, its paragraph's identifier and its blocks' identifiers."""
+    return [
+        (
+            row.kind,
+            row.number,
+            [(s.paragraph.id if s.paragraph else "", [b.id for b in s.blocks]) for s in row.shares if s],
+        )
+        for row in aligned.rows
+    ]
+
+
+def test_an_unnumbered_paragraph_stays_with_its_provision_however_the_model_holds_it(
+    trio: tuple[list[Document], Path],
+) -> None:
+    english = trio[0][0]
+    main_text = english.sections[0]
+    first = next(b for b in main_text.blocks if isinstance(b, Paragraph) and b.number == "1.")
+    continued = [c for c in first.children if c.number is None]
+    assert continued, "the model holds the continuation as a child of paragraph 1."
+    # the same text with the continuation held as a block beside its paragraph
+    index = main_text.blocks.index(first)
+    flat_first = dataclasses.replace(first, children=tuple(c for c in first.children if c.number))
+    blocks = (*main_text.blocks[:index], flat_first, *continued, *main_text.blocks[index + 1 :])
+    flat = dataclasses.replace(english, sections=(dataclasses.replace(main_text, blocks=blocks), *english.sections[1:]))
+    assert layout(synopsis([flat, trio[0][1]])) == layout(synopsis([english, trio[0][1]]))
+
+
+def test_pdf_sets_each_version_in_its_column_in_source_order(trio: tuple[list[Document], Path]) -> None:
+    folder = trio[1]
+    numbers, columns = pdf_columns(folder / f"{TRIO}.synoptic.pdf", NAMES)
+    assert [n.text for n in numbers] == [n for _, n in TRIO_ROWS if n]
+    for language, column in zip(WORDS, columns, strict=True):
+        words = WORDS[language]
+        expected = [words[key] for key in ("title", "note_a")[:1]]
+        expected += [words[key] for key in ("opening", "one", "continued", "note_a", "two", "quote", "two_one")]
+        expected += [words[key] for key in ("two_two", "three", "year", "cases", "appendix", "appendix_opening")]
+        expected += [words[key] for key in ("appendix_one", "note_b", "appendix_two")]
+        text = squeezed([w.text for w in column]).replace("’", "'").replace("\u202f", "").replace("\u00a0", "")
+        assert in_order(text, expected) == [], language
+
+
+def test_pdf_tags_every_cell_and_heading_with_its_version_language(trio: tuple[list[Document], Path]) -> None:
+    with pikepdf.open(trio[1] / f"{TRIO}.synoptic.pdf") as pdf:
+        found: list[tuple[str, str]] = []
+
+        def walk(element: pikepdf.Object | None) -> None:
+            if not isinstance(element, pikepdf.Dictionary):
+                return
+            if "/Lang" in element:
+                found.append((str(element.S), str(element.Lang)))
+            kids = element.get("/K")
+            for kid in kids if isinstance(kids, pikepdf.Array) else [kids]:
+                walk(kid)
+
+        walk(pdf.Root.StructTreeRoot)
+    assert [language for tag, language in found if tag == "/H2"] == ["en", "fr", "de"]
+    cells = [language for tag, language in found if tag in ("/TD", "/TH")]
+    assert cells.count("en") == cells.count("fr") == cells.count("de") >= len(TRIO_ROWS)
+
+
+def test_html_identifiers_never_collide_between_versions_and_every_link_lands(
+    trio: tuple[list[Document], Path],
+) -> None:
+    from pipeline.renderers.synoptic.columns import render_synopsis
+    from pipeline.renderers.synoptic.pdf import SynopticPdfRenderer
+
+    edition = SynopticPdfRenderer(Config())
+    html = render_synopsis(edition, synopsis(trio[0]), edition.template, fonts=edition.fonts)
+    root = lxml.html.fromstring(html)
+    ids = root.xpath("//@id")
+    assert len(ids) == len(set(ids))
+    assert {"en-fn-2", "fr-fn-2", "de-fn-2", "en-quote-1", "de-table-1"} <= set(ids)
+    assert {str(href)[1:] for href in root.xpath("//a/@href") if str(href).startswith("#")} <= set(ids)
+    for note in root.xpath("//note-text"):
+        assert note.xpath("ancestor::td/@lang")[0] == note.get("id").split("-fn-")[0]
+
+
+def test_docx_gives_every_column_and_every_heading_its_language(trio: tuple[list[Document], Path]) -> None:
+    rows = docx_rows(trio[1] / f"{TRIO}.synoptic.docx")
+    assert [cell_text(c) for c in rows[0]] == ["§", *NAMES]
+    body = rows[2:]
+    assert [cell_text(cells[0]) for cells in body if len(cells) == 4] == [
+        n for kind, n in TRIO_ROWS if kind != APPENDIX
+    ]
+    (heading,) = [cells[0] for cells in body if len(cells) == 1]
+    assert heading.xpath("./w:tcPr/w:gridSpan/@w:val", namespaces=WNS) == ["4"]
+    paragraphs = heading.xpath("./w:p", namespaces=WNS)
+    assert [cell_text(p) for p in paragraphs] == ["Appendix", "Annexe", "Anhang"]
+    assert [p.xpath("string(.//w:lang/@w:val)", namespaces=WNS) for p in paragraphs] == ["en", "fr", "de"]
+    for cells in (cells for cells in body if len(cells) == 4):
+        for cell, language in zip(cells[1:], WORDS, strict=True):
+            assert {
+                r.xpath("string(w:rPr/w:lang/@w:val)", namespaces=WNS)
+                for r in cell.xpath(".//w:r[w:t]", namespaces=WNS)
+            } == {language}
+
+
+def test_a_lagging_unofficial_translation_leaves_its_cell_empty_with_a_warning(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    write_trio(tmp_path / "sources", drop="2.2. ")
+    assert main(["synoptic", str(tmp_path / "sources"), "--out", str(tmp_path / "out")]) == 0
+    assert "2.2. has no counterpart" in capsys.readouterr().err
+    rows = docx_rows(tmp_path / "out" / f"{TRIO}.synoptic.docx")
+    (row,) = [cells for cells in rows if cell_text(cells[0]) == "2.2."]
+    assert [cell_text(c) for c in row[1:]] == [
+        "second sub-paragraph in English.",
+        "second sous-paragraphe en français.",
+        "—",
+    ]

@@ -18,7 +18,15 @@ CELLS = ("/TD", "/TH")
 
 
 def tag_columns(pdf: Any, languages: tuple[str, ...]) -> int:
-    """Set /Lang and /Scope on the synoptic table's cells; how many cells were given a language.
+    """Each column's language on its cells, and every header cell's scope; how many cells were
+    given a language (none: the table was not found)."""
+    tagged = _tag_languages(pdf, languages)
+    _scope_headers(pdf, _object(pdf, pdf.catalog["StructTreeRoot"]), in_head=False)
+    return tagged
+
+
+def _tag_languages(pdf: Any, languages: tuple[str, ...]) -> int:
+    """Set /Lang on the synoptic table's cells.
 
     In every row the first cell is the number and the others the versions in order; a cell
     that spans the whole row (an appendix heading) holds one block per version, in order.
@@ -28,22 +36,28 @@ def tag_columns(pdf: Any, languages: tuple[str, ...]) -> int:
         for group in _children(pdf, table):
             for row in _children(pdf, group):
                 cells = [cell for cell in _children(pdf, row) if cell["S"] in CELLS]
-                tagged += _tag_row(pdf, cells, languages, header=group["S"] == "/THead")
+                tagged += _tag_row(pdf, cells, languages)
     return tagged
 
 
-def _tag_row(pdf: Any, cells: list[Any], languages: tuple[str, ...], header: bool) -> int:
+def _tag_row(pdf: Any, cells: list[Any], languages: tuple[str, ...]) -> int:
     if len(cells) == 1 and "ColSpan" in cells[0]["A"]:
         blocks = _children(pdf, cells[0])
         for block, language in zip(blocks, languages, strict=False):
             block["Lang"] = pydyf.String(language)
         return len(blocks)
     for index, cell in enumerate(cells):
-        if cell["S"] == "/TH":
-            cell["A"]["Scope"] = "/Column" if header else "/Row"
         if 0 < index <= len(languages):
             cell["Lang"] = pydyf.String(languages[index - 1])
     return max(0, min(len(cells) - 1, len(languages)))
+
+
+def _scope_headers(pdf: Any, element: Any, in_head: bool) -> None:
+    """A header cell in a table's head heads its column; one in the body (a number) its row."""
+    for child in _children(pdf, element):
+        if child["S"] == "/TH" and "Scope" not in child["A"]:
+            child["A"]["Scope"] = "/Column" if in_head else "/Row"
+        _scope_headers(pdf, child, in_head=child["S"] == "/THead" or (in_head and child["S"] != "/Table"))
 
 
 def _top_tables(pdf: Any, element: Any) -> Iterator[Any]:
