@@ -31,10 +31,12 @@ FOREIGN_BEFORE = re.compile(
     r"(?:'s|’s)?\s+$"
 )
 FOREIGN_AFTER = re.compile(
-    r"^\s+(?:of|by|du|de)\s+(?:the\s+|la\s+|l’|l')?(?:United Nations|UN\b|Security Council|"
+    r"\s+(?:of|by|du|de)\s+(?:the\s+|la\s+|l’|l')?(?:United Nations|UN\b|Security Council|"
     r"General Assembly|Conseil de sécurité|Assemblée générale|European|Committee of Ministers|"
     r"Comité des Ministres)"
 )
+
+FOREIGN_WINDOW = 80  # characters: the longest body name with its spacing fits many times over
 
 
 Cited = dict[tuple[str, str], int]
@@ -66,7 +68,7 @@ Match = tuple[int, int, Reference]
 def _text_references(text: str, language: str, links: LinkPatterns, cited: Cited) -> list[Match]:
     found: list[Match] = []
     for match in TEXT_PATTERN.finditer(text):
-        if FOREIGN_BEFORE.search(text[: match.start()]) or FOREIGN_AFTER.match(text[match.end() :]):
+        if _foreign(text, match.start(), match.end()):
             continue
         kind = next(k for k in TYPE_WORDS if match.group(k))
         numbers = list(NUMBER.finditer(text, match.start("numbers"), match.end("numbers")))
@@ -84,6 +86,13 @@ def _text_references(text: str, language: str, links: LinkPatterns, cited: Cited
             url = links.text.format(type=kind, number=number.group(), year=year, language=language)
             found.append((start, end, Reference(text[start:end], kind, number.group(), year, url)))
     return found
+
+
+def _foreign(text: str, start: int, end: int) -> bool:
+    """Whether the mention is of another body's text. Only a window around it is searched, never
+    the whole paragraph again: a paragraph of a thousand references stays linear."""
+    before = text[max(0, start - FOREIGN_WINDOW) : start]
+    return bool(FOREIGN_BEFORE.search(before) or FOREIGN_AFTER.match(text, end, end + FOREIGN_WINDOW))
 
 
 def _document_references(text: str, language: str, links: LinkPatterns) -> list[Match]:

@@ -36,6 +36,7 @@ from .model import LanguageVersion
 CONNECT_TIMEOUT = "30s"  # to reach a Dask scheduler
 SCHEDULER_ADDRESS = re.compile(r"^(?:tcp|tls|ws|wss)://(?:\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]+):(?P<port>[0-9]{1,5})$")
 PR_SET_PDEATHSIG = 1
+PARENT_POLL_SECONDS = 0.5
 
 
 @dataclass(frozen=True)
@@ -80,10 +81,15 @@ _builder: Builder | None = None
 _ledger = Path()  # where each worker notes the source it is rendering, to know who a crash interrupted
 
 
-def _start_worker(settings: Settings, ledger: str) -> None:
+def _start_worker(settings: Settings, ledger: str, parent: int) -> None:
     """Once per worker process: die with the parent, then start every engine the jobs need."""
     with contextlib.suppress(OSError, AttributeError):  # Linux only: a kill -9 of the build ends its workers
         ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+    # The signal is armed only now, after the spawn's imports: a parent killed before then has no
+    # signal to send, and this worker would render on for nobody. Its parent is then someone else.
+    if os.getppid() != parent:
+        os._exit(1)
+    threading.Thread(target=_watch_parent, args=(parent,), name="parent-watch", daemon=True).start()
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
     global _builder, _ledger
     _ledger = Path(ledger) / str(os.getpid())
@@ -91,6 +97,13 @@ def _start_worker(settings: Settings, ledger: str) -> None:
     for name in settings.formats:
         with contextlib.suppress(Exception):  # a failing engine is reported with each text instead
             _builder.renderer(name)
+
+
+def _watch_parent(parent: int) -> None:
+    """Where the kernel has no parent-death signal (not Linux), notice the parent's death ourselves."""
+    while os.getppid() == parent:
+        time.sleep(PARENT_POLL_SECONDS)
+    os._exit(1)
 
 
 def _run_in_worker(job: Job) -> Outcome:
@@ -135,7 +148,9 @@ class _Round:
         # spawn, not fork: the parent may be running threads (progress display) that fork would copy mid-lock
         context = multiprocessing.get_context("spawn")
         with tempfile.TemporaryDirectory(prefix="pipeline-ledger-") as ledger:
-            pool = ProcessPoolExecutor(min(workers, len(self.indices)), context, _start_worker, (settings, ledger))
+            pool = ProcessPoolExecutor(
+                min(workers, len(self.indices)), context, _start_worker, (settings, ledger, os.getpid())
+            )
             try:
                 futures = {pool.submit(_run_in_worker, self.jobs[i]): i for i in self.indices}
                 while futures:
