@@ -21,6 +21,7 @@ from pipeline import load
 from pipeline.agreement import provisions
 from pipeline.cli import main
 from pipeline.config import Config
+from pipeline.errors import RenderError
 from pipeline.model import Document, Emphasis, Inline, Link, NoteCall, Paragraph, Quote, Reference, Strong, Table, Text
 from pipeline.renderers.synoptic import build_synoptic
 from pipeline.synoptic import APPENDIX, Synopsis, synopsis
@@ -591,3 +592,20 @@ def test_a_lagging_unofficial_translation_leaves_its_cell_empty_with_a_warning(
         "second sous-paragraphe en français.",
         "—",
     ]
+
+
+def test_a_lead_in_stays_on_the_page_of_its_first_sub_paragraph(seed_editions: Path) -> None:
+    numbers, _ = pdf_columns(seed_editions / f"{SLUG}.synoptic.pdf", ["English", "Français"])
+    page = {n.text: n.page for n in numbers}
+    assert page["6."] == page["6.1."] and page["7."] == page["7.1."]
+
+
+def test_a_provision_the_rows_would_miss_fails_the_edition_instead(seed_versions: list[Document]) -> None:
+    english, french = seed_versions
+    main_text = english.sections[0]
+    first, second, *rest = main_text.blocks
+    assert isinstance(first, Paragraph) and isinstance(second, Paragraph)
+    hidden = dataclasses.replace(first, inserts=(second,))  # type: ignore[arg-type]  # a shape it may take one day
+    changed = dataclasses.replace(main_text, blocks=(hidden, *rest))
+    with pytest.raises(RenderError, match="do not follow its provisions"):
+        synopsis([dataclasses.replace(english, sections=(changed,)), french])

@@ -51,9 +51,9 @@ def _build_text(sources: list[Path], out: Path, renderers: tuple[SynopticPdfRend
     outcome.problems.extend(disagreements(documents))
     if len(documents) < len(sources) or any(p.severity is Severity.ERROR for p in outcome.problems):
         return outcome
-    aligned = synopsis(list(documents.values()))
     pdf, docx = renderers
     try:  # both formats before writing either: a failing text writes nothing
+        aligned = synopsis(list(documents.values()))
         files = [
             (out / f"{aligned.slug}{SUFFIX}.pdf", pdf.render_synopsis(aligned)),
             (out / f"{aligned.slug}{SUFFIX}.docx", docx.render_synopsis(aligned)),
