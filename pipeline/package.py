@@ -55,7 +55,8 @@ def package(
     sources = find_sources(paths)
     work = plan(sources, manifest, fingerprints(formats, config), verify=True)  # archives deserve a full hash
     if work.refused:
-        raise UsageError(work.refused[0].failure)
+        refused = work.refused[0]
+        raise UsageError(refused.failure or f"{refused.source}: {refused.problems[0].message}")
     if work.jobs:
         examples = ", ".join(
             f"{job.source.name} ({'; '.join(sorted(set(work.reasons[job.source].values())))})" for job in work.jobs[:5]

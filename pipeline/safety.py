@@ -16,10 +16,11 @@ does not contain) and to every character reference of the body (`&#x200B;`):
 
 from __future__ import annotations
 
-import html
 import re
 import unicodedata
 from collections.abc import Iterator
+
+from markdown_it.common.utils import unescapeAll
 
 from .errors import Problems, shown
 
@@ -110,7 +111,7 @@ def check_body(body: str, first_line: int, problems: Problems) -> bool:
     for index, line in enumerate(body.split("\n")):
         line_number = first_line + index
         for match in CHARACTER_REFERENCE.finditer(line):
-            for _, character in forbidden_characters(html.unescape(match.group())):
+            for _, character in forbidden_characters(unescapeAll(match.group())):  # as the parser decodes it
                 problems.error(
                     line_number,
                     f"the character reference {shown(match.group())} makes a forbidden character {describe(character)}",

@@ -33,7 +33,23 @@ def quotation_marks(text: str, language: str) -> str:
     return _OPENING_DOUBLE.sub(opening, text).replace('"', closing)
 
 
+# An address typed in the text: "?" and ";" there are part of it, and a space would break it.
+# It ends before a closing punctuation mark, which belongs to the sentence.
+_ADDRESS = re.compile(r"(?:https?://|www\.|mailto:)(?:[^\s<>«»“”\"]*[^\s<>«»“”\".,;:!?)\]])?", re.IGNORECASE)
+
+
 def french_spacing(text: str) -> str:
+    """French spaces everywhere in `text` but inside web and mail addresses."""
+    if "://" not in text and "www." not in text.lower() and "mailto:" not in text.lower():
+        return _french_spacing(text)
+    pieces, position = [], 0
+    for match in _ADDRESS.finditer(text):
+        pieces += [_french_spacing(text[position : match.start()]), match.group()]
+        position = match.end()
+    return "".join([*pieces, _french_spacing(text[position:])])
+
+
+def _french_spacing(text: str) -> str:
     text = _BEFORE_TALL.sub(lambda m: NNBSP + m.group(1), text)
     text = _BEFORE_COLON.sub(NBSP + ":", text)
     text = _AFTER_OPENING.sub("«" + NBSP, text)
