@@ -105,6 +105,7 @@ def test_a_stale_build_or_a_foreign_folder_is_refused(built: tuple[Path, Path], 
 def test_the_package_command(built: tuple[Path, Path], tmp_path: Path) -> None:
     sources, out = built
     command = [sys.executable, "-m", "pipeline", "package", str(sources), "--editions", str(out)]
+    command += ["--format", ",".join(FORMATS)]  # the formats `built` made
     result = subprocess.run(
         [*command, "--out", str(tmp_path / "bag")], cwd=ROOT, capture_output=True, text=True, check=False
     )
