@@ -124,7 +124,7 @@ def build_corpus(
         sources = find_sources(paths)
         work = plan(sources, manifest, inputs, force, verify)
         if on_start:
-            on_start(len(work.jobs), len(work.up_to_date))
+            on_start(len(work.jobs) + len(work.refused), len(work.up_to_date))
         outcomes = list(work.refused)
         for outcome in work.refused:
             if on_outcome:

@@ -99,18 +99,31 @@ def read_source_bytes(path: Path, problems: Problems) -> bytes | None:
             problems.error(1, "the source is a symbolic link to a file outside its folder", "copy the file in instead")
             return None
         descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
-        with os.fdopen(descriptor, "rb") as stream:
+        try:
             status = os.fstat(descriptor)
             if not stat.S_ISREG(status.st_mode):
                 problems.error(1, "the source is not a regular file (a folder, a FIFO or a device)", "check the file")
                 return None
             if too_large(status.st_size, problems):
                 return None
-            data = stream.read(MAX_SOURCE_BYTES + 1)  # the file may grow while it is read
+            data = _read_at_most(descriptor, MAX_SOURCE_BYTES + 1)  # the file may grow while it is read
+        finally:
+            os.close(descriptor)
     except OSError as exc:  # a dangling link, a link loop, a file removed meanwhile, no permission
         problems.error(1, f"the source cannot be read: {exc.strerror or exc}", "check the file")
         return None
     return None if too_large(len(data), problems) else data
+
+
+def _read_at_most(descriptor: int, limit: int) -> bytes:
+    chunks, size = [], 0
+    while size < limit:
+        chunk = os.read(descriptor, min(1 << 20, limit - size))
+        if not chunk:
+            break
+        chunks.append(chunk)
+        size += len(chunk)
+    return b"".join(chunks)
 
 
 def find_sources(paths: list[Path]) -> list[Path]:
