@@ -50,6 +50,12 @@ class PreviewServer(ThreadingHTTPServer):
     def page(self, template: str, **context: object) -> bytes:
         return self.pages.get_template(template).render(version=self.preview.version, **context).encode("utf-8")
 
+    def with_reload(self, html: bytes, stem: str, broken: Text | None) -> bytes:
+        """The edition with the reload script (and, for a last good one, why it is not current)."""
+        snippet = self.page("reload.html.j2", stem=stem, broken=broken)
+        at = html.rfind(b"</body>")
+        return html[:at] + snippet + html[at:]
+
 
 class PreviewHandler(BaseHTTPRequestHandler):
     server: PreviewServer
@@ -81,7 +87,7 @@ class PreviewHandler(BaseHTTPRequestHandler):
             self.send(HTTPStatus.NOT_FOUND, "text/plain; charset=utf-8", b"no good edition yet\n")
             return
         if extension == "html":
-            data = self._with_reload(data, stem, text if last_good and text.failed else None)
+            data = self.server.with_reload(data, stem, text if last_good and text.failed else None)
         self.send(HTTPStatus.OK, TYPES[extension], data)
 
     def events(self) -> None:
@@ -128,12 +134,6 @@ class PreviewHandler(BaseHTTPRequestHandler):
     def _texts(self) -> list[tuple[str, Text]]:
         with self.server.preview.condition:
             return sorted(self.server.preview.texts.items())
-
-    def _with_reload(self, html: bytes, stem: str, broken: Text | None) -> bytes:
-        """The edition with the reload script (and, for a last good one, why it is not current)."""
-        snippet = self.server.page("reload.html.j2", stem=stem, broken=broken)
-        at = html.rfind(b"</body>")
-        return html[:at] + snippet + html[at:]
 
 
 @contextmanager

@@ -336,3 +336,14 @@ def test_random_edits_of_the_seed_resolve_both_ways_and_keep_untouched_paragraph
         assert resolved(docx, accept=False) == old_alone, case
         unchanged = sum(1 for change in comparison.changes if change.status == "unchanged")
         assert unchanged >= len(comparison.changes) - 2 * edited, (case, text)
+
+
+@pytest.mark.slow
+def test_the_comparison_page_passes_the_html_checker_and_axe(
+    documents: tuple[Document, Document], tmp_path: Path
+) -> None:
+    from .validators import axe, nu_html_checker
+
+    page = tmp_path / "compare.html"
+    page.write_bytes(render_html(compare(*documents), "old.md", "new.md"))
+    assert [str(f) for f in nu_html_checker([page]) + axe([page])] == []

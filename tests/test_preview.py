@@ -22,7 +22,7 @@ from pipeline.preview import Preview
 from pipeline.preview_server import PreviewServer, watching
 
 from .pdftext import joined, words
-from .sources import FRONT
+from .sources import FRONT, NAME
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT / "source" / "recommendation-1607-2003.en.md"
@@ -192,3 +192,30 @@ def test_pipeline_preview_serves_html_and_pdf_and_stops_on_ctrl_c(tmp_path: Path
             server.wait()
     with pytest.raises(urllib.error.URLError):
         urllib.request.urlopen(url, timeout=5)
+
+
+@pytest.mark.slow
+def test_the_preview_pages_pass_the_html_checker_and_axe(tmp_path: Path) -> None:
+    from .validators import axe, nu_html_checker
+
+    broken = tmp_path / "broken" / NAME
+    broken.parent.mkdir()
+    broken.write_text(FRONT + "\n1.Glued text.\n", encoding="utf-8")
+    preview = Preview([SEED, broken], tmp_path, formats=["html"])
+    preview.build_all()
+    stem = NAME.removesuffix(".md")
+    server = PreviewServer(preview, "127.0.0.1", 0)
+    try:
+        preview.texts[stem].editions = preview.texts[STEM].editions  # as if it had been good once
+        pages = {
+            "index.html": server.page("index.html.j2", texts=sorted(preview.texts.items())),
+            "problems.html": server.page("problems.html.j2", stem=stem, text=preview.texts[stem]),
+            "last-good.html": server.with_reload(preview.texts[STEM].editions["html"], stem, preview.texts[stem]),
+        }
+    finally:
+        server.server_close()
+    files = []
+    for name, page in pages.items():
+        (tmp_path / name).write_bytes(page)
+        files.append(tmp_path / name)
+    assert [str(f) for f in nu_html_checker(files) + axe(files)] == []
