@@ -219,3 +219,16 @@ def test_the_preview_pages_pass_the_html_checker_and_axe(tmp_path: Path) -> None
         (tmp_path / name).write_bytes(page)
         files.append(tmp_path / name)
     assert [str(f) for f in nu_html_checker(files) + axe(files)] == []
+
+
+def test_saving_the_configuration_rebuilds_every_text(served: tuple[str, Path]) -> None:
+    url, source = served
+    config = source.parent.parent / "pipeline.toml"  # the project folder the preview was started in
+    events = Events(url)
+    try:
+        events.next()
+        assert "urn:example:" not in get(f"{url}{STEM}.html")[2].decode("utf-8")
+        save_until_rebuilt(config, 'identifier = "urn:example:{slug}:{language}"\n', events, STEM)
+        assert f"urn:example:{STEM.replace('.', ':')}" in get(f"{url}{STEM}.html")[2].decode("utf-8")
+    finally:
+        events.close()
