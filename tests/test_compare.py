@@ -22,6 +22,7 @@ from pipeline.cli import main
 from pipeline.compare import compare
 from pipeline.compare.docx import render_docx
 from pipeline.compare.html import render_html
+from pipeline.compare.summary import summary
 from pipeline.config import Config
 from pipeline.model import Document, Emphasis, Inline, Link, Paragraph, Reference, Strong, Text
 from pipeline.source import load
@@ -347,3 +348,19 @@ def test_the_comparison_page_passes_the_html_checker_and_axe(
     page = tmp_path / "compare.html"
     page.write_bytes(render_html(compare(*documents), "old.md", "new.md"))
     assert [str(f) for f in nu_html_checker([page]) + axe([page])] == []
+
+
+def test_paragraphs_swapped_are_a_move_and_a_renumbering(tmp_path: Path) -> None:
+    seed = SEED.read_text(encoding="utf-8")
+    fourth = re.search(r"\n4\. ([^\n]*)", seed)
+    fifth = re.search(r"\n5\. ([^\n]*)", seed)
+    assert fourth and fifth
+    swapped = seed.replace(fourth.group(0), "\n4. @@").replace(fifth.group(0), f"\n5. {fourth.group(1)}")
+    path = tmp_path / SEED.name
+    path.write_text(swapped.replace("@@", fifth.group(1)), encoding="utf-8")
+    old, new = load(SEED, Config()), load(path, Config())
+    comparison = compare(old, new)
+    assert summary(comparison) == "5 moved to 4; 4 renumbered 5"
+    docx = render_docx(comparison)
+    assert resolved(docx, accept=True) == edition_lines(new)
+    assert resolved(docx, accept=False) == edition_lines(old)

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from ..model import Document
-from .align import Pair, align
+from .align import Pair, align, moves
 from .metadata import MetadataChange, metadata_changes
 from .provisions import Provision, provisions
 from .words import Segment, word_diff
@@ -28,6 +28,7 @@ class Change:
     old: Provision | None
     new: Provision | None
     words: tuple[Segment, ...]
+    moved: str = ""  # a deleted provision moved out of order: where to; an added one: where from
 
     @property
     def status(self) -> Status:
@@ -67,13 +68,16 @@ class Comparison:
 
 def compare(old: Document, new: Document) -> Comparison:
     pairs = align(provisions(old), provisions(new))
-    return Comparison(old, new, tuple(metadata_changes(old.metadata, new.metadata)), tuple(map(_change, pairs)))
+    moved = moves(pairs)
+    changes = tuple(_change(pair, pairs[moved[i]] if i in moved else None) for i, pair in enumerate(pairs))
+    return Comparison(old, new, tuple(metadata_changes(old.metadata, new.metadata)), changes)
 
 
-def _change(pair: Pair) -> Change:
+def _change(pair: Pair, counterpart: Pair | None) -> Change:
     before = pair.old.text if pair.old else ""
     after = pair.new.text if pair.new else ""
-    return Change(pair.old, pair.new, word_diff(before, after))
+    other = counterpart.new or counterpart.old if counterpart else None
+    return Change(pair.old, pair.new, word_diff(before, after), other.label if other else "")
 
 
 __all__ = ["Change", "Comparison", "MetadataChange", "compare"]

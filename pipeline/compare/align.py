@@ -17,6 +17,7 @@ from .words import similarity
 SIMILAR = 0.5  # words shared for two provisions to be one, changed
 SIMILAR_SAME_NUMBER = 0.25  # enough when the number is also the same
 SAME_NUMBER_BONUS = 0.3
+MOVED = 0.8  # words shared for a deleted and an added provision to be one, moved out of order
 LARGEST_GAP = 250_000  # pairs scored between two anchors; beyond, unmatched text is deleted and added
 
 
@@ -76,3 +77,28 @@ def _score(old: Provision, new: Provision) -> float:
     if words >= SIMILAR or (same_number and words >= SIMILAR_SAME_NUMBER):
         return words + (SAME_NUMBER_BONUS if same_number else 0.0)
     return 0.0
+
+
+def moves(pairs: list[Pair]) -> dict[int, int]:
+    """Deleted and added provisions that are one moved out of order: index -> its counterpart's.
+
+    Order-keeping alignment cannot pair them (a move crosses other pairs); they are matched
+    afterwards, most similar first, each at most once.
+    """
+    deleted = [i for i, pair in enumerate(pairs) if pair.new is None]
+    added = [j for j, pair in enumerate(pairs) if pair.old is None]
+    if len(deleted) * len(added) > LARGEST_GAP:
+        return {}
+    candidates = []
+    for i in deleted:
+        for j in added:
+            old, new = pairs[i].old, pairs[j].new
+            assert old is not None and new is not None
+            words = similarity(old.text, new.text) if old.kind == new.kind else 0.0
+            if words >= MOVED:
+                candidates.append((-words, i, j))
+    found: dict[int, int] = {}
+    for _, i, j in sorted(candidates):
+        if i not in found and j not in found:
+            found[i], found[j] = j, i
+    return found

@@ -15,9 +15,10 @@ def summary(comparison: Comparison) -> str:
     """ "paragraphs 3 and 6.4 changed; 6.2 added; 6.2–6.7 renumbered 6.3–6.8; status changed"."""
     touched = [change for change in comparison.changes if change.touched]
     parts = [
-        _listed([c for c in touched if c.status == status], verb)
+        _listed([c for c in touched if c.status == status and not c.moved], verb)
         for status, verb in (("changed", "changed"), ("added", "added"), ("deleted", "deleted"))
     ]
+    parts += [f"{c.provision.label} moved to {c.moved}" for c in touched if c.moved and c.status == "deleted"]
     parts += [_renumbered(run) for run in _runs(list(comparison.changes), lambda c: c.renumbered)]
     parts += [_metadata(change) for change in comparison.metadata]
     return "; ".join(part for part in parts if part) or "no changes"
@@ -34,6 +35,8 @@ def report(comparison: Comparison, old_name: str, new_name: str) -> str:
 def heading(change: Change) -> str:
     """ "6.3 renumbered (was 6.2)", "6.2 added", "7 deleted", "3 changed"."""
     label = change.provision.label
+    if change.moved:
+        return f"{label} moved {'to' if change.status == 'deleted' else 'from'} {change.moved}"
     if change.renumbered:
         assert change.old is not None
         moved = f"{label} renumbered (was {change.old.label})"
