@@ -88,4 +88,5 @@ messages: $(STAMPS)/venv
 .PHONY: bench
 bench: $(STAMPS)/venv $(STAMPS)/render-packages
 	$(BIN)/python bench/bench.py
+	$(BIN)/python bench/scaling.py
 	$(BIN)/python bench/preview_reload.py
