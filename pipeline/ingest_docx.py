@@ -36,6 +36,7 @@ class Paragraph:
     text: str  # Markdown inline text; a tab stands where the number ends
     notes: list[str] = field(default_factory=list)  # footnote ids referenced, in order
     rows: list[list[str]] | None = None  # a table: its rows of cells
+    alignments: list[str] = field(default_factory=list)  # a table's columns: left, center, right or ""
 
 
 @dataclass
@@ -101,7 +102,7 @@ class _Reader:
             if child.tag == f"{W}p":
                 found.append(self.paragraph(child))
             elif child.tag == f"{W}tbl":
-                found.append(Paragraph("table", "", rows=self.table(child)))
+                found.append(self.table(child))
             elif child.tag in TRACKED or child.tag == f"{W}sdt":
                 content = child.find(f"{W}sdtContent") if child.tag == f"{W}sdt" else child
                 found += self.blocks(content if content is not None else child)
@@ -116,15 +117,20 @@ class _Reader:
         paragraph.text = BOUND_MENTION.sub(_unbind, _markdown(pieces)).strip(" ")
         return paragraph
 
-    def table(self, element: ElementTree.Element) -> list[list[str]]:
-        rows = []
+    def table(self, element: ElementTree.Element) -> Paragraph:
+        """A table: its cells' text, the notes called in them in order, its columns' alignment."""
+        table = Paragraph("table", "", rows=[])
+        assert table.rows is not None
         for row in element.iter(f"{W}tr"):
             cells = []
             for cell in row.findall(f"{W}tc"):
-                texts = [self.paragraph(p).text for p in cell.findall(f"{W}p")]
-                cells.append(" ".join(t for t in texts if t))
-            rows.append(cells)
-        return rows
+                paragraphs = [self.paragraph(p) for p in cell.findall(f"{W}p")]
+                table.notes += [note for paragraph in paragraphs for note in paragraph.notes]
+                cells.append(" ".join(p.text for p in paragraphs if p.text))
+                if len(table.rows) == 0:
+                    table.alignments.append(_alignment(cell))
+            table.rows.append(cells)
+        return table
 
     def footnotes(self, root: ElementTree.Element) -> dict[str, str]:
         notes: dict[str, str] = {}
@@ -189,6 +195,14 @@ class _Reader:
             pieces.append((marks, f"\x01[{text}]({url})\x01"))
         else:
             pieces += [(marks + m, t) for m, t in inner]
+
+
+JUSTIFICATION = {"left": "left", "start": "left", "center": "center", "right": "right", "end": "right"}
+
+
+def _alignment(cell: ElementTree.Element) -> str:
+    justified = cell.find(f"{W}p/{W}pPr/{W}jc")
+    return JUSTIFICATION.get(justified.get(f"{W}val", "") if justified is not None else "", "")
 
 
 def _marks(run: ElementTree.Element) -> str:

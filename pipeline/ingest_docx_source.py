@@ -128,7 +128,9 @@ def _blocks(paragraphs: list[Paragraph], offset: int, numbers: dict[str, int], p
         text = _calls(paragraph.text, numbers)
         if paragraph.rows is not None:
             if paragraph.rows:
-                blocks.append(Block("markdown", position, parts=[[line] for line in _pipe_table(paragraph.rows)]))
+                rows = [[_calls(cell, numbers) for cell in row] for row in paragraph.rows]
+                table = _pipe_table(rows, paragraph.alignments)
+                blocks.append(Block("markdown", position, parts=[[line] for line in table]))
             continue
         if not text.strip():
             continue
@@ -158,7 +160,10 @@ def _paragraph(style: str, text: str, position: int, problems: Problems) -> Bloc
     return Block("paragraph", position, number[0] if number else None, [[content]])
 
 
-def _pipe_table(rows: list[list[str]]) -> list[str]:
+DELIMITERS = {"left": ":---", "center": ":---:", "right": "---:", "": "---"}
+
+
+def _pipe_table(rows: list[list[str]], alignments: list[str]) -> list[str]:
     width = max(len(row) for row in rows)
     lines = []
     for index, row in enumerate(rows):
@@ -167,7 +172,8 @@ def _pipe_table(rows: list[list[str]]) -> list[str]:
         cells = [cell.replace("|", "\\|") for cell in row] + [""] * (width - len(row))
         lines.append("| " + " | ".join(cells) + " |")
         if index == 0:
-            lines.append("| " + " | ".join("---" for _ in range(width)) + " |")
+            sides = alignments + [""] * (width - len(alignments))
+            lines.append("| " + " | ".join(DELIMITERS[side] for side in sides) + " |")
     return lines
 
 

@@ -27,6 +27,8 @@ TYPE_WORDS: dict[str, tuple[TextType, str]] = {
     "Avis": (TextType.OPINION, "fr"),
     "Order": (TextType.ORDER, "en"),
     "Directive": (TextType.ORDER, "fr"),
+    "Decision": (TextType.DECISION, "en"),
+    "Décision": (TextType.DECISION, "fr"),
 }
 WORDS_BY_CASE = {word.casefold(): word for word in TYPE_WORDS}
 PROVISIONAL_WORDS = r"(?:Provisional (?:edition|version)|(?:Édition|Version) provisoire)"

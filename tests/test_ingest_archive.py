@@ -15,7 +15,7 @@ import pytest
 
 from pipeline.config import Config
 from pipeline.ingest import ingest_all
-from pipeline.ingest_lines import CITATION, SUPERSCRIPT_RUN
+from pipeline.ingest_lines import CITATION, SUPERSCRIPT_RUN, Line, citation_at
 from pipeline.ingest_words import Vocabulary
 from tests.conftest import ROOT
 from tests.test_ingest import FORMULA_WORDS, MONTHS, words
@@ -225,3 +225,21 @@ def test_a_break_the_column_cannot_decide_is_one_warning_naming_the_line(tmp_pat
         (8, "4 wrapped lines joined to the paragraph "),
         (12, "taken as the rest of the paragraph above"),
     ]
+
+
+@pytest.mark.parametrize(
+    ("line", "number", "call", "provisional"),
+    [
+        ("Resolution 2529 (2024)1Provisional version", 2529, 1, True),
+        ("Resolution 2529 (2024)¹ Provisional version", 2529, 1, True),
+        ("RESOLUTION 2369 (2021)(1)", 2369, 1, False),
+        ("Résolution 2369 (2021)(1) Version provisoire", 2369, 1, True),
+        ("Decision 12 (2020)¹", 12, 1, False),
+        ("Resolution 2529 (2024)", 2529, None, False),  # a running header: no call
+    ],
+)
+def test_citation_lines_as_extractions_print_them(line: str, number: int, call: int | None, provisional: bool) -> None:
+    citation = citation_at([Line(1, line)], 0)
+    assert citation is not None
+    assert (citation.number, citation.title_call, citation.provisional) == (number, call, provisional)
+    assert citation.is_header(citation.header.upper())

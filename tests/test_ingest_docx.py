@@ -11,6 +11,7 @@ import io
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -148,3 +149,22 @@ def test_generated_texts_round_trip(tmp_path: Path) -> None:
         assert problems == [], source.name
         assert document is not None
         same(document, load(source))
+
+
+def test_parity_sources_round_trip(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Sources drawn from the whole grammar of the source format (issue 13's generator)."""
+    hypothesis = pytest.importorskip("hypothesis")
+    generate_sources = pytest.importorskip("tests.parity.generate").sources
+
+    # Imported only when present (the generator is issue 13's): mypy sees no types for it.
+    @hypothesis.settings(max_examples=15, deadline=None, database=None)  # type: ignore[untyped-decorator]
+    @hypothesis.given(generate_sources())  # type: ignore[untyped-decorator]
+    def round_trip(text: Any) -> None:
+        folder = tmp_path_factory.mktemp("parity")
+        source = text.write(folder / "source")
+        document, problems = back(docx_of(source, folder / "docx"), folder / "back")
+        assert problems == [], text.text
+        assert document is not None
+        same(document, load(source))
+
+    round_trip()
