@@ -43,6 +43,7 @@ class Row:
     part: int  # 0 the main text, 1… the appendices
     number: str  # "" when the row has no number of its own
     shares: tuple[Share | None, ...]  # one per version; None where a version has no counterpart
+    lead_in: bool = False  # the next row is its first sub-paragraph: keep them on one page
 
 
 @dataclass(frozen=True)
@@ -79,11 +80,20 @@ def synopsis(versions: list[Document]) -> Synopsis:
             merged.extend((key, [*shares, None]) for key, shares in rows[a_start:a_end])
             merged.extend((e.key, [*([None] * index), e.share()]) for e in entries[b_start:b_end])
         rows = merged
+    keys = [key for key, _ in rows]
     return Synopsis(
         ordered[0].metadata.slug,
         ordered,
-        tuple(Row(key[0], key[1], key[2], tuple(shares)) for key, shares in rows),
+        tuple(
+            Row(*key, tuple(shares), lead_in=_leads_in(key, keys[index + 1] if index + 1 < len(keys) else None))
+            for index, (key, shares) in enumerate(rows)
+        ),
     )
+
+
+def _leads_in(key: Key, following: Key | None) -> bool:
+    """ "6. … in the following areas:" followed by "6.1." """
+    return bool(key[2]) and following is not None and following[:2] == key[:2] and following[2].startswith(key[2])
 
 
 def reference_order(document: Document) -> tuple[int, int, str]:

@@ -598,6 +598,15 @@ def test_a_lead_in_stays_on_the_page_of_its_first_sub_paragraph(seed_editions: P
     numbers, _ = pdf_columns(seed_editions / f"{SLUG}.synoptic.pdf", ["English", "Français"])
     page = {n.text: n.page for n in numbers}
     assert page["6."] == page["6.1."] and page["7."] == page["7.1."]
+    kept = [
+        cell_text(cells[0]) for cells in docx_rows(seed_editions / f"{SLUG}.synoptic.docx") if keeps_with_next(cells)
+    ]
+    assert kept == ["6.", "7."]
+
+
+def keeps_with_next(cells: list[lxml.etree._Element]) -> bool:
+    paragraphs = [p for cell in cells for p in cell.xpath("./w:p", namespaces=WNS)]
+    return all(p.xpath("./w:pPr/w:keepNext", namespaces=WNS) for p in paragraphs)
 
 
 def test_a_provision_the_rows_would_miss_fails_the_edition_instead(seed_versions: list[Document]) -> None:

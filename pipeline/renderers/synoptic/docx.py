@@ -22,6 +22,7 @@ from ..pandoc import run_pandoc
 from ..zipparts import replace_parts
 from .columns import render_synopsis, scoped_with_plain_calls, template_context
 
+FIRST_PROVISION_ROW = 2  # after the languages' names and the citations and titles
 A4_LANDSCAPE = {"w": "16838", "h": "11906", "orient": "landscape"}  # twentieths of a point
 
 
@@ -51,17 +52,23 @@ class SynopticDocxRenderer(DocxRenderer):
         page_label = translations(reference.metadata.language).gettext("Page {page} of {pages}")
         parts = {
             "docProps/core.xml": core,
-            "word/document.xml": landscape(package),
+            "word/document.xml": laid_out(package, [index for index, row in enumerate(synopsis.rows) if row.lead_in]),
             **running_parts(package, citation(reference.metadata), page_label),
         }
         return replace_parts(package, parts)
 
 
-def landscape(package: bytes) -> bytes:
-    """The package's document part with its page turned to A4 landscape."""
+def laid_out(package: bytes, lead_ins: list[int]) -> bytes:
+    """The package's document part on A4 landscape, each lead-in row kept with the next row."""
     with zipfile.ZipFile(BytesIO(package)) as docx:
         root = lxml.etree.fromstring(docx.read("word/document.xml"))
     for size in root.xpath("//w:sectPr/w:pgSz", namespaces=NS):
         for name, value in A4_LANDSCAPE.items():
             size.set(f"{{{W}}}{name}", value)
+    rows = root.xpath("/w:document/w:body/w:tbl/w:tr", namespaces=NS)
+    for index in lead_ins:
+        # Word keeps a row with the next when every paragraph of it is "keep with next".
+        for properties in rows[FIRST_PROVISION_ROW + index].xpath(".//w:p/w:pPr", namespaces=NS):
+            after_style = 1 if len(properties) and properties[0].tag == f"{{{W}}}pStyle" else 0  # schema order
+            properties.insert(after_style, lxml.etree.Element(f"{{{W}}}keepNext"))
     return bytes(lxml.etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True))
