@@ -13,7 +13,7 @@ import re
 from .errors import Problems
 from .ingest_lines import Line
 from .ingest_markdown import Block
-from .ingest_numbers import BULLET, Sequence, numbered, undotted
+from .ingest_numbers import BARE, BULLET, Sequence, numbered, undotted
 from .ingest_words import Vocabulary
 from .ingest_wrap import FULL, SHORT, Wrapping, column, starts_lower, unfinished
 
@@ -76,6 +76,8 @@ class BodyBuilder:
             self.dotted += 1
             return found
         candidate = undotted(line.text)
+        if candidate is None and BARE.match(line.text) and not line.page_start:
+            candidate = (line.text, "")  # its text is the next line, joined to it
         if candidate is None:
             return None
         previous = last.tail() if last and last.kind == "paragraph" else ""

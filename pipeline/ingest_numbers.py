@@ -16,6 +16,8 @@ BULLET = r"(?:[-–—•▪*][ \t\u00a0]+)"
 SPACE = "[ \t\u00a0\u202f]"
 NUMBERED = re.compile(rf"^{BULLET}?(?P<number>(?:\d{{1,3}}\.)+|[a-z]\.)(?P<space>{SPACE}*)(?P<text>.*)$")
 UNDOTTED = re.compile(rf"^{BULLET}?(?P<number>\d{{1,3}}(?:\.\d{{1,3}})*|[a-z]){SPACE}+(?P<text>.*\S)$")
+# A number alone on its line, its text on the next one: "3" (the layout of some extractions).
+BARE = re.compile(r"^\d{1,3}(?:\.\d{1,3})*$")
 # What cannot follow a number: "2 000 people", "5 %", "3 per cent", "1 January".
 NOT_A_PARAGRAPH = re.compile(r"^(?:\d|[%‰°,;:.)\-–]|per\b|pour\b|h\b)")
 # After these endings a lettered item may follow ("… the following: a adopt …; b ensure …").

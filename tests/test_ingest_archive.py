@@ -45,6 +45,8 @@ CASES: dict[str, Case] = {
     "citation-upper.fr.txt": Case(
         ["resolution-2369-2021.fr.md"], [(12, "1 line of furniture skipped (line 12)")], {12}
     ),
+    # Numbers on lines of their own ("1." and, without the dot, "3"), the text on the next line.
+    "numbers-alone.en.txt": Case(["resolution-1503-2006.en.md"], []),
     # Hard-wrapped across pages: a wrap over a page break, a footer, a paragraph opening a page.
     "wrapped-pages.en.txt": Case(
         ["resolution-1790-2011.en.md"],
