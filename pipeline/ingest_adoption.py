@@ -43,11 +43,11 @@ ASSEMBLY_FR = _formula(
     r"(?: \((?P<sitting>[^()]*[Ss]éance)\))?\."
 )
 STANDING_EN = _formula(
-    r"Text adopted by the Standing Committee, acting on behalf of the Assembly, on (?P<date>[^()]+?)"
+    r"Text adopted by the Standing [Cc]ommittee, acting on behalf of the Assembly, on (?P<date>[^()]+?)"
     r"(?: \(see (?P<docs>.+)\))?\."
 )
 STANDING_FR = _formula(
-    rf"Texte adopté par la Commission permanente, agissant au nom de l{APOSTROPHE}Assemblée, le (?P<date>[^()]+?)"
+    rf"Texte adopté par la [Cc]ommission [Pp]ermanente, agissant au nom de l{APOSTROPHE}Assemblée, le (?P<date>[^()]+?)"
     r"(?: \(voir (?P<docs>.+)\))?\."
 )
 # "Doc.10423" and "rapporteur :" are the extraction's spacing: the metadata says the same.

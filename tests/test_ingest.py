@@ -430,6 +430,15 @@ REPORT = DocumentEntry("10200", "report", "Political Affairs Committee", "Mrs Du
             (DocumentEntry("10100", "report", "commission de la culture", "M. de Puig"),),
         ),
         (
+            "Texte adopté par la Commission Permanente, agissant au nom de l’Assemblée, le 17 mars 2005 (voir "
+            "Doc.10451, rapport de la commission des questions politiques, rapporteur\u00a0: M. Gross).",
+            AdoptingBody.STANDING_COMMITTEE,
+            dt.date(2005, 3, 17),
+            None,
+            (),
+            (DocumentEntry("10451", "report", "commission des questions politiques", "M. Gross"),),
+        ),
+        (
             "Discussion par l'Assemblée le 30 septembre et le 1er octobre 2004 (1re et 2e séances). "
             "Texte adopté par l'Assemblée le 1er octobre 2004 (2e séance).",
             None,
