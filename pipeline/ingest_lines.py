@@ -10,6 +10,7 @@ from .errors import Problems
 from .model import TextType
 
 PAGE_BREAK = "\f"
+SOFT_HYPHEN = "\u00ad"
 SUPERSCRIPT_DIGITS = "⁰¹²³⁴⁵⁶⁷⁸⁹"
 SUPERSCRIPT_RUN = re.compile(f"[{SUPERSCRIPT_DIGITS}]+")
 TO_DIGITS = str.maketrans(SUPERSCRIPT_DIGITS, "0123456789")
@@ -37,7 +38,7 @@ PROVISIONAL_WORDS = r"(?:Provisional (?:edition|version)|(?:Édition|Version) pr
 CITATION = re.compile(
     rf"^(?P<word>{'|'.join(TYPE_WORDS)})\s+(?P<number>\d{{1,5}})\s+\((?P<year>\d{{4}})\)"
     rf"\s?(?P<call>[{SUPERSCRIPT_DIGITS}]+|\d{{1,2}}|\(\d{{1,2}}\))?"
-    rf"(?:\s*(?P<status>{PROVISIONAL_WORDS}))?$",
+    rf"(?:\s*[–—-]?\s*(?P<status>{PROVISIONAL_WORDS}))?$",
     re.IGNORECASE,
 )
 # Lines that belong to the page, not to the text: "Pag. 2", "Page 3 of 7", "- 4 -", rules of "____".
@@ -95,8 +96,14 @@ def read_lines(raw: bytes, problems: Problems, furniture: list[int]) -> list[Lin
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        problems.error(raw[: exc.start].count(b"\n") + 1, "the file is not valid UTF-8", "convert it to UTF-8")
-        return None
+        # Text copied from older web pages and word processors is often Windows-1252.
+        line = raw[: exc.start].count(b"\n") + 1
+        try:
+            text = raw.decode("cp1252")
+        except UnicodeDecodeError:
+            problems.error(line, "the file is not valid UTF-8", "convert it to UTF-8")
+            return None
+        problems.warning(line, "the file is not valid UTF-8: read as Windows-1252", "check the accented letters")
     lines: list[Line] = []
     for number, content in enumerate(text.split("\n"), start=1):
         for piece, part in enumerate(content.split(PAGE_BREAK)):
@@ -149,6 +156,10 @@ def _shape(text: str) -> str:
 def clean(text: str) -> str:
     # Only ASCII blanks are trimmed: a no-break space is typography, kept exactly.
     text = text.strip(" \t\r")
+    # A soft hyphen only marks where a word may be cut: one at the end of the line says it was
+    # (written as a hyphen the word list will take away), any other is dropped.
+    ends_cut = text.endswith(SOFT_HYPHEN) and text[-2:-1].isalpha()
+    text = text.replace(SOFT_HYPHEN, "") + ("-" if ends_cut else "")
     return EMPTY_LINK.sub(lambda m: ESCAPED_BRACKET.sub(r"\1", m.group(1)), text)
 
 

@@ -13,10 +13,13 @@ from pathlib import Path
 
 import pytest
 
+from pipeline import load
 from pipeline.config import Config
 from pipeline.ingest import ingest_all
 from pipeline.ingest_lines import CITATION, SUPERSCRIPT_RUN, Line, citation_at
 from pipeline.ingest_words import Vocabulary
+from pipeline.model import Paragraph as ModelParagraph
+from pipeline.model import Status, Text
 from tests.conftest import ROOT
 from tests.test_ingest import FORMULA_WORDS, MONTHS, words
 
@@ -245,3 +248,28 @@ def test_citation_lines_as_extractions_print_them(line: str, number: int, call: 
     assert citation is not None
     assert (citation.number, citation.title_call, citation.provisional) == (number, call, provisional)
     assert citation.is_header(citation.header.upper())
+
+
+def test_windows_1252_soft_hyphens_and_a_dashed_status(tmp_path: Path) -> None:
+    raw = tmp_path / "old-page.txt"
+    raw.write_bytes(
+        (
+            "Resolution 1505 (2006)\u00b9 \u2013 Provisional version\n\nThe caf\u00e9s of the old town\n\n"
+            "Parliamentary Assembly\n\n1. The Assembly welcomes the discus\u00ad\nsion held with the caf\u00e9 owners "
+            "and the organ\u00adisation of the event.\n\n1. Text adopted by the Standing Committee, acting on behalf "
+            "of the Assembly, on 4 March 2006.\n"
+        ).encode("cp1252")
+    )
+    [outcome] = ingest_all(raw, tmp_path / "out", Config())
+    assert [(p.line, p.message[:48]) for p in outcome.problems] == [
+        (1, "the file is not valid UTF-8: read as Windows-125"),
+        (8, "1 wrapped line joined to the paragraph above (li"),
+    ]
+    document = load(outcome.written[0])
+    assert document.metadata.status is Status.PROVISIONAL
+    assert document.metadata.title == "The cafés of the old town"
+    [paragraph] = document.sections[0].blocks
+    assert isinstance(paragraph, ModelParagraph)
+    assert paragraph.content == (
+        Text("The Assembly welcomes the discussion held with the café owners and the organisation of the event."),
+    )
