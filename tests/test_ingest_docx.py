@@ -168,3 +168,16 @@ def test_parity_sources_round_trip(tmp_path_factory: pytest.TempPathFactory) -> 
         same(document, load(source))
 
     round_trip()
+
+
+def test_a_paragraph_typed_in_another_style_is_read_by_its_number_with_a_warning(tmp_path: Path) -> None:
+    def add(xml: str) -> str:
+        typed = '<w:p><w:r><w:t xml:space="preserve">6.8. the protection of unaccompanied children.</w:t></w:r></w:p>'
+        return xml.replace(PARAGRAPH_7, typed + PARAGRAPH_7, 1)
+
+    docx = edited(docx_of(SEED, tmp_path / "docx"), add, tmp_path / "edited")
+    [outcome] = ingest_all(docx, tmp_path / "source", Config())
+    assert [p.message for p in outcome.problems] == ["a paragraph in the style 'Normal' is taken as paragraph 6.8."]
+    document = load(outcome.written[0])
+    paragraph_6 = next(p for p in document.sections[0].blocks if isinstance(p, Paragraph) and p.number == "6.")
+    assert paragraph_6.children[-1].number == "6.8."
