@@ -84,6 +84,19 @@ messages: $(STAMPS)/venv
 	$(BIN)/pybabel extract -F babel.cfg --no-location --sort-output --omit-header -o pipeline/locale/messages.pot .
 	$(BIN)/pybabel update --ignore-obsolete --no-fuzzy-matching -i pipeline/locale/messages.pot -d pipeline/locale
 
+# The parity property (tests/test_parity.py) over many generated texts, two processes with a new
+# seed each (printed; PARITY_SEED=N replays a run); a failure is kept under tests/_artifacts/parity/.
+FUZZ_EXAMPLES ?= 1000
+.PHONY: fuzz
+fuzz: $(STAMPS)/venv $(STAMPS)/render-packages $(STAMPS)/test-packages
+	@seed=$${PARITY_SEED:-$$(od -An -N2 -tu2 /dev/urandom | tr -d ' ')}; half=$$(( ($(FUZZ_EXAMPLES) + 1) / 2 )); \
+	echo "make fuzz: $$((half * 2)) examples, seeds $$seed and $$((seed + 1))"; \
+	pids=; for s in $$seed $$((seed + 1)); do \
+		PARITY_EXAMPLES=$$half PARITY_SEED=$$s $(BIN)/python -m pytest -q -p no:cacheprovider \
+			tests/test_parity.py -k reads_as_the_source > .make/fuzz-$$s.log 2>&1 & pids="$$pids $$!"; \
+	done; status=0; for pid in $$pids; do wait $$pid || status=1; done; \
+	tail -n 3 .make/fuzz-$$seed.log .make/fuzz-$$((seed + 1)).log; exit $$status
+
 # Benchmark: our build beside the plain pandoc route on generated texts, printed as tables (about 2½ minutes on 2 cores).
 .PHONY: bench
 bench: $(STAMPS)/venv $(STAMPS)/render-packages
