@@ -23,6 +23,7 @@ import bagit  # type: ignore[import-untyped]
 from .catalogue import human_size, render_catalogue
 from .config import Config
 from .errors import UsageError
+from .files import folder_lock
 from .incremental import CATALOGUE_NAME, plan
 from .manifest import Manifest, fingerprints
 from .source import SOURCE_SUFFIX, find_sources
@@ -51,6 +52,15 @@ def package(
     organization: str = ORGANIZATION,
 ) -> Packed:
     """Bag the sources under `paths` with their editions from `editions_dir`; all must be up to date."""
+    if not editions_dir.is_dir():
+        return _package(paths, editions_dir, out, formats, config, organization)  # refused: nothing built
+    with folder_lock(editions_dir, exclusive=False):  # never the editions of a build under way
+        return _package(paths, editions_dir, out, formats, config, organization)
+
+
+def _package(
+    paths: list[Path], editions_dir: Path, out: Path, formats: list[str], config: Config, organization: str
+) -> Packed:
     manifest = Manifest.load(editions_dir)
     sources = find_sources(paths)
     work = plan(sources, manifest, fingerprints(formats, config), verify=True)  # archives deserve a full hash

@@ -180,6 +180,22 @@ CASES = [
         front(FRONT.replace("year: 2001", "year: 1234567890123456789")),
         "4: 'year' must be a positive whole number, not '1234567890123456789'",
     ),
+    # 5. Every kind of block counts against a limit, checked before the body reader runs.
+    Case(
+        "6,001 tables",
+        body("1. Votes.\n\n" + "\n\n".join("| a | b |\n|---|---|\n| 1 | 2 |" for _ in range(6000))),
+        f"{BODY_LINE + 2 + 4 * 5999}: the text has more than 6000 blocks",
+    ),
+    Case(
+        "6,001 appendix headings",
+        body("1. Text.\n\n" + "\n".join("## Appendix" for _ in range(6000))),
+        f"{BODY_LINE + 6001}: the text has more than 6000 blocks",
+    ),
+    Case(
+        "6,001 notes without blank lines",
+        body("1. Text.\n\n" + "\n".join(f"[^{i}]: Note." for i in range(6000))),
+        f"{BODY_LINE + 6001}: the text has more than 6000 blocks",
+    ),
     # 13. Language tags with a region: the file name carries the tag in lower case.
     Case(
         "en-GB in an en-gb file",
