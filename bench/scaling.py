@@ -99,7 +99,11 @@ def best(run: Callable[[int, Path], float], n: int, repeat: int) -> float:
     with tempfile.TemporaryDirectory(prefix="scaling-") as folder:
         for _ in range(repeat):
             gc.collect()  # the previous run's garbage is not this run's cost
-            times.append(run(n, Path(folder)))
+            gc.disable()  # as timeit does: the collector's timing would blur the algorithm's
+            try:
+                times.append(run(n, Path(folder)))
+            finally:
+                gc.enable()
     return min(times)
 
 
