@@ -354,8 +354,9 @@ def _read_notes(lines: list[list[_Glyph]], notes: dict[int, list[str]]) -> None:
     current: list[str] | None = None
     for line in lines:
         tokens = _joined(_line_tokens(line))
-        if abs(line[0].x0 - left) < 1 and tokens and tokens[0].isdigit():
-            current = notes.setdefault(int(tokens[0]), [])
+        # The number is set at text size (WeasyPrint) or as a superscript (LibreOffice).
+        if abs(line[0].x0 - left) < 1 and tokens and tokens[0].removeprefix("^").isdigit():
+            current = notes.setdefault(int(tokens[0].removeprefix("^")), [])
             tokens = tokens[1:]
         if current is not None:
             current += tokens
