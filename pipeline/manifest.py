@@ -43,6 +43,7 @@ NOT_RENDERING = {
     "catalogue.py",
     "cli.py",
     "corpus.py",
+    "files.py",
     "incremental.py",
     "ingest.py",
     "manifest.py",
