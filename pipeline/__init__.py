@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .build import Builder, Outcome
+from .build import Outcome
 from .config import Config, load_config
 from .model import Document
 from .source import load as _load
@@ -18,9 +18,24 @@ def load(path: Path, config: Config | None = None) -> Document:
     return _load(path, config or Config())
 
 
-def build(paths: list[Path], formats: list[str], out_dir: Path, config: Config | None = None) -> list[Outcome]:
-    """Render every source under `paths` into `out_dir` in each format."""
-    return Builder(formats, out_dir, config or Config()).build(paths)
+def build(
+    paths: list[Path],
+    formats: list[str],
+    out_dir: Path,
+    config: Config | None = None,
+    *,
+    manifest: bool = False,
+    workers: int = 1,
+) -> list[Outcome]:
+    """Render every source under `paths` into `out_dir` in each format, by source path.
+
+    The same build as `pipeline build`; without `manifest` every text is rebuilt and no manifest
+    or catalogue is kept. With it, only what changed is built, and only those outcomes return.
+    """
+    from .incremental import build_corpus  # the workers and the manifest load only when building
+
+    summary = build_corpus(paths, formats, out_dir, config or Config(), manifest=manifest, workers=workers)
+    return sorted(summary.outcomes, key=lambda outcome: outcome.source)
 
 
 __all__ = ["Config", "Document", "Outcome", "build", "load", "load_config"]

@@ -13,7 +13,7 @@ from .files import write_all_atomically
 from .files import write_atomically as write_atomically  # where ingest finds it
 from .model import Document, LanguageVersion
 from .renderers import Renderer, renderer_class
-from .source import all_language_versions, find_sources, read, stem_of
+from .source import read
 from .templating import citation
 
 
@@ -114,30 +114,6 @@ class Builder:
             else:
                 outcome.payload[target.name] = data
         return outcome
-
-    def build(self, paths: list[Path]) -> list[Outcome]:
-        """Every source under `paths`, in this process, without the manifest (the library route)."""
-        accepted, refused = unique_stems(find_sources(paths))
-        versions = all_language_versions(accepted)
-        outcomes = {outcome.source: outcome for outcome in refused}
-        for source in accepted:
-            outcomes[source] = self.build_one(source, versions[source])
-        return sorted(outcomes.values(), key=lambda outcome: outcome.source)
-
-
-def unique_stems(sources: list[Path]) -> tuple[list[Path], list[Outcome]]:
-    """The sources that may be built, and the refusals of those that would overwrite another's files."""
-    owners: dict[str, Path] = {}
-    accepted, refused = [], []
-    for source in sources:
-        stem = stem_of(source)
-        if stem in owners:  # both would write the same files: keep the first, refuse the other
-            failure = f"same file name as {owners[stem]}: both would write {stem}.* (rename one)"
-            refused.append(Outcome(source, failure=failure))
-            continue
-        owners[stem] = source
-        accepted.append(source)
-    return accepted, refused
 
 
 def catalogue_record(document: Document) -> dict[str, Any]:

@@ -1,4 +1,5 @@
-"""`pipeline build` over a corpus: plan what is stale, run it on workers, keep the manifest and catalogue.
+"""Every build ends here (`pipeline build` and the library's `pipeline.build()`): plan what is stale,
+run it on workers, keep the manifest and catalogue. Which sources are refused is decided in `plan`.
 
 Order of writes, so that a build killed at any moment leaves a folder the next build repairs:
 editions (each atomically), then the manifest (atomically, every few seconds and at the end),
@@ -8,17 +9,18 @@ simply rebuilt; temporary files of a killed build are deleted first.
 
 from __future__ import annotations
 
+import contextlib
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .build import Outcome, unique_stems
+from .build import Outcome
 from .catalogue import render_catalogue
 from .config import Config
 from .errors import OutputError, Problems
 from .files import folder_lock, remove_stale_parts, write_atomically
-from .manifest import Inputs, Manifest, digest, fingerprints
+from .manifest import MANIFEST_NAME, Inputs, Manifest, digest, fingerprints
 from .model import LanguageVersion
 from .source import all_language_versions, find_sources, read_source_bytes, stem_of
 from .workers import Job, Settings, run_jobs
@@ -28,6 +30,7 @@ CATALOGUE_NAME = "index.html"
 # How our catalogue page is recognised: a page without it is the user's, never replaced.
 CATALOGUE_MARK = b"<title>Adopted texts: catalogue</title>"
 Notify = Callable[[str], None]
+Report = Callable[[Outcome, dict[str, str]], None]
 
 
 @dataclass
@@ -81,6 +84,21 @@ def plan(
     return result
 
 
+def unique_stems(sources: list[Path]) -> tuple[list[Path], list[Outcome]]:
+    """The sources that may be built, and the refusals of those that would overwrite another's files."""
+    owners: dict[str, Path] = {}
+    accepted, refused = [], []
+    for source in sources:
+        stem = stem_of(source)
+        if stem in owners:  # both would write the same files: keep the first, refuse the other
+            failure = f"same file name as {owners[stem]}: both would write {stem}.* (rename one)"
+            refused.append(Outcome(source, failure=failure))
+            continue
+        owners[stem] = source
+        accepted.append(source)
+    return accepted, refused
+
+
 def _size(path: Path) -> int:
     try:
         return path.stat().st_size
@@ -94,6 +112,7 @@ def build_corpus(
     out_dir: Path,
     config: Config,
     *,
+    manifest: bool = True,
     workers: int = 1,
     force: bool = False,
     verify: bool = False,
@@ -101,15 +120,15 @@ def build_corpus(
     scheduler: str = "",
     debug: bool = False,
     on_start: Callable[[int, int], None] | None = None,
-    on_outcome: Callable[[Outcome, dict[str, str]], None] | None = None,
+    on_outcome: Report | None = None,
     on_notice: Notify | None = None,
 ) -> Summary:
-    """Bring `out_dir` up to date with the sources under `paths`; see the module's docstring."""
+    """Bring `out_dir` up to date with the sources under `paths`; see the module's docstring.
+
+    With `manifest=False` (the library route) nothing is recorded, so every text is rebuilt, no
+    catalogue is written, and the output folder is made only when there is something to write.
+    """
     start = time.perf_counter()
-    try:
-        out_dir.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:  # read-only, under a file, a name too long, /proc
-        raise OutputError(f"cannot create the output folder {out_dir}: {exc.strerror or exc}") from None
     notices: list[str] = []
 
     def notice(text: str) -> None:
@@ -117,50 +136,67 @@ def build_corpus(
         if on_notice:
             on_notice(text)
 
-    with folder_lock(out_dir, exclusive=True, on_wait=notice):  # before anything is read or deleted
-        stale_parts = remove_stale_parts(out_dir)
-        manifest = Manifest.load(out_dir, on_invalid=notice)
-        inputs = fingerprints(formats, config)
-        sources = find_sources(paths)
-        work = plan(sources, manifest, inputs, force, verify)
-        if on_start:
-            on_start(len(work.jobs) + len(work.refused), len(work.up_to_date))
-        outcomes = list(work.refused)
-        for outcome in work.refused:
-            if on_outcome:
-                on_outcome(outcome, {})
-        outcomes += _run(
-            work,
-            manifest,
-            inputs,
-            Settings(tuple(formats), out_dir, config, debug),
-            workers,
-            executor,
-            scheduler,
-            on_outcome,
-        )
-        _write_catalogue(out_dir, manifest, notice)
+    def report(outcome: Outcome, reasons: dict[str, str]) -> None:
+        if on_outcome:
+            on_outcome(outcome, reasons)
+
+    inputs = fingerprints(formats, config)
+    sources = find_sources(paths)
+    settings = Settings(tuple(formats), out_dir, config, debug)
+    if manifest:
+        with _output_folder(out_dir, notice) as stale_parts:  # locked before anything is read or deleted
+            state = Manifest.load(out_dir, on_invalid=notice)
+            work = plan(sources, state, inputs, force, verify)
+            outcomes = _refusals(work, on_start, report)
+            outcomes += _run(work, state, inputs, settings, workers, executor, scheduler, report)
+            _write_catalogue(out_dir, state, notice)
+    else:  # nothing recorded, so nothing to lock while planning; no folder made when nothing is written
+        work = plan(sources, Manifest(out_dir / MANIFEST_NAME), inputs, force, verify)
+        stale_parts, outcomes = 0, _refusals(work, on_start, report)
+        if work.jobs:
+            with _output_folder(out_dir, notice) as stale_parts:
+                outcomes += _run(work, None, inputs, settings, workers, executor, scheduler, report)
     summary = Summary(len(sources), outcomes, work.up_to_date, work.reasons, stale_parts, notices=notices)
     summary.seconds = time.perf_counter() - start
     return summary
 
 
+@contextlib.contextmanager
+def _output_folder(out_dir: Path, notice: Notify) -> Iterator[int]:
+    """The output folder made and locked for this build; yields how many stale temporary files went."""
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:  # read-only, under a file, a name too long, /proc
+        raise OutputError(f"cannot create the output folder {out_dir}: {exc.strerror or exc}") from None
+    with folder_lock(out_dir, exclusive=True, on_wait=notice):
+        yield remove_stale_parts(out_dir)
+
+
+def _refusals(work: Plan, on_start: Callable[[int, int], None] | None, report: Report) -> list[Outcome]:
+    """Announce the plan, and report the sources that cannot be built at all."""
+    if on_start:
+        on_start(len(work.jobs) + len(work.refused), len(work.up_to_date))
+    for outcome in work.refused:
+        report(outcome, {})
+    return list(work.refused)
+
+
 def _run(
     work: Plan,
-    manifest: Manifest,
+    manifest: Manifest | None,
     inputs: dict[str, Inputs],
     settings: Settings,
     workers: int,
     executor: str,
     scheduler: str,
-    on_outcome: Callable[[Outcome, dict[str, str]], None] | None,
+    report: Report,
 ) -> list[Outcome]:
     """Render the plan's jobs, recording each finished text; the manifest is saved as it goes."""
     outcomes = []
     saved = time.monotonic()
     try:
         for outcome in run_jobs(work.jobs, settings, workers, executor, scheduler):
-            if not outcome.failed:
+            if manifest is not None and not outcome.failed:
                 manifest.record(
                     stem_of(outcome.source),
                     outcome.source,
@@ -171,13 +207,12 @@ def _run(
                     inputs,
                 )
             outcomes.append(outcome)
-            if on_outcome:
-                on_outcome(outcome, work.reasons.get(outcome.source, {}))
-            if manifest.changed and time.monotonic() - saved > CHECKPOINT_SECONDS:
+            report(outcome, work.reasons.get(outcome.source, {}))
+            if manifest is not None and manifest.changed and time.monotonic() - saved > CHECKPOINT_SECONDS:
                 _save(manifest)
                 saved = time.monotonic()
     finally:  # also when interrupted: what was written and recorded need not be built again
-        if manifest.changed or not manifest.path.exists():
+        if manifest is not None and (manifest.changed or not manifest.path.exists()):
             _save(manifest)
     return outcomes
 

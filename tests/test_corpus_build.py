@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pytest
 
+from pipeline import build
 from pipeline.build import Outcome
 from pipeline.config import Config
 from pipeline.corpus import generate, skeleton
@@ -117,6 +118,33 @@ def html_build(sources: Path, out: Path, **options: object) -> Summary:
     config = options.pop("config", Config())
     assert isinstance(config, Config)
     return build_corpus([sources], ["html"], out, config, **options)  # type: ignore[arg-type]
+
+
+def test_the_library_builds_as_the_command_does(tmp_path: Path) -> None:
+    sources = tmp_path / "sources"
+    generate(sources, 3, seed=4)
+    html_build(sources, tmp_path / "cli")
+    library = build([sources], ["html"], tmp_path / "library")
+    assert [o.source.name for o in library] == sorted(p.name for p in sources.iterdir())
+    assert not any(o.failed for o in library)
+    # Without the manifest: the same editions, no catalogue, nothing recorded, all rebuilt again.
+    assert visible(tmp_path / "library") == {k: v for k, v in visible(tmp_path / "cli").items() if k != "index.html"}
+    assert not (tmp_path / "library" / MANIFEST_NAME).exists()
+    assert len(build([sources], ["html"], tmp_path / "library")) == 3
+    # With it: the command's folder exactly, and a second call has nothing to do.
+    assert len(build([sources], ["html"], tmp_path / "recorded", manifest=True)) == 3
+    assert visible(tmp_path / "recorded") == visible(tmp_path / "cli")
+    assert build([sources], ["html"], tmp_path / "recorded", manifest=True) == []
+
+
+def test_the_library_refuses_the_catalogue_name_as_the_command_does(tmp_path: Path) -> None:
+    sources = tmp_path / "sources"
+    [text] = generate(sources, 1, seed=4)
+    text.rename(sources / "index.md")  # its web edition would be the catalogue page
+    for outcomes in (build([sources], ["html"], tmp_path / "library"), html_build(sources, tmp_path / "cli").outcomes):
+        [outcome] = outcomes
+        assert outcome.failure == "index.html is the catalogue page: rename the source"
+    assert not (tmp_path / "library").exists()
 
 
 def reasons(summary: Summary) -> dict[str, set[str]]:
