@@ -17,15 +17,6 @@ from .templating import environment
 
 TEMPLATE = "catalogue/index.html.j2"
 TYPE_ORDER = [member.value for member in TextType]
-FORMAT_ORDER = list(REGISTRY)
-LABELS = {"html": "HTML", "pdf": "PDF", "docx": "DOCX", "epub": "EPUB", "akn": "Akoma Ntoso"}
-MEDIA_TYPES = {
-    "html": "text/html",
-    "pdf": "application/pdf",
-    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-    "epub": "application/epub+zip",
-    "akn": "application/akn+xml",
-}
 
 
 def render_catalogue(entries: list[dict[str, Any]]) -> bytes:
@@ -52,9 +43,9 @@ def _row(entry: dict[str, Any]) -> dict[str, Any]:
     editions = [
         {
             "format": name,
-            "label": LABELS.get(name, name.upper()),
+            "label": REGISTRY[name].label if name in REGISTRY else name.upper(),
             "file": edition["file"],
-            "media_type": MEDIA_TYPES.get(name, "application/octet-stream"),
+            "media_type": REGISTRY[name].media_type if name in REGISTRY else "application/octet-stream",
             "size": edition["size"],
             "size_text": human_size(edition["size"]),
             "sha256": edition["sha256"],
@@ -76,7 +67,9 @@ def _order(text: dict[str, Any]) -> tuple[int, int, int, str]:
 
 
 def _format_rank(name: str) -> int:
-    return FORMAT_ORDER.index(name) if name in FORMAT_ORDER else len(FORMAT_ORDER)
+    """In the registry's order; a format this version does not know goes last."""
+    order = list(REGISTRY)
+    return order.index(name) if name in order else len(order)
 
 
 @functools.cache

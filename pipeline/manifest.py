@@ -22,16 +22,15 @@ from pathlib import Path
 from typing import Any
 
 import msgspec
-from jinja2 import meta as jinja_meta
 
 from .build import Edition
 from .config import Config
 from .errors import printable
 from .files import write_atomically
 from .model import LanguageVersion
-from .renderers import renderer_class
+from .renderers import REGISTRY, renderer_class
 from .source import SAFE_STEM
-from .templating import TEMPLATES, environment
+from .templating import TEMPLATES
 
 MANIFEST_NAME = ".manifest.json"
 MANIFEST_VERSION = 1
@@ -51,18 +50,7 @@ NOT_RENDERING = {
     "progress.py",
     "workers.py",
 }
-COMMON_TOOLS = ("jinja2", "markupsafe", "markdown-it-py", "mdit-py-plugins", "babel", "pyyaml")
-FORMAT_TOOLS = {
-    "pdf": ("weasyprint", "pydyf", "tinycss2", "cssselect2", "tinyhtml5", "fonttools", "pillow", "pyphen", "zopfli"),
-    "docx": ("pypandoc-binary", "lxml"),
-    "epub": ("pypandoc-binary",),
-}
-SYSTEM_LIBRARIES = {  # WeasyPrint lays text out with these: a new version can move a line break
-    "pdf": (
-        ("libpango-1.0.so.0", "pango_version_string"),
-        ("libharfbuzz.so.0", "hb_version_string"),
-    ),
-}
+COMMON_TOOLS = ("jinja2", "markupsafe", "markdown-it-py", "mdit-py-plugins", "babel", "pyyaml")  # the reader's
 
 
 # Fingerprints: hashed once per run ------------------------------------------------------------------
@@ -84,30 +72,15 @@ def fingerprints(formats: Iterable[str], config: Config) -> dict[str, Inputs]:
 
 @functools.cache
 def template_fingerprint(format_name: str) -> str:
-    """Every file in each template folder the format's templates reach (assets live beside them)."""
-    return digest_tree(sorted(TEMPLATES / folder for folder in template_folders(format_name)))
-
-
-def template_folders(format_name: str) -> set[str]:
-    """Top-level template folders reached from the format's template through extends/include/import."""
-    env = environment("en")
-    start = renderer_class(format_name).template
-    seen: set[str] = set()
-    pending = [start, "base/macros.html.j2"]
-    while pending:
-        name = pending.pop()
-        if name in seen:
-            continue
-        seen.add(name)
-        assert env.loader is not None
-        source, _, _ = env.loader.get_source(env, name)
-        pending.extend(ref for ref in jinja_meta.find_referenced_templates(env.parse(source)) if ref)
-    return {name.split("/")[0] for name in seen}
+    """Every file in the template folders the format declares (its assets live beside them)."""
+    folders = renderer_class(format_name).template_folders
+    return digest_tree(sorted(TEMPLATES / folder for folder in folders))
 
 
 @functools.cache
 def tool_fingerprint(format_name: str) -> str:
     """Python, the rendering code, the catalogues, and the versions of the libraries the format uses."""
+    renderer = renderer_class(format_name)
     code = [
         path
         for path in sorted(PACKAGE.rglob("*.py"))
@@ -117,8 +90,8 @@ def tool_fingerprint(format_name: str) -> str:
         platform.python_version(),
         digest_files(code, PACKAGE),
         digest_tree([LOCALE]),
-        *(f"{name}=={_version(name)}" for name in (*COMMON_TOOLS, *FORMAT_TOOLS.get(format_name, ()))),
-        *(_library_version(library, function) for library, function in SYSTEM_LIBRARIES.get(format_name, ())),
+        *(f"{name}=={_version(name)}" for name in (*COMMON_TOOLS, *renderer.distributions)),
+        *(_library_version(library, function) for library, function in renderer.system_libraries),
     ]
     return digest("\n".join(parts).encode())
 
@@ -212,8 +185,15 @@ def _trustworthy(stem: str, entry: Any) -> bool:
         return False
     editions = entry.get("editions", {})
     return isinstance(editions, dict) and all(
-        isinstance(edition, dict) and edition.get("file") == f"{stem}.{name}" for name, edition in editions.items()
+        isinstance(edition, dict) and edition.get("file") == f"{stem}.{_extension(name)}"
+        for name, edition in editions.items()
     )
+
+
+def _extension(format_name: str) -> str:
+    """A format's file extension; a format this version does not know keeps its name."""
+    known = REGISTRY.get(format_name)
+    return known.extension if known else format_name
 
 
 @dataclass

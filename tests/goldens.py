@@ -1,9 +1,9 @@
 """Editions reduced to readable, reviewable text, and compared with the committed goldens.
 
-Each format has one reducer: HTML as written; PDF as per-page text plus page count, document
-info, XMP, fonts and outline; DOCX as pretty-printed document, footnotes and core properties
-plus the styles used; EPUB as OPF, navigation and pretty-printed XHTML. Outputs are
-deterministic, so nothing is masked.
+Each kind of file (a format's media type) has one reducer: HTML as written; PDF as per-page
+text plus page count, document info, XMP, fonts and outline; DOCX as pretty-printed document,
+footnotes and core properties plus the styles used; EPUB as OPF, navigation and pretty-printed
+XHTML. Outputs are deterministic, so nothing is masked.
 
 Goldens are only written by `make goldens` (PIPELINE_UPDATE_GOLDENS=1); a normal run compares
 and fails with a unified diff.
@@ -21,6 +21,7 @@ from pathlib import Path
 import lxml.etree
 import pikepdf
 
+from pipeline.renderers import renderer_class
 from tests.pdftext import page_count, words
 
 GOLDEN = Path(__file__).parent / "golden"
@@ -79,13 +80,18 @@ def reduce_akn(path: Path) -> str:
     return _pretty_xml(path.read_bytes())
 
 
-REDUCERS: dict[str, Callable[[Path], str]] = {
-    "html": reduce_html,
-    "pdf": reduce_pdf,
-    "docx": reduce_docx,
-    "epub": reduce_epub,
-    "akn": reduce_akn,
+REDUCERS: dict[str, Callable[[Path], str]] = {  # by media type, as each renderer declares it
+    "text/html": reduce_html,
+    "application/pdf": reduce_pdf,
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": reduce_docx,
+    "application/epub+zip": reduce_epub,
+    "application/akn+xml": reduce_akn,
 }
+
+
+def edition_path(folder: Path, format_name: str, stem: str) -> Path:
+    """Where a text's edition in a format is written: the format says its extension."""
+    return folder / f"{stem}.{renderer_class(format_name).extension}"
 
 
 def golden_path(format_name: str, stem: str) -> Path:
@@ -97,8 +103,9 @@ def difference(format_name: str, edition: Path, update: bool = UPDATE) -> str:
 
     With `update` (only `make goldens`), the golden is rewritten instead.
     """
-    stem = edition.name.removesuffix(f".{format_name}")
-    actual = REDUCERS[format_name](edition)
+    renderer = renderer_class(format_name)
+    stem = edition.name.removesuffix(f".{renderer.extension}")
+    actual = REDUCERS[renderer.media_type](edition)
     golden = golden_path(format_name, stem)
     if update:  # red when it rewrites: a regenerated golden must be reviewed, never pass by accident
         golden.parent.mkdir(parents=True, exist_ok=True)

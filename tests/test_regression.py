@@ -8,9 +8,10 @@ import pytest
 
 from pipeline import build
 from pipeline.config import Config
+from pipeline.renderers import REGISTRY
 from pipeline.source import read
 from tests.conftest import FIXTURE_TEXTS, FORMATS, SEED, TEXTS
-from tests.goldens import REDUCERS, difference
+from tests.goldens import REDUCERS, difference, edition_path
 from tests.pixels import page_differences
 
 STEMS = [text.name.removesuffix(".md") for text in TEXTS]
@@ -19,7 +20,7 @@ STEMS = [text.name.removesuffix(".md") for text in TEXTS]
 @pytest.mark.parametrize("format_name", FORMATS)
 @pytest.mark.parametrize("stem", STEMS)
 def test_edition_matches_its_golden(editions: Path, stem: str, format_name: str) -> None:
-    diff = difference(format_name, editions / f"{stem}.{format_name}")
+    diff = difference(format_name, edition_path(editions, format_name, stem))
     assert diff == "", f"\n{diff}"
 
 
@@ -77,7 +78,7 @@ def test_the_goldens_catch_a_mutation_in_every_format(mutation: str, tmp_path: P
     outcomes = build([folder], FORMATS, tmp_path / "out")
     assert not [o for o in outcomes if o.failed]
     for format_name in FORMATS:
-        diff = difference(format_name, tmp_path / "out" / f"{mutated.stem}.{format_name}", update=False)
+        diff = difference(format_name, edition_path(tmp_path / "out", format_name, mutated.stem), update=False)
         changed = [line for line in diff.splitlines()[2:] if line.startswith(("+", "-"))]
         assert any(marker in line for line in changed), f"{format_name}: the goldens did not catch {mutation}"
 
@@ -92,4 +93,4 @@ def _renumbered_after_drop(text: str, mutation: str) -> str:
 
 
 def test_every_format_has_a_reducer() -> None:
-    assert set(FORMATS) <= set(REDUCERS)
+    assert {REGISTRY[name].media_type for name in FORMATS} <= set(REDUCERS)

@@ -19,9 +19,10 @@ PROPRIETARY = "urn:coe:pace:adopted-texts:pipeline"  # our elements inside <prop
 class AknRenderer(Renderer):
     name = "akn"
     extension = "akn"  # the format's name, as every edition's: `<stem>.akn`, an XML file
+    label = "Akoma Ntoso"
+    media_type = "application/akn+xml"
     template = "akn/document.xml.j2"
-    label: ClassVar[str] = "Akoma Ntoso"
-    media_type: ClassVar[str] = "application/akn+xml"
+    template_folders = ("base", "akn")
     namespace: ClassVar[str] = PROPRIETARY
 
     def render(self, document: Document) -> bytes:

@@ -1,4 +1,9 @@
-"""The renderer interface: a named format that turns a Document into the bytes of one file."""
+"""The renderer interface: a format that describes itself and turns a Document into the bytes of one file.
+
+Everything the rest of the tool needs to know about a format is a class attribute here: the
+manifest fingerprints what it declares it is made from, the catalogue shows its label and media
+type, the tests find its editions by its extension. Adding a format touches no other table.
+"""
 
 from __future__ import annotations
 
@@ -14,9 +19,17 @@ from ..templating import environment
 
 
 class Renderer:
-    name: ClassVar[str]
-    extension: ClassVar[str]
+    # What it is.
+    name: ClassVar[str]  # as `--format` names it
+    extension: ClassVar[str]  # an edition is `<stem>.<extension>`
+    label: ClassVar[str]  # as the catalogue shows it
+    media_type: ClassVar[str]
     template: ClassVar[str]
+    # What its editions are made from, besides the source and the reader's own code and tools.
+    distributions: ClassVar[tuple[str, ...]] = ()  # Python distributions, whose versions are fingerprinted
+    system_libraries: ClassVar[tuple[tuple[str, str], ...]] = ()  # (shared library, its version function)
+    template_folders: ClassVar[tuple[str, ...]] = ("base",)  # under templates/, with the assets beside them
+    # How the shared templates print it.
     inline_notes: ClassVar[bool] = False  # notes printed where they are called (print) or listed at the end
     permalinks: ClassVar[bool] = True  # paragraph numbers link to themselves
     on_website: ClassVar[bool] = False  # published beside the other texts' web pages
@@ -72,3 +85,15 @@ class Renderer:
                 **extra,
             )
         )
+
+
+class HtmlPageRenderer(Renderer):
+    """An edition made from an HTML page that extends templates/base/ and lives outside the
+    website (print, DOCX, EPUB): no permalinks, and relative links resolved against
+    publication_url. The web edition says for itself that it is on the website."""
+
+    permalinks = False
+    on_website = False
+
+    def render(self, document: Document) -> bytes:
+        return self.render_template(document).encode("utf-8")

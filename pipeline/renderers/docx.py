@@ -12,8 +12,8 @@ from ..errors import RenderError
 from ..i18n import translations
 from ..model import Document
 from ..templating import TEMPLATES, citation
+from .base import HtmlPageRenderer
 from .docx_parts import NS, continuous_notes, running_parts
-from .html import HtmlRenderer
 from .pandoc import run_pandoc
 from .zipparts import replace_parts
 
@@ -21,12 +21,14 @@ DOCX_ASSETS = TEMPLATES / "docx"
 CUSTOM_STYLE = re.compile(r'data-custom-style="([^"]+)"')
 
 
-class DocxRenderer(HtmlRenderer):
+class DocxRenderer(HtmlPageRenderer):
     name = "docx"
     extension = "docx"
+    label = "DOCX"
+    media_type = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
     template = "docx/document.html.j2"
-    permalinks = False
-    on_website = False
+    distributions = ("pypandoc-binary", "lxml")
+    template_folders = ("base", "docx")
 
     def __init__(self, config: Config) -> None:
         super().__init__(config)

@@ -11,8 +11,8 @@ from ..errors import RenderError
 from ..i18n import translations
 from ..model import Document
 from ..templating import TEMPLATES, citation
+from .base import HtmlPageRenderer
 from .epub_notes import numbered_notes
-from .html import HtmlRenderer
 from .pandoc import run_pandoc
 from .zipparts import replace_parts
 
@@ -22,12 +22,14 @@ STYLESHEET = "EPUB/styles/stylesheet1.css"  # pandoc's own; the sandbox keeps --
 SANDBOX_MODIFIED = re.compile(rb"<meta property=\"dcterms:modified\">1970-01-01T00:00:00Z</meta>")
 
 
-class EpubRenderer(HtmlRenderer):
+class EpubRenderer(HtmlPageRenderer):
     name = "epub"
     extension = "epub"
+    label = "EPUB"
+    media_type = "application/epub+zip"
     template = "epub/document.html.j2"
-    permalinks = False
-    on_website = False
+    distributions = ("pypandoc-binary",)
+    template_folders = ("base", "epub")
 
     def render(self, document: Document) -> bytes:
         package = run_pandoc(

@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-from ..model import Document
-from .base import Renderer
+from .base import HtmlPageRenderer
 
 
-class HtmlRenderer(Renderer):
+class HtmlRenderer(HtmlPageRenderer):
     name = "html"
     extension = "html"
+    label = "HTML"
+    media_type = "text/html"
     template = "web/document.html.j2"
+    template_folders = ("base", "web")
+    permalinks = True
     on_website = True
-
-    def render(self, document: Document) -> bytes:
-        return self.render_template(document).encode("utf-8")

@@ -16,20 +16,36 @@ from ..errors import RenderError
 from ..model import Document
 from ..templating import TEMPLATES
 from .akn import AknRenderer
+from .base import HtmlPageRenderer
 from .fonts import covered_characters, pinned_faces, uncovered
-from .html import HtmlRenderer
 from .pdfa import finish
 
 PRINT_ASSETS = TEMPLATES / "print"
 
 
-class PdfRenderer(HtmlRenderer):
+class PdfRenderer(HtmlPageRenderer):
     name = "pdf"
     extension = "pdf"
+    label = "PDF"
+    media_type = "application/pdf"
     template = "print/document.html.j2"
+    distributions = (
+        "weasyprint",
+        "pydyf",
+        "tinycss2",
+        "cssselect2",
+        "tinyhtml5",
+        "fonttools",
+        "pillow",
+        "pyphen",
+        "zopfli",
+    )
+    system_libraries = (  # WeasyPrint lays text out with these: a new version can move a line break
+        ("libpango-1.0.so.0", "pango_version_string"),
+        ("libharfbuzz.so.0", "hb_version_string"),
+    )
+    template_folders = ("base", "print")
     inline_notes = True
-    permalinks = False
-    on_website = False
 
     def __init__(self, config: Config) -> None:
         super().__init__(config)
