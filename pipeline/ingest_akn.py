@@ -1,4 +1,4 @@
-"""`pipeline ingest x.akn`: an Akoma Ntoso document of the `akn` edition's shape -> canonical source.
+"""`pipeline ingest x.akn.xml`: an Akoma Ntoso document of the `akn` edition's shape -> canonical source.
 
 Facts are read where AKN keeps them (statement name, FRBR URIs, preface, classification,
 lifecycle, references) and from our `proprietary` element for what AKN has no place for
@@ -21,7 +21,7 @@ from .renderers.akn import NAMESPACE, PROPRIETARY
 from .source import SOURCE_SUFFIX
 
 Origin = tuple[str, int]
-AKN_SUFFIXES = (".akn", ".xml")  # the edition's file, and the copy a PDF carries (<stem>.akn.xml)
+AKN_SUFFIXES = (".akn", ".xml")  # the edition's file and the PDF's copy (<stem>.akn.xml), and older `.akn`
 A = f"{{{NAMESPACE}}}"
 P = f"{{{PROPRIETARY}}}"
 HIERARCHY = {f"{A}paragraph", f"{A}subparagraph", f"{A}point"}

@@ -151,7 +151,7 @@ def without_positions(node: object) -> object:
 
 def round_trip(text: Path, folder: Path) -> tuple[Document, Path]:
     document = load(text)
-    edition = folder / f"{document.stem}.akn"
+    edition = folder / f"{document.stem}.akn.xml"
     edition.write_bytes(render(document))
     out = folder / "sources"
     out.mkdir()
@@ -201,9 +201,9 @@ def test_cli_ingests_an_akn_edition_and_the_copy_in_the_pdf(tmp_path: Path) -> N
     assert cli.main(["build", str(SEED), "--format", "akn,pdf", "--out", str(tmp_path / "out"), "-j", "1"]) == 0
     with pikepdf.open(tmp_path / "out" / f"{SEED.stem}.pdf") as pdf:
         carried = pdf.attachments[f"{SEED.stem}.akn.xml"].get_file().read_bytes()
-    assert carried == (tmp_path / "out" / f"{SEED.stem}.akn").read_bytes()
+    assert carried == (tmp_path / "out" / f"{SEED.stem}.akn.xml").read_bytes()
     (tmp_path / "from-pdf.akn.xml").write_bytes(carried)
-    for name, target in ((f"out/{SEED.stem}.akn", "a"), ("from-pdf.akn.xml", "b")):
+    for name, target in ((f"out/{SEED.stem}.akn.xml", "a"), ("from-pdf.akn.xml", "b")):
         (tmp_path / target).mkdir()
         assert cli.main(["ingest", str(tmp_path / name), "-o", str(tmp_path / target)]) == 0
         assert without_positions(load(tmp_path / target / SEED.name)) == without_positions(load(SEED))

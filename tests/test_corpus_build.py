@@ -60,7 +60,7 @@ def complete(path: Path) -> bool:
             return package.testzip() is None
     if path.suffix == ".html":
         return data.rstrip().endswith(b"</html>")
-    if path.suffix == ".akn":
+    if path.name.endswith(".akn.xml"):
         return data.rstrip().endswith(b"</akomaNtoso>")
     return path.suffix == ".json" and isinstance(json.loads(data), dict)
 

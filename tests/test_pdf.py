@@ -105,7 +105,7 @@ def test_source_and_akoma_ntoso_embedded_once_as_associated_files(pdf: Path) -> 
         assert embedded.read_bytes() == SEED.read_bytes()
         assert embedded.creation_date is not None and embedded.creation_date.isoformat() == "2003-06-24T00:00:00+00:00"
         structure = document.attachments[f"{STEM}.akn.xml"].get_file()
-        assert structure.read_bytes() == (pdf.parent / f"{STEM}.akn").read_bytes()  # the AKN edition's bytes
+        assert structure.read_bytes() == (pdf.parent / f"{STEM}.akn.xml").read_bytes()  # the AKN edition's bytes
         assert structure.mime_type == "text/xml"
         relationships = sorted((str(af.F), str(af.AFRelationship)) for af in document.Root.AF)
         assert relationships == [(f"{STEM}.akn.xml", "/Alternative"), (f"{STEM}.md", "/Source")]

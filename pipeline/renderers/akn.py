@@ -18,7 +18,7 @@ PROPRIETARY = "urn:coe:pace:adopted-texts:pipeline"  # our elements inside <prop
 
 class AknRenderer(Renderer):
     name = "akn"
-    extension = "akn"  # the format's name, as every edition's: `<stem>.akn`, an XML file
+    extension = "akn.xml"  # an XML file, named as its copy inside the PDF
     label = "Akoma Ntoso"
     media_type = "application/akn+xml"
     template = "akn/document.xml.j2"
