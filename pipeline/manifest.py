@@ -1,8 +1,11 @@
 """What was built from what: the content-hash manifest beside the outputs, and why a text is stale.
 
-An edition is up to date when its source, its language versions, the configuration, the
-templates and assets of its format, and the tools that render it all hash as they did when it
-was written, and its file is still the one written. Everything is hashed once per run; outputs
+An edition is up to date when its source, its language versions, and its format's inputs all
+hash as they did when it was written, and its file is still the one written. A format's inputs
+are what its renderer class declares (pipeline/renderers/base.py) beside what reading a source
+takes: the configuration keys it reads, its template folders, the shared code and its own
+modules, the tools and libraries it renders with. So a change rebuilds only the formats it
+reaches (tests/test_fingerprints.py proves both directions). Everything is hashed once per run; outputs
 are checked by size and modification time and re-hashed only when either changed (`verify`
 re-hashes them all).
 """
@@ -15,6 +18,7 @@ import functools
 import hashlib
 import json
 import platform
+import sys
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from importlib import metadata
@@ -51,6 +55,7 @@ NOT_RENDERING = {
     "workers.py",
 }
 COMMON_TOOLS = ("jinja2", "markupsafe", "markdown-it-py", "mdit-py-plugins", "babel", "pyyaml")  # the reader's
+READER_CONFIG = ("links",)  # what reading a source takes from the configuration: every format's input
 
 
 # Fingerprints: hashed once per run ------------------------------------------------------------------
@@ -66,8 +71,17 @@ class Inputs:
 
 
 def fingerprints(formats: Iterable[str], config: Config) -> dict[str, Inputs]:
-    configuration = digest(json.dumps(dataclasses.asdict(config), sort_keys=True).encode())
-    return {name: Inputs(template_fingerprint(name), tool_fingerprint(name), configuration) for name in formats}
+    return {
+        name: Inputs(template_fingerprint(name), tool_fingerprint(name), config_fingerprint(name, config))
+        for name in formats
+    }
+
+
+def config_fingerprint(format_name: str, config: Config) -> str:
+    """The configuration values the format's editions read: a key it does not read rebuilds nothing."""
+    values = dataclasses.asdict(config)
+    read = sorted({*READER_CONFIG, *renderer_class(format_name).config_keys})
+    return digest(json.dumps({key: values[key] for key in read}, sort_keys=True).encode())
 
 
 @functools.cache
@@ -81,19 +95,36 @@ def template_fingerprint(format_name: str) -> str:
 def tool_fingerprint(format_name: str) -> str:
     """Python, the rendering code, the catalogues, and the versions of the libraries the format uses."""
     renderer = renderer_class(format_name)
-    code = [
-        path
-        for path in sorted(PACKAGE.rglob("*.py"))
-        if path.name not in NOT_RENDERING and not path.name.startswith("ingest")
-    ]
     parts = [
         platform.python_version(),
-        digest_files(code, PACKAGE),
+        digest("\n".join(f"{name} {digest_file(path)}" for name, path in code_files(format_name)).encode()),
         digest_tree([LOCALE]),
         *(f"{name}=={_version(name)}" for name in (*COMMON_TOOLS, *renderer.distributions)),
         *(_library_version(library, function) for library, function in renderer.system_libraries),
     ]
     return digest("\n".join(parts).encode())
+
+
+def code_files(format_name: str) -> list[tuple[str, Path]]:
+    """The code an edition is made by: the shared modules (reading, the model, the templates'
+    environment) and the format's own, those of its class and its bases and those it declares.
+    Other formats' renderers are not in it: editing one rebuilds only its own editions."""
+    shared = [
+        path
+        for path in sorted(PACKAGE.glob("*.py"))
+        if path.name not in NOT_RENDERING and not path.name.startswith("ingest")
+    ]
+    renderer = renderer_class(format_name)
+    own = {cls.__module__ for cls in renderer.__mro__ if cls is not object} | set(renderer.modules)
+    return [(path.name, path) for path in shared] + [(name, _module_file(name)) for name in sorted(own)]
+
+
+def _module_file(module: str) -> Path:
+    """A module's file, inside this package (where the tests may point PACKAGE) or, for a format
+    defined elsewhere, wherever Python imported it from."""
+    if module.startswith(f"{__package__}."):
+        return PACKAGE.joinpath(*module.split(".")[1:]).with_suffix(".py")
+    return Path(str(sys.modules[module].__file__))
 
 
 def _version(distribution: str) -> str:

@@ -3,6 +3,7 @@ no table outside its own class (shown with a small test-only format built throug
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from pathlib import Path
 
@@ -12,7 +13,7 @@ from jinja2 import meta as jinja_meta
 from pipeline import build
 from pipeline.config import Config
 from pipeline.incremental import build_corpus
-from pipeline.manifest import Manifest
+from pipeline.manifest import Manifest, code_files, fingerprints
 from pipeline.model import Document, Paragraph
 from pipeline.renderers import REGISTRY, Renderer
 from pipeline.renderers.base import HtmlPageRenderer
@@ -30,6 +31,7 @@ class OutlineRenderer(Renderer):
     label = "Outline"
     media_type = "text/plain"
     template_folders = ()
+    config_keys = frozenset()
 
     def render(self, document: Document) -> bytes:
         numbers = [p.number for section in document.sections for p in _paragraphs(section.blocks) if p.number]
@@ -68,6 +70,10 @@ def test_a_new_format_is_built_recorded_and_catalogued_from_its_class_alone(
     assert Manifest.load(out).texts[SEED.stem]["editions"]["outline"]["file"] == edition.name
     again = build_corpus([sources], ["html", "outline"], out, Config())
     assert (again.outcomes, len(again.up_to_date)) == ([], 2)
+    assert (__name__, Path(__file__)) in code_files("outline")  # editing this module rebuilds its editions
+    assert "publication_url" in dataclasses.asdict(Config())  # a key it does not read
+    moved = fingerprints(["outline"], Config(publication_url="https://example.int/texts/"))
+    assert moved == fingerprints(["outline"], Config())
     # The library route is the same build.
     [english, _] = build([sources], ["outline"], tmp_path / "library")
     assert english.written == [tmp_path / "library" / edition.name]

@@ -29,6 +29,10 @@ class Renderer:
     distributions: ClassVar[tuple[str, ...]] = ()  # Python distributions, whose versions are fingerprinted
     system_libraries: ClassVar[tuple[tuple[str, str], ...]] = ()  # (shared library, its version function)
     template_folders: ClassVar[tuple[str, ...]] = ("base",)  # under templates/, with the assets beside them
+    modules: ClassVar[tuple[str, ...]] = ()  # its helper modules (its class's and bases' modules count anyway)
+    # Configuration keys its editions read (besides the reader's `links`): the identifier is in
+    # every edition's metadata; off the website, relative links are resolved against publication_url.
+    config_keys: ClassVar[frozenset[str]] = frozenset({"identifier", "publication_url"})
     # How the shared templates print it.
     inline_notes: ClassVar[bool] = False  # notes printed where they are called (print) or listed at the end
     permalinks: ClassVar[bool] = True  # paragraph numbers link to themselves

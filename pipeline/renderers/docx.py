@@ -29,6 +29,7 @@ class DocxRenderer(HtmlPageRenderer):
     template = "docx/document.html.j2"
     distributions = ("pypandoc-binary", "lxml")
     template_folders = ("base", "docx")
+    modules = ("pipeline.renderers.docx_parts", "pipeline.renderers.pandoc", "pipeline.renderers.zipparts")
 
     def __init__(self, config: Config) -> None:
         super().__init__(config)

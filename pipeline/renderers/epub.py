@@ -30,6 +30,8 @@ class EpubRenderer(HtmlPageRenderer):
     template = "epub/document.html.j2"
     distributions = ("pypandoc-binary",)
     template_folders = ("base", "epub")
+    modules = ("pipeline.renderers.epub_notes", "pipeline.renderers.pandoc", "pipeline.renderers.zipparts")
+    config_keys = HtmlPageRenderer.config_keys | {"rights"}
 
     def render(self, document: Document) -> bytes:
         package = run_pandoc(

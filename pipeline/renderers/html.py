@@ -12,5 +12,6 @@ class HtmlRenderer(HtmlPageRenderer):
     media_type = "text/html"
     template = "web/document.html.j2"
     template_folders = ("base", "web")
+    config_keys = frozenset({"identifier"})  # on the website, links stay relative: no publication_url
     permalinks = True
     on_website = True

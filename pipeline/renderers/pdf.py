@@ -44,7 +44,9 @@ class PdfRenderer(HtmlPageRenderer):
         ("libpango-1.0.so.0", "pango_version_string"),
         ("libharfbuzz.so.0", "hb_version_string"),
     )
-    template_folders = ("base", "print")
+    # It embeds the AKN edition: the AKN templates and code are its inputs too.
+    template_folders = ("base", "print", "akn")
+    modules = ("pipeline.renderers.akn", "pipeline.renderers.fonts", "pipeline.renderers.pdfa")
     inline_notes = True
 
     def __init__(self, config: Config) -> None:
