@@ -6,11 +6,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from pipeline.config import Config
-from pipeline.model import Document, Emphasis, Inline, Link, Strong, Text
+from pipeline.model import Document, Emphasis, Inline, Link, Strong, Table, Text
 from pipeline.renderers import Renderer
 from pipeline.source import read
 from tests.parity.editions import Reading, read_edition
-from tests.parity.reading import Entry, flat, model_notes, model_reading
+from tests.parity.reading import Entry, flat, inline_tokens, model_notes, model_reading
 
 FORMATS = ("html", "pdf", "docx", "epub")
 ARTIFACTS = Path(__file__).resolve().parent.parent / "_artifacts" / "parity"
@@ -46,7 +46,7 @@ def assert_parity(editions: Editions, expected: tuple[Entry, ...] | None = None)
     docx_model = [entry if entry.kind in ("paragraph", "heading") else entry.without_level() for entry in model]
     assert list(readings["docx"].entries) == docx_model, "docx: reading order, numbers, styles or notes differ"
     stream = flat(model)
-    headers = frozenset(tuple(flat(row)) for row in _header_rows(model))
+    headers = frozenset(tuple(row) for row in _header_rows(editions.document))
     pdf = readings["pdf"].stream(headers)
     assert pdf[len(pdf) - len(stream) :] == stream, "pdf: the body's words, numbers and calls differ"
     notes = model_notes(editions.document)
@@ -57,16 +57,19 @@ def assert_parity(editions: Editions, expected: tuple[Entry, ...] | None = None)
         assert edition.notes[1] == title_note, f"{name}: the title note differs"
 
 
-def _header_rows(model: list[Entry]) -> list[list[Entry]]:
-    """Runs of consecutive cells, as candidates for a table's header row (any run of them)."""
-    rows: list[list[Entry]] = []
-    run: list[Entry] = []
-    for entry in [*model, Entry("end", 0, None, ())]:
-        if entry.kind == "cell":
-            run.append(entry)
-            continue
-        rows += [run[start:end] for start in range(len(run)) for end in range(start + 1, len(run) + 1)]
-        run = []
+def _header_rows(document: Document) -> list[list[str]]:
+    """The tokens of each table's header row, which the print edition repeats on a new page."""
+    rows: list[list[str]] = []
+
+    def walk(blocks: tuple[object, ...]) -> None:
+        for block in blocks:
+            if isinstance(block, Table) and block.header:
+                rows.append([token for cell in block.header for token in inline_tokens(cell)])
+            walk(getattr(block, "inserts", ()))
+            walk(getattr(block, "children", ()))
+
+    for section in document.sections:
+        walk(section.blocks)
     return rows
 
 
