@@ -37,6 +37,17 @@ ALIGNMENT = re.compile(r"text-align:\s*(left|center|right)")
 DIGIT_GROUP_SPACE = re.compile(r"(?<=\d) (?=\d{3}(?!\d))")
 # Ids the templates use themselves: an appendix heading must not take one.
 RESERVED_IDS = frozenset({"main", "text", "title", "notes", "notes-heading", "footnotes", "toc"})
+# Every id generated for a block or a note ends in one of these tails: "p-6-1", "quote-2",
+# "fn-3" in the main text, "<section>-p-1", "<section>-para-2" and the heading's
+# "<section>-heading" in an appendix. A section id never ends so (see _section_id), which keeps
+# the two namespaces apart whatever the headings say.
+GENERATED_TAIL = re.compile(r"(?:^|-)(?:p(?:-(?:\d+|[a-z]))+|(?:para|quote|table|fn|fnref)-\d+)$|-heading$")
+# The AKN edition's own eIds, which share one document with the section ids.
+AKN_IDS = re.compile(
+    r"^(?:(?:debate|committee|rapporteur|debate-event)-\d+|adoption|adoption-event|pace|standing-committee"
+    r"|version-[a-z]{2,3}(?:-[a-z]{4})?(?:-(?:[a-z]{2}|\d{3}))?)$"
+)
+SECTION_SUFFIX = "-section"  # what a slug that looks generated is given: "## P 1" is "p-1-section"
 # Double then single marks; the closing single mark is also the apostrophe.
 QUOTES = {"en": "“”‘’", "fr": "«»‘’"}
 
@@ -81,6 +92,7 @@ class BodyParser:
     tree: ParagraphTree = field(init=False)
     used_ids: set[str] = field(default_factory=lambda: set(RESERVED_IDS))
     body: str = ""
+    lines: list[str] = field(default_factory=list)  # the body's lines, split once for every table
 
     def __post_init__(self) -> None:
         self.tree = ParagraphTree(self.problems, prefix="")
@@ -88,6 +100,7 @@ class BodyParser:
     def parse(self, body: str) -> tuple[tuple[Section, ...], tuple[Footnote, ...]]:
         env: dict[str, Any] = {}
         self.body = body
+        self.lines = body.split("\n")
         root = SyntaxTreeNode(markdown(self.language).parse(body, env))
         try:
             for node in root.children:
@@ -127,7 +140,7 @@ class BodyParser:
             )
         self.sections.append(Section(self.heading, self.section_id, self.tree.blocks()))
         self.heading = self.inline_node(node.children[0], line)
-        self.section_id = _unique(_slug(self.heading) or "section", self.used_ids)
+        self.section_id = _section_id(_slug(self.heading), self.used_ids)
         self.tree = ParagraphTree(self.problems, prefix=f"{self.section_id}-")
 
     def visit_paragraph(self, node: SyntaxTreeNode) -> None:
@@ -190,13 +203,14 @@ class BodyParser:
 
     def visit_footnote_block(self, node: SyntaxTreeNode) -> None:
         for note in node.children:
-            runs = [run for paragraph in note.children if paragraph.type == "paragraph" for run in _runs(paragraph)]
-            line = self.offset + (runs[0].map[0] + 1 if runs and runs[0].map else 0)
+            # The note's own node has no map: its line is its first mapped block's (a quote too).
+            first = next((child for child in note.children if child.map), None)
+            line = self.line_of(first) if first else self.offset
             kept = self._plain_paragraphs(note, line, "a footnote")
             if len(kept) != 1:
                 self.problems.error(line, f"footnote [^{note.meta['label']}] must be one paragraph")
             number = note.meta["id"] + TITLE_NOTE_NUMBER + 1
-            content = tuple(item for run in kept for item in self.inline_node(run, line))
+            content = tuple(item for run in kept for item in self.inline_node(run, line, calls_allowed=False))
             self.footnotes[number] = Footnote(number, content)
 
     def _plain_paragraphs(self, node: SyntaxTreeNode, line: int, where: str) -> list[SyntaxTreeNode]:
@@ -222,7 +236,7 @@ class BodyParser:
         """markdown-it drops the cells a row has beyond its header: refuse such rows instead."""
         if not table.map:
             return
-        rows = self.body.split("\n")[table.map[0] : table.map[1]]
+        rows = self.lines[table.map[0] : table.map[1]]  # the table's own lines, not a split per table
         width = len(_cells(rows[0]))
         for offset, row in enumerate(rows[2:], start=2):
             if len(_cells(row)) > width:
@@ -251,9 +265,10 @@ class BodyParser:
         """The model of one inline token (as `parseInline` gives), references recognised."""
         return self.inline_node(SyntaxTreeNode([token]).children[0], line)
 
-    def inline_node(self, run: SyntaxTreeNode, line: int) -> tuple[Inline, ...]:
+    def inline_node(self, run: SyntaxTreeNode, line: int, calls_allowed: bool = True) -> tuple[Inline, ...]:
         """The model of one inline run of the tree, with references recognised in its text."""
-        return InlineBuilder(self.problems, line, marks(self.language), self.linked).build(run)
+        builder = InlineBuilder(self.problems, line, marks(self.language), self.linked, calls_allowed=calls_allowed)
+        return builder.build(run)
 
     def linked(self, text: str) -> list[Inline]:
         return list(link_references(spacing_for(self.language)(text), self.language, self.links, self.cited))
@@ -297,9 +312,21 @@ def _slug(heading: tuple[Inline, ...]) -> str:
     return HEADING_SLUG.sub("-", ascii_text).strip("-")
 
 
-def _unique(slug: str, used: set[str]) -> str:
-    candidate, counter = slug, 2
-    while candidate in used:
-        candidate, counter = f"{slug}-{counter}", counter + 1
+def _section_id(slug: str, used: set[str]) -> str:
+    """The id of an appendix: its heading's slug, made unique, and never one a block, a note,
+    a template or the AKN edition generates ("## P 1" would be the id of paragraph 1)."""
+    base = slug or "section"
+    candidate, counter = base, 1
+    while candidate in used or _generated(candidate):
+        if _generated(candidate):  # "p-1", or "appendix-p" made "appendix-p-2" by the counter
+            base, counter = f"{base}{SECTION_SUFFIX}", 1
+            candidate = base  # ends in "section": neither it nor "<it>-<n>" can look generated
+        else:
+            counter += 1
+            candidate = f"{base}-{counter}"
     used.add(candidate)
     return candidate
+
+
+def _generated(candidate: str) -> bool:
+    return bool(GENERATED_TAIL.search(candidate) or AKN_IDS.match(candidate))

@@ -32,6 +32,9 @@ class InlineBuilder:
     marks: str  # the language's marks: opening and closing double, opening and closing single
     recognise: Recognise  # plain text -> text and recognised references
     previous: str = ""  # the last character seen, for the quotes the parser left straight
+    # False in a note: a call there would be a note of a note, which no edition can place alike
+    # (DOCX and EPUB have no notes in notes, PDF and HTML would number it differently).
+    calls_allowed: bool = True
     lost: list[str] = field(default_factory=list)
 
     def build(self, run: SyntaxTreeNode) -> tuple[Inline, ...]:
@@ -69,6 +72,13 @@ class InlineBuilder:
         return [LineBreak()]
 
     def visit_footnote_ref(self, node: SyntaxTreeNode) -> list[Inline]:
+        if not self.calls_allowed:
+            self.problems.error(
+                self.line,
+                f"footnote [^{node.meta['label']}] is called inside another footnote",
+                "a note cannot have a note: write its text into this note, or call it from the paragraph",
+            )
+            return []
         if node.meta.get("subId", 0) > 0:  # one note, one call: an id may not appear twice
             self.problems.error(
                 self.line,

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+import functools
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 
@@ -204,6 +206,12 @@ class Document:
     footnotes: tuple[Footnote, ...] = field(default=())
     source: bytes = b""  # the canonical source as read, embedded in archival editions
     versions: tuple[LanguageVersion, ...] = ()  # the same text in other languages, set by the build
+
+    @functools.cached_property
+    def notes(self) -> Mapping[int, Footnote]:
+        """The footnotes by number, indexed once: templates look each call's note up here
+        (a scan of all notes per call made a text's rendering quadratic in its notes)."""
+        return {note.number: note for note in self.footnotes}  # a dict: documents are pickled to workers
 
 
 @dataclass(frozen=True)
