@@ -79,7 +79,7 @@ def new(arguments: argparse.Namespace) -> int:
         text = identity(arguments.type, arguments.number, arguments.year, arguments.lang)
         content = skeleton(text, arguments.title)
         todo = "fill in every placeholder ('', YYYY-MM-DD, the empty paragraph 1.)"
-    path = arguments.out / text.file_name
+    path = arguments.out / text.source_name
     write_new(path, content)
     print(f"{path}: written; {todo}, then run `pipeline check {path}`", file=sys.stderr)
     return 0

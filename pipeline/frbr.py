@@ -80,7 +80,9 @@ class FrbrUri:
     @classmethod
     def for_text(cls, meta: Metadata) -> FrbrUri:
         """The expression of a language version: its work and its adoption day."""
-        return cls(meta.type, meta.number, meta.year, language_code(meta.language), meta.adoption.date)
+        from .textname import TextName  # the text's name is parsed and printed there; it builds on this module
+
+        return TextName.of(meta).frbr(meta.adoption.date)
 
     @classmethod
     def parse(cls, uri: str) -> FrbrUri:

@@ -22,7 +22,8 @@ from .errors import OutputError, Problems
 from .files import folder_lock, remove_stale_parts, write_atomically
 from .manifest import MANIFEST_NAME, Inputs, Manifest, digest, fingerprints
 from .model import LanguageVersion
-from .source import all_language_versions, find_sources, read_source_bytes, stem_of
+from .source import all_language_versions, find_sources, read_source_bytes
+from .textname import file_stem
 from .workers import Job, Settings, run_jobs
 
 CHECKPOINT_SECONDS = 2.0  # how much finished work a kill -9 can cost: at most this much of it
@@ -61,7 +62,7 @@ def plan(
     accepted, refused = unique_stems(sources)
     result = Plan(versions=all_language_versions(accepted), refused=refused)
     for source in accepted:
-        stem = stem_of(source)
+        stem = file_stem(source)
         if f"{stem}.html" == CATALOGUE_NAME:
             result.refused.append(Outcome(source, failure=f"{CATALOGUE_NAME} is the catalogue page: rename the source"))
             continue
@@ -89,7 +90,7 @@ def unique_stems(sources: list[Path]) -> tuple[list[Path], list[Outcome]]:
     owners: dict[str, Path] = {}
     accepted, refused = [], []
     for source in sources:
-        stem = stem_of(source)
+        stem = file_stem(source)
         if stem in owners:  # both would write the same files: keep the first, refuse the other
             failure = f"same file name as {owners[stem]}: both would write {stem}.* (rename one)"
             refused.append(Outcome(source, failure=failure))
@@ -198,7 +199,7 @@ def _run(
         for outcome in run_jobs(work.jobs, settings, workers, executor, scheduler):
             if manifest is not None and not outcome.failed:
                 manifest.record(
-                    stem_of(outcome.source),
+                    file_stem(outcome.source),
                     outcome.source,
                     outcome.source_sha256,
                     work.versions[outcome.source],

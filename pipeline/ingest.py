@@ -28,7 +28,8 @@ from .ingest_markdown import Origin, markdown
 from .ingest_notes import Note, take_notes
 from .ingest_split import split
 from .ingest_words import Vocabulary, join_lines
-from .source import SOURCE_SUFFIX, read
+from .source import read
+from .textname import TextName
 
 ZIP_MAGIC = b"PK\x03\x04"  # a DOCX is a zip archive
 MAX_RAW_BYTES = 16 * 1024 * 1024  # a part-session's compilation is a few MB; each text then has check's 2 MB
@@ -154,7 +155,7 @@ def convert(lines: list[Line], at: int, marks: list[int], problems: Problems) ->
         problems.error(citation.line, "the text has no paragraphs", "nothing was written")
         return None
     front = front_matter(citation, heading, language, adoption, notes.title.line)
-    name = f"{citation.type.value}-{citation.number}-{citation.year}.{language}{SOURCE_SUFFIX}"
+    name = TextName(citation.type, citation.number, citation.year, language).source_name
     return Generated(name, [*front, ("", front[-1][1]), *markdown(blocks, notes.body)])
 
 

@@ -26,7 +26,8 @@ from .errors import UsageError
 from .files import folder_lock
 from .incremental import CATALOGUE_NAME, plan
 from .manifest import Manifest, fingerprints
-from .source import SOURCE_SUFFIX, find_sources
+from .source import find_sources
+from .textname import file_stem
 
 ORGANIZATION = "Council of Europe, Parliamentary Assembly"
 CHECKSUMS = ["sha256", "sha512"]
@@ -77,7 +78,7 @@ def _package(
         )
     if not sources:
         raise UsageError("no source to package")
-    by_stem = {source.name.removesuffix(SOURCE_SUFFIX): source for source in sources}
+    by_stem = {file_stem(source): source for source in sources}
     entries = [{**e, "source": by_stem[e["stem"]]} for e in manifest.present() if e["stem"] in by_stem]
     _check_destination(out)
     staging = Path(tempfile.mkdtemp(dir=out.parent, prefix=f".{out.name}."))

@@ -17,8 +17,9 @@ from .build import Builder
 from .config import CONFIG_NAME, Config, load_config
 from .errors import PipelineError, Severity
 from .model import LanguageVersion
-from .source import SOURCE_SUFFIX, find_sources
+from .source import find_sources
 from .templating import TEMPLATES, environment
+from .textname import SOURCE_SUFFIX, file_stem
 
 PREVIEW_FORMATS = ("html", "pdf")
 TEMPLATE_SUFFIXES = (".j2", ".css")  # read through Jinja: clearing its cache is enough
@@ -91,7 +92,7 @@ class Preview:
         if templates or self.config_path in changed:
             self._rebuild(sources, everything=True)
             return
-        stems = {p.name.removesuffix(SOURCE_SUFFIX) for p in changed}
+        stems = {file_stem(p) for p in changed}
         if {_stem(s) for s in sources} != set(self.texts):  # a version came or went: its siblings link to it
             stems |= {_stem(s) for s in sources if _slug(_stem(s)) in {_slug(stem) for stem in stems}}
         self._rebuild([s for s in sources if _stem(s) in stems], everything=False, present=sources)
@@ -155,7 +156,7 @@ def language_versions(sources: list[Path]) -> dict[Path, tuple[LanguageVersion, 
 
 
 def _stem(source: Path) -> str:
-    return source.name.removesuffix(SOURCE_SUFFIX)
+    return file_stem(source)
 
 
 def _slug(stem: str) -> str:

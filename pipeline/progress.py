@@ -31,7 +31,7 @@ from rich.text import Text
 from .build import Outcome
 from .errors import Severity, printable
 from .incremental import Summary
-from .source import SOURCE_SUFFIX
+from .textname import file_stem
 
 MAX_FAILED_ROWS = 20  # the table names this many failed texts; every problem line is above it anyway
 
@@ -83,7 +83,7 @@ class Display:
         if self.progress is not None and self.task is not None:
             self.progress.advance(self.task)
             return
-        stem = outcome.source.name.removesuffix(SOURCE_SUFFIX)
+        stem = file_stem(outcome.source)
         if outcome.failed:
             self.line(f"[{self.done}/{self.total}] failed {stem}")
         else:

@@ -11,7 +11,6 @@ import json
 import os
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -21,28 +20,15 @@ from .frontmatter import split
 from .i18n import base_language, canonical_tag, is_language
 from .model import TextType
 from .safety import decode
-from .source import SOURCE_SUFFIX, load
+from .source import load
+from .textname import TextName
 
 DATE_PLACEHOLDER = "YYYY-MM-DD"
 ISSUING_BODY = {"en": "Parliamentary Assembly", "fr": "Assemblée parlementaire"}  # as the texts print it
 PLAIN = re.compile(r"^[^\W\d_][\w ,.()'’«»\-–/]*$")  # safe unquoted in YAML: no ': ', no ' #', no leading sign
 
 
-@dataclass(frozen=True)
-class Identity:
-    """Which text a new source is: what its file name and first front-matter keys say."""
-
-    type: TextType
-    number: int
-    year: int
-    language: str
-
-    @property
-    def file_name(self) -> str:
-        return f"{self.type.value}-{self.number}-{self.year}.{self.language}{SOURCE_SUFFIX}"
-
-
-def identity(type_name: str, number: int, year: int, language: str) -> Identity:
+def identity(type_name: str, number: int, year: int, language: str) -> TextName:
     """The identity given on the command line, with the checks `check` would make later."""
     try:
         text_type = TextType(type_name)
@@ -54,10 +40,10 @@ def identity(type_name: str, number: int, year: int, language: str) -> Identity:
         raise UsageError(f"{language!r} is not a language tag (e.g. en, fr, en-GB)")
     if number < 1 or year < 1:
         raise UsageError("the number and the year must be positive whole numbers")
-    return Identity(text_type, number, year, tag)
+    return TextName(text_type, number, year, tag)
 
 
-def skeleton(text: Identity, title: str = "") -> str:
+def skeleton(text: TextName, title: str = "") -> str:
     """A new source: every required key, placeholders where only the author knows the value."""
     front: list[str] = [
         f"type: {text.type.value}",
@@ -84,7 +70,7 @@ def skeleton(text: Identity, title: str = "") -> str:
     return _source(front, "1. \n")
 
 
-def language_version(original: Path, language: str, config: Config, title: str = "") -> tuple[Identity, str]:
+def language_version(original: Path, language: str, config: Config, title: str = "") -> tuple[TextName, str]:
     """A new language version of `original`: same numbers and adoption, texts left to translate.
 
     The body is copied as it is (numbers, notes, quotations, tables kept) for the translator to

@@ -13,12 +13,13 @@ from .body import BodyParser, markdown
 from .config import Config
 from .errors import Problem, Problems, SourceError, shown
 from .frontmatter import FrontMatterError, split
-from .i18n import canonical_tag, is_language
+from .i18n import is_language
 from .metadata import read_metadata
 from .model import Document, Inline, LanguageVersion
 from .safety import MAX_SOURCE_BYTES, check_body, decode, too_large
+from .textname import SOURCE_SUFFIX as SOURCE_SUFFIX  # where ingest and synoptic find it
+from .textname import TextName, TextNameError, file_stem
 
-SOURCE_SUFFIX = ".md"
 SAFE_STEM = re.compile(r"^[a-z0-9][a-z0-9._-]{0,120}$")  # editions are named after the stem
 
 
@@ -32,7 +33,7 @@ class Reading:
 
 def read(path: Path, config: Config) -> Reading:
     problems = Problems(path)
-    stem = path.name.removesuffix(SOURCE_SUFFIX)
+    stem = file_stem(path)
     if not SAFE_STEM.match(stem) or ".." in stem:
         problems.error(
             1,
@@ -67,7 +68,7 @@ def read(path: Path, config: Config) -> Reading:
     sections, footnotes = body_parser.parse(front.body)
     if not any(section.blocks for section in sections):
         problems.error(front.body_offset + 1, "the text has no paragraphs", "write the body after the front matter")
-    expected = f"{metadata.slug}.{metadata.language.lower()}" if metadata else stem  # en-GB: x.en-gb.md
+    expected = TextName.of(metadata).stem if metadata else stem  # en-GB: x.en-gb.md
     if stem != expected:
         # An error, not a warning: language versions are found, and editions named, by file name.
         problems.error(
@@ -138,26 +139,22 @@ def find_sources(paths: list[Path]) -> list[Path]:
     return sorted(found)
 
 
-def stem_of(source: Path) -> str:
-    return source.name.removesuffix(SOURCE_SUFFIX)
-
-
 def all_language_versions(sources: list[Path]) -> dict[Path, tuple[LanguageVersion, ...]]:
     """The language versions of every source, grouped by slug in one pass (a corpus has 10,000).
 
     Pass only the sources that will be built: a refused duplicate is nobody's version.
     """
-    by_slug: dict[str, list[Path]] = defaultdict(list)
+    by_slug: dict[str, list[tuple[Path, TextName]]] = defaultdict(list)
     for source in sources:
-        slug, _, language = stem_of(source).rpartition(".")
-        if slug and is_language(language):  # "x.old.md" is not a language version (and is refused on reading)
-            by_slug[slug].append(source)
+        try:
+            name = TextName.of_file(source)
+        except TextNameError:  # "x.old.md" is not a language version (and is refused on reading)
+            continue
+        by_slug[name.slug].append((source, name))
     versions: dict[Path, tuple[LanguageVersion, ...]] = dict.fromkeys(sources, ())
     for group in by_slug.values():
-        for source in group:
+        for source, _ in group:
             versions[source] = tuple(
-                LanguageVersion(canonical_tag(stem_of(other).rpartition(".")[2]), stem_of(other))
-                for other in group
-                if other != source
+                LanguageVersion(name.language, file_stem(other)) for other, name in group if other != source
             )
     return versions

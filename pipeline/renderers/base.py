@@ -16,6 +16,7 @@ from ..config import Config
 from ..i18n import language_name
 from ..model import TITLE_NOTE_NUMBER, Document
 from ..templating import environment
+from ..textname import TextName
 
 
 class Renderer:
@@ -66,7 +67,7 @@ class Renderer:
             {
                 "language": version.language,
                 "name": language_name(version.language),
-                "identifier": self.config.identifier.format(slug=meta.slug, language=version.language),
+                "identifier": TextName.of(meta).in_language(version.language).identifier(self.config.identifier),
                 "href": self.link_target(f"{version.stem}.{self.extension}"),
             }
             for version in document.versions
@@ -82,7 +83,7 @@ class Renderer:
                 document=document,
                 meta=meta,
                 title_note=TITLE_NOTE_NUMBER,
-                identifier=self.config.identifier.format(slug=meta.slug, language=meta.language),
+                identifier=TextName.of(meta).identifier(self.config.identifier),
                 link_target=self.link_target,
                 edition=self,
                 versions=self.versions(document),
