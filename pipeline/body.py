@@ -211,7 +211,7 @@ class BodyParser:
                 self.problems.error(line, f"footnote [^{note.meta['label']}] must be one paragraph")
             number = note.meta["id"] + TITLE_NOTE_NUMBER + 1
             content = tuple(item for run in kept for item in self.inline_node(run, line, calls_allowed=False))
-            self.footnotes[number] = Footnote(number, content)
+            self.footnotes[number] = Footnote(number, content, line)
 
     def _plain_paragraphs(self, node: SyntaxTreeNode, line: int, where: str) -> list[SyntaxTreeNode]:
         """The inline runs of the paragraphs in a quotation or a note (quotes nested in a quote

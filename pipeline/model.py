@@ -72,6 +72,13 @@ class Metadata:
     status: Status = Status.FINAL
     keywords: tuple[str, ...] = ()
     unofficial_translation: bool = False  # a translation made by the service, not an official text
+    version_date: dt.date | None = None  # when this version (provisional or final) was issued
+
+    @property
+    def issued(self) -> dt.date:
+        """The date of this version: its own, or the adoption date. A final version and the
+        provisional one before it differ in status and in this date."""
+        return self.version_date or self.adoption.date
 
     @property
     def slug(self) -> str:
@@ -186,6 +193,7 @@ class Section:
 class Footnote:
     number: int
     content: tuple[Inline, ...]
+    line: int = field(default=0, compare=False)  # of its definition; a note read back elsewhere is the same note
 
     @property
     def id(self) -> str:

@@ -1,12 +1,10 @@
-"""Issue 15 cases whose fix belongs to the body reader or the renderers (issues 13 and 14).
-
-Each is marked xfail(strict=True): it fails today, and the owner's fix turns it green (strict,
-so the mark must then be removed). What each needs is in its reason.
-"""
+"""Issue 15 cases fixed in the body reader and the renderers (class 7), with variants: notes
+called inside notes, headings that look like generated ids, and text wider than the PDF page."""
 
 from __future__ import annotations
 
 import re
+import subprocess
 import zipfile
 from pathlib import Path
 
@@ -16,6 +14,7 @@ from pipeline import build
 from pipeline.config import Config
 from pipeline.errors import Severity
 from pipeline.source import load, read
+from tests.pdftext import ADDED_HYPHEN
 from tests.sources import FRONT, NAME
 from tests.test_hostile import BODY_LINE
 
@@ -123,18 +122,44 @@ def test_a_heading_that_looks_generated_is_moved_out_of_the_generated_namespace(
     ]  # fmt: skip
 
 
-@pytest.mark.xfail(strict=True, reason="needs renderer change: a word wider than the PDF page is reported (class 7)")
-def test_a_word_too_long_for_the_page_is_reported_with_its_line(tmp_path: Path) -> None:
-    source = write(tmp_path, "1. " + "Rights" * 30 + ".")
+def pdf_text(tmp_path: Path, source: Path) -> str:
+    """Every character pdftotext sees on the pages (it keeps to the page box, as a reader does),
+    without the line breaks and the hyphens that layout added."""
     [outcome] = build([source], ["pdf"], tmp_path / "out")
-    assert outcome.failure or [p for p in outcome.problems if p.line == BODY_LINE]
+    assert not outcome.failed, outcome.failure
+    pdf = tmp_path / "out" / "resolution-1234-2001.en.pdf"
+    text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    return "".join(text.split()).replace(ADDED_HYPHEN, "")
 
 
-@pytest.mark.xfail(strict=True, reason="needs renderer change: a table wider than the PDF page is reported (class 7)")
-def test_a_table_too_wide_for_the_page_is_reported_with_its_line(tmp_path: Path) -> None:
-    header = "| " + " | ".join(f"Column {i}" for i in range(25)) + " |"
-    rule = "|" + "---|" * 25
-    row = "| " + " | ".join(str(i) for i in range(25)) + " |"
-    source = write(tmp_path, f"1. Votes:\n\n{header}\n{rule}\n{row}")
-    [outcome] = build([source], ["pdf"], tmp_path / "out")
-    assert outcome.failure or [p for p in outcome.problems if p.line == BODY_LINE + 2]
+def wide_table(columns: int) -> str:
+    header = "| " + " | ".join(f"Column {i}" for i in range(columns)) + " |"
+    rule = "|" + "---|" * columns
+    row = "| " + " | ".join(str(1000 + i) for i in range(columns)) + " |"
+    return f"1. Votes:\n\n{header}\n{rule}\n{row}"
+
+
+@pytest.mark.parametrize(
+    ("body", "words"),
+    [
+        ("1. " + "Rights" * 30 + ".", ["Rights" * 30]),
+        ("1. " + "x" * 130 + ".", ["x" * 130]),  # no hyphenation point at all
+        ("1. Text[^a].\n\n[^a]: See " + "7" * 150 + ".", ["7" * 150]),  # in a note (set at the foot)
+        ("1. Text.\n\n> " + "q" * 120 + " quoted.", ["q" * 120]),
+        ("1. Votes:\n\n| A | B |\n|---|---|\n| " + "z" * 120 + " | 5 |", ["z" * 120]),  # in a cell
+    ],
+)
+def test_a_word_too_long_for_the_page_is_broken_not_clipped(body: str, words: list[str], tmp_path: Path) -> None:
+    text = pdf_text(tmp_path, write(tmp_path, body))
+    assert all(word in text for word in words)
+
+
+def test_a_table_too_wide_for_the_page_is_set_whole(tmp_path: Path) -> None:
+    text = pdf_text(tmp_path, write(tmp_path, wide_table(25)))
+    assert all(f"Column{i}" in text and str(1000 + i) in text for i in range(25))
+
+
+def test_a_table_that_cannot_fit_however_broken_fails_with_its_line(tmp_path: Path) -> None:
+    [outcome] = build([write(tmp_path, wide_table(80))], ["pdf"], tmp_path / "out")
+    assert f"line {BODY_LINE + 2}" in outcome.failure and "runs off the page" in outcome.failure
+    assert not (tmp_path / "out" / "resolution-1234-2001.en.pdf").exists()

@@ -18,6 +18,7 @@ from ..templating import TEMPLATES
 from .akn import AknRenderer
 from .base import HtmlPageRenderer
 from .fonts import covered_characters, pinned_faces, uncovered
+from .pdf_fit import overflows, refit_css
 from .pdfa import finish
 
 PRINT_ASSETS = TEMPLATES / "print"
@@ -46,7 +47,12 @@ class PdfRenderer(HtmlPageRenderer):
     )
     # It embeds the AKN edition: the AKN templates and code are its inputs too.
     template_folders = ("base", "print", "akn")
-    modules = ("pipeline.renderers.akn", "pipeline.renderers.fonts", "pipeline.renderers.pdfa")
+    modules = (
+        "pipeline.renderers.akn",
+        "pipeline.renderers.fonts",
+        "pipeline.renderers.pdf_fit",
+        "pipeline.renderers.pdfa",
+    )
     inline_notes = True
 
     def __init__(self, config: Config) -> None:
@@ -88,20 +94,17 @@ class PdfRenderer(HtmlPageRenderer):
             modified=adopted,
             url_fetcher=self.fetcher,
         )
+        options: dict[str, Any] = {"pdf_variant": "pdf/a-3b", "pdf_tags": True, "attachments": [source, structure]}
         with _logged_problems() as problems:
             try:
-                pdf = self.weasyprint.HTML(
-                    string=html, base_url=PRINT_ASSETS.as_uri() + "/", url_fetcher=self.fetcher
-                ).write_pdf(
-                    font_config=self.font_config,
-                    pdf_variant="pdf/a-3b",
-                    pdf_tags=True,
-                    attachments=[source, structure],
+                laid_out = self.fit_to_page(document, html, self.lay_out_html(html, **options), **options)
+                pdf = laid_out.write_pdf(
                     finisher=partial(
                         finish,
                         language=document.metadata.language,
                         relations=tuple(v["identifier"] for v in self.versions(document)),
                     ),
+                    **options,
                 )
             except self.weasyprint.urls.FatalURLFetchingError as exc:
                 raise RenderError(document.stem, self.name, str(exc)) from None
@@ -110,6 +113,30 @@ class PdfRenderer(HtmlPageRenderer):
             raise RenderError(document.stem, self.name, "WeasyPrint: " + "; ".join(dict.fromkeys(problems)))
         assert isinstance(pdf, bytes)
         return pdf
+
+    def lay_out_html(self, html: str, css: str = "", **options: Any) -> Any:
+        """The print HTML laid out in pages (a WeasyPrint Document), with `css` added."""
+        stylesheets = [self.weasyprint.CSS(string=css)] if css else None
+        return self.weasyprint.HTML(string=html, base_url=PRINT_ASSETS.as_uri() + "/", url_fetcher=self.fetcher).render(
+            font_config=self.font_config, stylesheets=stylesheets, **options
+        )
+
+    def fit_to_page(self, document: Document, html: str, laid_out: Any, **options: Any) -> Any:
+        """`laid_out`, or its blocks that ran off the page laid out again to break anywhere;
+        what still runs off (a table of too many columns) fails with its source lines."""
+        found = overflows(laid_out, document)
+        if not found:
+            return laid_out
+        laid_out = self.lay_out_html(html, refit_css(found), **options)
+        left = overflows(laid_out, document)
+        if left:
+            where = "; ".join(f"line {o.line}: {o.text[:30]!r}" if o.text else f"line {o.line}" for o in left)
+            raise RenderError(
+                document.stem,
+                self.name,
+                f"text runs off the page even when broken anywhere ({where}): split the table or the word",
+            )
+        return laid_out
 
 
 # The print template wraps each note's text in <note-text> (an inline element; a <span> could not
