@@ -81,7 +81,10 @@ class ParagraphTree:
             )
         else:
             siblings = parent.children if parent else self.roots
-            self._check_sequence(number, key, [s for s in siblings if s.number], line)
+            # Only the last numbered sibling matters: a list of them all made each paragraph
+            # cost as much as its predecessors (quadratic in a level's paragraphs).
+            before = next((s for s in reversed(siblings) if s.number), None)
+            self._check_sequence(number, key, before, line)
         siblings = parent.children if parent else self.roots
         if key in self.by_key:
             draft.id += f"-{line}"  # keep ids unique while the duplicate is reported
@@ -108,12 +111,12 @@ class ParagraphTree:
             return (*anchor.key, number.rstrip("."))
         return tuple(str(int(part)) for part in number.rstrip(".").split("."))
 
-    def _check_sequence(self, number: str, key: tuple[str, ...], siblings: list[Draft], line: int) -> None:
-        expected = _first(key[-1]) if not siblings else _successor(siblings[-1].key[-1])
+    def _check_sequence(self, number: str, key: tuple[str, ...], before: Draft | None, line: int) -> None:
+        expected = _first(key[-1]) if before is None else _successor(before.key[-1])
         if key[-1] == expected:
             return
-        previous = siblings[-1].number if siblings else None
-        if siblings and key[-1] == siblings[-1].key[-1]:
+        previous = before.number if before else None
+        if before and key[-1] == before.key[-1]:
             message = f"paragraph {number} is numbered twice"
         elif _order(key[-1]) < _order(expected):
             message = f"paragraph {number} is out of order (after {previous})"
