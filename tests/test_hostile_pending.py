@@ -154,6 +154,12 @@ def test_a_word_too_long_for_the_page_is_broken_not_clipped(body: str, words: li
     assert all(word in text for word in words)
 
 
+def test_a_title_too_long_for_the_page_is_broken_not_clipped(tmp_path: Path) -> None:
+    source = tmp_path / NAME
+    source.write_text(FRONT.replace("title: A test text", "title: " + "T" * 140) + "\n1. Text.\n", encoding="utf-8")
+    assert "T" * 140 in pdf_text(tmp_path, source)
+
+
 def test_a_table_too_wide_for_the_page_is_set_whole(tmp_path: Path) -> None:
     text = pdf_text(tmp_path, write(tmp_path, wide_table(25)))
     assert all(f"Column{i}" in text and str(1000 + i) in text for i in range(25))
