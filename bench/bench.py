@@ -1,6 +1,6 @@
 """`make bench`: our pipeline beside the plain pandoc route, on the same generated texts, in one run.
 
-Measures, on a synthetic corpus (pipeline/corpus.py, seed 1):
+Measures, on a synthetic corpus (pipeline/testing/corpus.py, seed 1):
 - cold time per text and format: a fresh process renders one text (start-up included);
 - warm time per text and format: the mean over N texts once the engines are started;
 - a full build of N texts in every format with -j 1 and -j 2, and the pandoc route done the
@@ -35,13 +35,13 @@ import pypandoc
 
 from pipeline.build import Builder
 from pipeline.config import Config
-from pipeline.corpus import generate
 from pipeline.incremental import build_corpus
 from pipeline.renderers import REGISTRY
 from pipeline.renderers.docx import DOCX_ASSETS, DocxRenderer
 from pipeline.renderers.epub import EpubRenderer
 from pipeline.renderers.pandoc import run_pandoc
 from pipeline.source import read
+from pipeline.testing.corpus import generate
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent

@@ -3,49 +3,19 @@
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from pathlib import Path
-from typing import Any
 
+from .catalogue import catalogue_record
 from .config import Config
-from .errors import Problem, RenderError, Severity
+from .errors import RenderError
 from .files import write_all_atomically
-from .files import write_atomically as write_atomically  # where ingest finds it
-from .model import Document, LanguageVersion
+from .files import write_atomically as write_atomically  # where the synoptic command finds it
+from .model import LanguageVersion
+from .outcome import Edition
+from .outcome import Outcome as Outcome  # where the synoptic command finds it
 from .renderers import Renderer, renderer_class
 from .source import read
-from .templating import citation
-
-
-@dataclass(frozen=True)
-class Edition:
-    """One file written for a text: what the manifest and the catalogue record about it."""
-
-    format: str
-    file: str  # name inside the output folder
-    sha256: str
-    size: int
-
-
-@dataclass
-class Outcome:
-    """What happened to one source."""
-
-    source: Path
-    written: list[Path] = field(default_factory=list)
-    problems: list[Problem] = field(default_factory=list)
-    failure: str = ""
-    editions: list[Edition] = field(default_factory=list)
-    source_sha256: str = ""  # of the bytes actually read, so the manifest records what was rendered
-    record: dict[str, Any] = field(default_factory=dict)  # catalogue facts: type, number, year, title…
-    payload: dict[str, bytes] = field(default_factory=dict)  # file name -> bytes, when not written here
-    seconds: float = 0.0
-    worker: str = ""  # which process rendered it, and its peak memory then (for the summary)
-    peak_rss_kib: int = 0
-
-    @property
-    def failed(self) -> bool:
-        return bool(self.failure) or any(p.severity is Severity.ERROR for p in self.problems)
 
 
 class Builder:
@@ -114,19 +84,3 @@ class Builder:
             else:
                 outcome.payload[target.name] = data
         return outcome
-
-
-def catalogue_record(document: Document) -> dict[str, Any]:
-    """What the catalogue shows of a text, in plain JSON types (kept in the manifest)."""
-    meta = document.metadata
-    return {
-        "slug": meta.slug,
-        "type": meta.type.value,
-        "number": meta.number,
-        "year": meta.year,
-        "language": meta.language,
-        "citation": citation(meta),
-        "title": meta.title,
-        "date": meta.adoption.date.isoformat(),
-        "status": meta.status.value,
-    }

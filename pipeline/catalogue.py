@@ -11,12 +11,28 @@ from typing import Any
 
 from babel import Locale, UnknownLocaleError
 
-from .model import TextType
+from .model import Document, TextType
 from .renderers import REGISTRY
-from .templating import environment
+from .templating import citation, environment
 
 TEMPLATE = "catalogue/index.html.j2"
 TYPE_ORDER = [member.value for member in TextType]
+
+
+def catalogue_record(document: Document) -> dict[str, Any]:
+    """What the catalogue shows of a text, in plain JSON types (kept in the manifest)."""
+    meta = document.metadata
+    return {
+        "slug": meta.slug,
+        "type": meta.type.value,
+        "number": meta.number,
+        "year": meta.year,
+        "language": meta.language,
+        "citation": citation(meta),
+        "title": meta.title,
+        "date": meta.adoption.date.isoformat(),
+        "status": meta.status.value,
+    }
 
 
 def render_catalogue(entries: list[dict[str, Any]]) -> bytes:

@@ -14,11 +14,11 @@ from pathlib import Path
 
 from . import editing
 from .agreement import check_sources
-from .build import Outcome
 from .config import Config, load_config
 from .environment import EnvironmentProblem, all_checks, preflight
 from .errors import ConfigError, PipelineError, Severity, UsageError, printable
 from .ingest import ingest_all
+from .outcome import Outcome
 from .renderers import REGISTRY, renderer_class
 from .source import find_sources, read
 from .workers import check_scheduler, default_workers

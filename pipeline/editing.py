@@ -10,9 +10,9 @@ import argparse
 import sys
 from pathlib import Path
 
-from .build import write_atomically
 from .config import load_config
 from .errors import UsageError
+from .files import write_atomically
 from .model import TextType
 from .scaffold import identity, language_version, skeleton, write_new
 from .source import load

@@ -15,13 +15,14 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .build import Outcome
 from .catalogue import render_catalogue
 from .config import Config
 from .errors import OutputError, Problems
 from .files import folder_lock, remove_stale_parts, write_atomically
-from .manifest import MANIFEST_NAME, Inputs, Manifest, digest, fingerprints
+from .fingerprints import Inputs, digest, fingerprints
+from .manifest import MANIFEST_NAME, Manifest
 from .model import LanguageVersion
+from .outcome import Outcome
 from .source import all_language_versions, find_sources, read_source_bytes
 from .textname import file_stem
 from .workers import Job, Settings, run_jobs

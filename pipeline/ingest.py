@@ -13,9 +13,9 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from .build import Outcome, write_atomically
 from .config import Config
 from .errors import Problem, Problems
+from .files import write_atomically
 from .ingest_adoption import AdoptionInfo, parse_adoption
 from .ingest_akn import AKN_SUFFIXES, akn_source
 from .ingest_body import BodyBuilder
@@ -28,6 +28,7 @@ from .ingest_markdown import Origin, markdown
 from .ingest_notes import Note, take_notes
 from .ingest_split import split
 from .ingest_words import Vocabulary, join_lines
+from .outcome import Outcome
 from .source import read
 from .textname import TextName
 

@@ -1,164 +1,32 @@
-"""What was built from what: the content-hash manifest beside the outputs, and why a text is stale.
+"""The build state: the content-hash manifest beside the outputs, and why a text is stale.
 
-An edition is up to date when its source, its language versions, and its format's inputs all
-hash as they did when it was written, and its file is still the one written. A format's inputs
-are what its renderer class declares (pipeline/renderers/base.py) beside what reading a source
-takes: the configuration keys it reads, its template folders, the shared code and its own
-modules, the tools and libraries it renders with. So a change rebuilds only the formats it
-reaches (tests/test_fingerprints.py proves both directions). Everything is hashed once per run; outputs
-are checked by size and modification time and re-hashed only when either changed (`verify`
-re-hashes them all).
+An edition is up to date when its source, its language versions, and its format's fingerprint
+(pipeline/fingerprints.py) are as they were when it was written, and its file is still the one
+written. Outputs are checked by size and modification time and re-hashed only when either
+changed (`verify` re-hashes them all).
 """
 
 from __future__ import annotations
 
-import ctypes
 import dataclasses
-import functools
-import hashlib
 import json
-import platform
-import sys
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from importlib import metadata
 from pathlib import Path
 from typing import Any
 
 import msgspec
 
-from .build import Edition
-from .config import Config
 from .errors import printable
 from .files import write_atomically
+from .fingerprints import Inputs, digest_file
 from .model import LanguageVersion
-from .renderers import REGISTRY, renderer_class
+from .outcome import Edition
+from .renderers import REGISTRY
 from .source import SAFE_STEM
-from .templating import TEMPLATES
 
 MANIFEST_NAME = ".manifest.json"
 MANIFEST_VERSION = 1
-PACKAGE = Path(__file__).resolve().parent
-LOCALE = PACKAGE / "locale"
-# Modules that never change an edition's bytes (and ingest*.py): editing them must not rebuild the corpus.
-NOT_RENDERING = {
-    "__main__.py",
-    "catalogue.py",
-    "cli.py",
-    "corpus.py",
-    "files.py",
-    "incremental.py",
-    "ingest.py",
-    "manifest.py",
-    "package.py",
-    "progress.py",
-    "workers.py",
-}
-COMMON_TOOLS = ("jinja2", "markupsafe", "markdown-it-py", "mdit-py-plugins", "babel", "pyyaml")  # the reader's
-READER_CONFIG = ("links",)  # what reading a source takes from the configuration: every format's input
-
-
-# Fingerprints: hashed once per run ------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Inputs:
-    """The hashes of everything but the source that one format's edition depends on."""
-
-    templates: str
-    tools: str
-    config: str
-
-
-def fingerprints(formats: Iterable[str], config: Config) -> dict[str, Inputs]:
-    return {
-        name: Inputs(template_fingerprint(name), tool_fingerprint(name), config_fingerprint(name, config))
-        for name in formats
-    }
-
-
-def config_fingerprint(format_name: str, config: Config) -> str:
-    """The configuration values the format's editions read: a key it does not read rebuilds nothing."""
-    values = dataclasses.asdict(config)
-    read = sorted({*READER_CONFIG, *renderer_class(format_name).config_keys})
-    return digest(json.dumps({key: values[key] for key in read}, sort_keys=True).encode())
-
-
-@functools.cache
-def template_fingerprint(format_name: str) -> str:
-    """Every file in the template folders the format declares (its assets live beside them)."""
-    folders = renderer_class(format_name).template_folders
-    return digest_tree(sorted(TEMPLATES / folder for folder in folders))
-
-
-@functools.cache
-def tool_fingerprint(format_name: str) -> str:
-    """Python, the rendering code, the catalogues, and the versions of the libraries the format uses."""
-    renderer = renderer_class(format_name)
-    parts = [
-        platform.python_version(),
-        digest("\n".join(f"{name} {digest_file(path)}" for name, path in code_files(format_name)).encode()),
-        digest_tree([LOCALE]),
-        *(f"{name}=={_version(name)}" for name in (*COMMON_TOOLS, *renderer.distributions)),
-        *(_library_version(library, function) for library, function in renderer.system_libraries),
-    ]
-    return digest("\n".join(parts).encode())
-
-
-def code_files(format_name: str) -> list[tuple[str, Path]]:
-    """The code an edition is made by: the shared modules (reading, the model, the templates'
-    environment) and the format's own, those of its class and its bases and those it declares.
-    Other formats' renderers are not in it: editing one rebuilds only its own editions."""
-    shared = [
-        path
-        for path in sorted(PACKAGE.glob("*.py"))
-        if path.name not in NOT_RENDERING and not path.name.startswith("ingest")
-    ]
-    renderer = renderer_class(format_name)
-    own = {cls.__module__ for cls in renderer.__mro__ if cls is not object} | set(renderer.modules)
-    return [(path.name, path) for path in shared] + [(name, _module_file(name)) for name in sorted(own)]
-
-
-def _module_file(module: str) -> Path:
-    """A module's file, inside this package (where the tests may point PACKAGE) or, for a format
-    defined elsewhere, wherever Python imported it from."""
-    if module.startswith(f"{__package__}."):
-        return PACKAGE.joinpath(*module.split(".")[1:]).with_suffix(".py")
-    return Path(str(sys.modules[module].__file__))
-
-
-def _version(distribution: str) -> str:
-    try:
-        return metadata.version(distribution)
-    except metadata.PackageNotFoundError:
-        return "absent"
-
-
-def _library_version(library: str, function: str) -> str:
-    try:
-        call = getattr(ctypes.CDLL(library), function)
-    except (OSError, AttributeError):
-        return f"{library} absent"
-    call.restype = ctypes.c_char_p
-    return f"{library} {call().decode()}"
-
-
-def digest(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
-
-
-def digest_file(path: Path) -> str:
-    with path.open("rb") as stream:
-        return hashlib.file_digest(stream, "sha256").hexdigest()
-
-
-def digest_files(paths: list[Path], root: Path) -> str:
-    return digest("\n".join(f"{p.relative_to(root).as_posix()} {digest_file(p)}" for p in paths).encode())
-
-
-def digest_tree(folders: list[Path]) -> str:
-    files = [p for folder in folders for p in sorted(folder.rglob("*")) if p.is_file() and "__pycache__" not in p.parts]
-    return digest_files(files, folders[0].parent) if files else digest(b"")
 
 
 def versions_key(versions: tuple[LanguageVersion, ...]) -> list[str]:

@@ -24,8 +24,9 @@ from .catalogue import human_size, render_catalogue
 from .config import Config
 from .errors import UsageError
 from .files import folder_lock
+from .fingerprints import fingerprints
 from .incremental import CATALOGUE_NAME, plan
-from .manifest import Manifest, fingerprints
+from .manifest import Manifest
 from .source import find_sources
 from .textname import file_stem
 

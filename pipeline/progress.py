@@ -28,9 +28,9 @@ from rich.progress import (
 from rich.table import Table
 from rich.text import Text
 
-from .build import Outcome
 from .errors import Severity, printable
 from .incremental import Summary
+from .outcome import Outcome
 from .textname import file_stem
 
 MAX_FAILED_ROWS = 20  # the table names this many failed texts; every problem line is above it anyway

@@ -26,12 +26,13 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from .build import Builder, Outcome
+from .build import Builder
 from .config import Config
 from .errors import UsageError, shown
 from .files import write_all_atomically
-from .manifest import Inputs, fingerprints
+from .fingerprints import Inputs, fingerprints
 from .model import LanguageVersion
+from .outcome import Outcome
 
 CONNECT_TIMEOUT = "30s"  # to reach a Dask scheduler
 SCHEDULER_ADDRESS = re.compile(r"^(?:tcp|tls|ws|wss)://(?:\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]+):(?P<port>[0-9]{1,5})$")

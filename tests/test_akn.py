@@ -14,12 +14,12 @@ import pytest
 
 from pipeline import cli, load
 from pipeline.config import Config
-from pipeline.corpus import generate
 from pipeline.frbr import FrbrError, FrbrUri
 from pipeline.ingest import ingest_all
 from pipeline.model import Document, TextType
 from pipeline.renderers.akn import NAMESPACE, AknRenderer
 from pipeline.renderers.html import HtmlRenderer
+from pipeline.testing.corpus import generate
 from tests.conftest import SEED, TEXTS
 from tests.validators import akn_xsd
 

@@ -11,8 +11,8 @@ import pytest
 
 from pipeline.catalogue import human_size, render_catalogue
 from pipeline.config import Config
-from pipeline.corpus import generate
 from pipeline.incremental import CATALOGUE_NAME, build_corpus
+from pipeline.testing.corpus import generate
 from tests.conftest import SEED
 from tests.validators import CHROMIUM, CHROMIUM_ARGS, axe, nu_html_checker
 

@@ -18,14 +18,15 @@ from pathlib import Path
 import pytest
 
 from pipeline import build
-from pipeline.build import Outcome
 from pipeline.config import Config
-from pipeline.corpus import generate, skeleton
 from pipeline.errors import Problem
+from pipeline.fingerprints import Inputs, fingerprints
 from pipeline.incremental import Summary, build_corpus
-from pipeline.manifest import MANIFEST_NAME, Inputs, fingerprints
+from pipeline.manifest import MANIFEST_NAME
+from pipeline.outcome import Outcome
 from pipeline.progress import Display, print_summary
 from pipeline.source import read
+from pipeline.testing.corpus import generate, skeleton
 from tests.conftest import FORMATS, ROOT
 
 SMALL_TEXTS = 10  # the kill test needs enough work to be caught in the middle of it

@@ -9,10 +9,10 @@ import pytest
 
 from pipeline import workers
 from pipeline.config import Config
-from pipeline.corpus import generate
 from pipeline.errors import UsageError
+from pipeline.fingerprints import Inputs, fingerprints
 from pipeline.incremental import build_corpus
-from pipeline.manifest import Inputs, fingerprints
+from pipeline.testing.corpus import generate
 from pipeline.workers import Job, Settings, render_remote
 from tests.conftest import FORMATS
 

@@ -16,10 +16,10 @@ from typing import Any
 
 import pytest
 
-import pipeline.manifest as manifest
+import pipeline.fingerprints as fingerprinting
 from pipeline.config import Config, LinkPatterns
+from pipeline.fingerprints import Inputs, code_files, fingerprints
 from pipeline.incremental import build_corpus
-from pipeline.manifest import code_files, fingerprints
 from pipeline.renderers import REGISTRY
 from pipeline.source import all_language_versions, read
 from pipeline.templating import TEMPLATES
@@ -29,18 +29,18 @@ ALL = set(FORMATS)
 OFF_WEBSITE = ALL - {"html"}
 
 
-def moved(before: dict[str, manifest.Inputs], after: dict[str, manifest.Inputs], part: str) -> set[str]:
+def moved(before: dict[str, Inputs], after: dict[str, Inputs], part: str) -> set[str]:
     return {name for name in before if getattr(before[name], part) != getattr(after[name], part)}
 
 
 @pytest.fixture
 def fresh_fingerprints() -> Iterator[None]:
     """Fingerprints are hashed once per run: forget them around a test that moves their inputs."""
-    manifest.tool_fingerprint.cache_clear()
-    manifest.template_fingerprint.cache_clear()
+    fingerprinting.tool_fingerprint.cache_clear()
+    fingerprinting.template_fingerprint.cache_clear()
     yield
-    manifest.tool_fingerprint.cache_clear()
-    manifest.template_fingerprint.cache_clear()
+    fingerprinting.tool_fingerprint.cache_clear()
+    fingerprinting.template_fingerprint.cache_clear()
 
 
 @pytest.mark.parametrize(
@@ -77,12 +77,12 @@ def test_editing_a_module_rebuilds_the_formats_it_renders(
     module: str, expected: set[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fresh_fingerprints: None
 ) -> None:
     copy = tmp_path / "pipeline"
-    shutil.copytree(manifest.PACKAGE, copy, ignore=shutil.ignore_patterns("__pycache__"))
-    monkeypatch.setattr(manifest, "PACKAGE", copy)
+    shutil.copytree(fingerprinting.PACKAGE, copy, ignore=shutil.ignore_patterns("__pycache__"))
+    monkeypatch.setattr(fingerprinting, "PACKAGE", copy)
     before = fingerprints(FORMATS, Config())
     with (copy / module).open("a", encoding="utf-8") as stream:
         stream.write("\n# edited\n")
-    manifest.tool_fingerprint.cache_clear()
+    fingerprinting.tool_fingerprint.cache_clear()
     assert moved(before, fingerprints(FORMATS, Config()), "tools") == expected
 
 
@@ -102,11 +102,11 @@ def test_editing_a_template_rebuilds_the_formats_that_use_it(
 ) -> None:
     copy = tmp_path / "templates"
     shutil.copytree(TEMPLATES, copy)
-    monkeypatch.setattr(manifest, "TEMPLATES", copy)
+    monkeypatch.setattr(fingerprinting, "TEMPLATES", copy)
     before = fingerprints(FORMATS, Config())
     with (copy / template).open("ab") as stream:
         stream.write(b"\n")
-    manifest.template_fingerprint.cache_clear()
+    fingerprinting.template_fingerprint.cache_clear()
     assert moved(before, fingerprints(FORMATS, Config()), "templates") == expected
 
 
@@ -118,9 +118,9 @@ def test_a_tool_version_rebuilds_the_formats_that_use_it(
     distribution: str, expected: set[str], monkeypatch: pytest.MonkeyPatch, fresh_fingerprints: None
 ) -> None:
     before = fingerprints(FORMATS, Config())
-    real = manifest._version
-    monkeypatch.setattr(manifest, "_version", lambda name: "0.0.1" if name == distribution else real(name))
-    manifest.tool_fingerprint.cache_clear()
+    real = fingerprinting._version
+    monkeypatch.setattr(fingerprinting, "_version", lambda name: "0.0.1" if name == distribution else real(name))
+    fingerprinting.tool_fingerprint.cache_clear()
     assert moved(before, fingerprints(FORMATS, Config()), "tools") == expected
 
 
@@ -160,7 +160,7 @@ def test_a_format_reads_no_configuration_key_it_does_not_declare(name: str) -> N
     config = RecordingConfig()
     READ.clear()
     document = read(SEED, config).document
-    assert document is not None and set(manifest.READER_CONFIG) >= READ
+    assert document is not None and set(fingerprinting.READER_CONFIG) >= READ
     french = SEED.with_name(SEED.name.replace(".en.md", ".fr.md"))  # with its language version, as built
     document = dataclasses.replace(document, versions=all_language_versions([SEED, french])[SEED])
     READ.clear()
@@ -175,7 +175,7 @@ def test_every_module_a_format_imports_is_in_its_fingerprint(name: str) -> None:
     renderer = REGISTRY[name]
     reached = _imported_files({"pipeline.source", *(cls.__module__ for cls in renderer.__mro__[:-1])})
     fingerprinted = {path for _, path in code_files(name)}
-    assert sorted(str(p.relative_to(manifest.PACKAGE)) for p in reached - fingerprinted) == []
+    assert sorted(str(p.relative_to(fingerprinting.PACKAGE)) for p in reached - fingerprinted) == []
 
 
 def _imported_files(modules: set[str]) -> set[Path]:
@@ -203,7 +203,10 @@ def _file_of(module: str) -> Path | None:
     if module != "pipeline" and not module.startswith("pipeline."):
         return None
     relative = Path(*module.split(".")[1:])
-    for candidate in (manifest.PACKAGE / relative / "__init__.py", (manifest.PACKAGE / relative).with_suffix(".py")):
+    for candidate in (
+        fingerprinting.PACKAGE / relative / "__init__.py",
+        (fingerprinting.PACKAGE / relative).with_suffix(".py"),
+    ):
         if candidate.is_file():
             return candidate
     return None

@@ -12,8 +12,9 @@ from jinja2 import meta as jinja_meta
 
 from pipeline import build
 from pipeline.config import Config
+from pipeline.fingerprints import code_files, fingerprints
 from pipeline.incremental import build_corpus
-from pipeline.manifest import Manifest, code_files, fingerprints
+from pipeline.manifest import Manifest
 from pipeline.model import Document, Paragraph
 from pipeline.renderers import REGISTRY, Renderer
 from pipeline.renderers.base import HtmlPageRenderer

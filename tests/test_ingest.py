@@ -16,7 +16,6 @@ import pytest
 from babel.dates import get_month_names
 
 from pipeline import build, load
-from pipeline.build import Outcome
 from pipeline.config import Config
 from pipeline.errors import Severity
 from pipeline.ingest import MAX_RAW_BYTES, ingest, ingest_all
@@ -25,6 +24,7 @@ from pipeline.ingest_body import HEADING
 from pipeline.ingest_lines import CITATION
 from pipeline.ingest_numbers import numbered, undotted
 from pipeline.model import AdoptingBody, Document, NoteCall, Paragraph, Quote, Sitting, Table, Text
+from pipeline.outcome import Outcome
 from tests.conftest import ROOT, SEED
 
 RAW = ROOT / "tests" / "data" / "raw"

@@ -17,10 +17,10 @@ import pytest
 
 from pipeline import build, load
 from pipeline.config import Config
-from pipeline.corpus import generate
 from pipeline.errors import Severity
 from pipeline.ingest import ingest_all
 from pipeline.model import Document, Paragraph, Text
+from pipeline.testing.corpus import generate
 from tests.conftest import ROOT
 
 SOURCES = sorted(

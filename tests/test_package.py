@@ -11,10 +11,10 @@ import bagit  # type: ignore[import-untyped]
 import pytest
 
 from pipeline.config import Config
-from pipeline.corpus import generate
 from pipeline.errors import UsageError
 from pipeline.incremental import build_corpus
 from pipeline.package import package
+from pipeline.testing.corpus import generate
 from tests.conftest import ROOT
 
 FORMATS = ["html", "pdf", "docx", "epub"]

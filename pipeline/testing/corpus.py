@@ -6,7 +6,7 @@ of 1,000. Each text has an English source and, mostly, a French one with the sam
 about fifteen, skewed towards short texts as in the real corpus. Every source passes
 `pipeline check` without errors or warnings.
 
-    python -m pipeline.corpus --count 100 --seed 7 --out /tmp/corpus
+    python -m pipeline.testing.corpus --count 100 --seed 7 --out /tmp/corpus
 """
 
 from __future__ import annotations
@@ -18,6 +18,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from babel.dates import get_month_names
+
 WORDS_PER_PAGE = 380  # body words on an A4 page of the print edition, after its title block and notes
 PAGE_WEIGHTS = {1: 18, 2: 22, 3: 18, 4: 12, 5: 8, 6: 6, 7: 4, 8: 3, 9: 2, 10: 2, 11: 1, 12: 1, 13: 1, 14: 1, 15: 1}
 TYPE_WEIGHTS = {"resolution": 55, "recommendation": 35, "opinion": 5, "order": 5}
@@ -25,20 +27,6 @@ FRENCH_SHARE = 0.9  # most texts are published in both official languages
 FIRST_NUMBER = 1000
 WORDS_PER_SENTENCE = 16  # measured on the generated wording
 WORDS_PER_ITEM = 14
-ENGLISH_MONTHS = [
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-]
 
 # Wording -------------------------------------------------------------------------------------
 # Sentences are assembled from these parts; the French parts are translations, not word for word.
@@ -236,20 +224,6 @@ FR: dict[str, Any] = {
 
 WORDING: dict[str, dict[str, Any]] = {"en": EN, "fr": FR}
 SURNAMES = ["Andersen", "Bellandi", "Costa", "Dalsgaard", "Eriksen", "Fischer", "Horvat", "Kowalski", "Novak"]
-FRENCH_MONTHS = [
-    "janvier",
-    "février",
-    "mars",
-    "avril",
-    "mai",
-    "juin",
-    "juillet",
-    "août",
-    "septembre",
-    "octobre",
-    "novembre",
-    "décembre",
-]
 
 
 # Structure: drawn once per text, shared by its language versions ------------------------------
@@ -477,11 +451,9 @@ class _Writer:
     def note(self) -> str:
         a = self.rng.randint(3, 40)
         date = self.text.adoption
-        if self.language == "fr":
-            day = "1er" if date.day == 1 else str(date.day)
-            spoken = f"{day} {FRENCH_MONTHS[date.month - 1]} {date.year}"
-        else:
-            spoken = f"{date.day} {ENGLISH_MONTHS[date.month - 1]} {date.year}"
+        month = get_month_names("wide", locale=self.language)[date.month]  # Babel's: "June", "juin"
+        day = "1er" if self.language == "fr" and date.day == 1 else str(date.day)
+        spoken = f"{day} {month} {date.year}"
         return self.pick("note").format(
             a=a, b=a + self.rng.randint(2, 9), date=spoken, doc=self.text.doc, year=date.year
         )
@@ -511,7 +483,7 @@ def generate(out: Path, count: int, seed: int = 1) -> list[Path]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m pipeline.corpus", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(prog="python -m pipeline.testing.corpus", description=__doc__.splitlines()[0])
     parser.add_argument("--count", type=int, default=20, help="number of sources to write (default: 20)")
     parser.add_argument("--seed", type=int, default=1, help="seed: the same seed gives the same corpus")
     parser.add_argument("--out", type=Path, required=True, help="folder to write the sources into")

@@ -1,0 +1,44 @@
+"""What a build did with one source: the editions it wrote and the problems it met.
+
+The records every layer passes around (workers send them back, the manifest and the catalogue
+keep their facts, the CLI prints them); they sit below all of them and import none.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .errors import Problem, Severity
+
+
+@dataclass(frozen=True)
+class Edition:
+    """One file written for a text: what the manifest and the catalogue record about it."""
+
+    format: str
+    file: str  # name inside the output folder
+    sha256: str
+    size: int
+
+
+@dataclass
+class Outcome:
+    """What happened to one source."""
+
+    source: Path
+    written: list[Path] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    failure: str = ""
+    editions: list[Edition] = field(default_factory=list)
+    source_sha256: str = ""  # of the bytes actually read, so the manifest records what was rendered
+    record: dict[str, Any] = field(default_factory=dict)  # catalogue facts: type, number, year, title…
+    payload: dict[str, bytes] = field(default_factory=dict)  # file name -> bytes, when not written here
+    seconds: float = 0.0
+    worker: str = ""  # which process rendered it, and its peak memory then (for the summary)
+    peak_rss_kib: int = 0
+
+    @property
+    def failed(self) -> bool:
+        return bool(self.failure) or any(p.severity is Severity.ERROR for p in self.problems)
