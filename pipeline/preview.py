@@ -8,7 +8,6 @@ last good editions; the server shows the problems in their place (see preview_se
 from __future__ import annotations
 
 import threading
-from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -17,7 +16,7 @@ from .build import Builder
 from .config import CONFIG_NAME, Config, load_config
 from .errors import PipelineError, Severity
 from .model import LanguageVersion
-from .source import find_sources
+from .source import all_language_versions, find_sources
 from .templating import TEMPLATES, environment
 from .textname import SOURCE_SUFFIX, file_stem
 
@@ -107,7 +106,7 @@ class Preview:
 
     def _rebuild(self, sources: list[Path], everything: bool, present: list[Path] | None = None) -> None:
         present = sources if present is None else present
-        versions = language_versions(present)
+        versions = all_language_versions(present)  # as `build` groups them: one reader of names
         stems = {_stem(s): s for s in present}
         rebuilt: dict[str, Text] = {}
         for source in sources:
@@ -133,26 +132,11 @@ class Preview:
             problems.insert(0, self.config_problem)
         if outcome.failed:
             return Text(source, previous.editions if previous else {}, problems, failed=True)
-        editions = {name.rpartition(".")[2]: data for name, data in outcome.payload.items()}
+        editions = {edition.format: outcome.payload[edition.file] for edition in outcome.editions}
         return Text(source, editions, problems)
 
     def warnings(self) -> int:
         return sum(1 for t in self.texts.values() for p in t.problems if f": {Severity.WARNING.value}: " in p)
-
-
-def language_versions(sources: list[Path]) -> dict[Path, tuple[LanguageVersion, ...]]:
-    """Each source's other language versions among `sources` (`<slug>.<language>.md` beside it)."""
-    by_slug: dict[str, list[Path]] = defaultdict(list)
-    for source in sources:
-        by_slug[_slug(_stem(source))].append(source)
-    return {
-        source: tuple(
-            LanguageVersion(_stem(other).rpartition(".")[2], _stem(other))
-            for other in by_slug[_slug(_stem(source))]
-            if other != source
-        )
-        for source in sources
-    }
 
 
 def _stem(source: Path) -> str:

@@ -232,3 +232,17 @@ def test_saving_the_configuration_rebuilds_every_text(served: tuple[str, Path]) 
         assert f"urn:example:{STEM.replace('.', ':')}" in get(f"{url}{STEM}.html")[2].decode("utf-8")
     finally:
         events.close()
+
+
+def test_the_preview_links_language_versions_as_the_build_does(tmp_path: Path) -> None:
+    folder = tmp_path / "source"
+    folder.mkdir()
+    (folder / NAME).write_text(FRONT + "\n1. Text.\n", encoding="utf-8")
+    british = FRONT.replace("language: en", "language: en-GB")
+    (folder / NAME.replace(".en.", ".en-gb.")).write_text(british + "\n1. Text.\n", encoding="utf-8")
+    (folder / NAME.replace(".en.", ".old.")).write_text(FRONT + "\n1. Old text.\n", encoding="utf-8")
+    preview = Preview([folder], tmp_path, formats=["html"])
+    preview.build_all()
+    page = preview.texts[NAME.removesuffix(".md")].editions["html"].decode()
+    assert 'hreflang="en-GB"' in page and "resolution-1234-2001.en-gb.html" in page  # the tag as `build` writes it
+    assert "resolution-1234-2001.old" not in page  # not a language version
