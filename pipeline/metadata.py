@@ -30,7 +30,6 @@ KNOWN_KEYS = {
     "keywords",
     "adoption",
     "translation",
-    "version_date",
 }
 TRANSLATION_KINDS = ("official", "unofficial")
 ADOPTION_KEYS = {"by", "date", "sitting", "debates", "documents", "note"}
@@ -163,14 +162,6 @@ def read_metadata(
             reader.line("translation"), f"'translation' must be official or unofficial, not {shown(translation)}"
         )
     adoption = _adoption(reader, data, links, language or "en", parse_inline)
-    version_date = reader.date(data, "version_date") if data.get("version_date") is not None else None
-    if adoption is not None and version_date is not None and version_date < adoption.date:
-        problems.error(
-            reader.line("version_date"),
-            f"'version_date' {version_date.isoformat()} is before the adoption ({adoption.date.isoformat()})",
-            "a version is issued on or after the day the text is adopted",
-        )
-        version_date = None
     if (
         text_type is None
         or number is None
@@ -194,7 +185,6 @@ def read_metadata(
         status,
         keywords,
         unofficial_translation=translation == "unofficial",
-        version_date=version_date,
     )
     if not has_catalogue(language):
         problems.warning(

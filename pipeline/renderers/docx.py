@@ -13,8 +13,7 @@ from ..i18n import translations
 from ..model import Document
 from ..templating import TEMPLATES, citation
 from .base import HtmlPageRenderer
-from .docx_parts import NS, continuous_notes, house_styles, regional_language, running_parts, without_statistics
-from .docx_styles import style_names
+from .docx_parts import NS, continuous_notes, running_parts
 from .pandoc import run_pandoc
 from .zipparts import replace_parts
 
@@ -30,32 +29,23 @@ class DocxRenderer(HtmlPageRenderer):
     template = "docx/document.html.j2"
     distributions = ("pypandoc-binary", "lxml")
     template_folders = ("base", "docx")
-    modules = (
-        "pipeline.renderers.docx_parts",
-        "pipeline.renderers.docx_styles",
-        "pipeline.renderers.pandoc",
-        "pipeline.renderers.zipparts",
-    )
-    config_keys = HtmlPageRenderer.config_keys | {"regions"}
+    modules = ("pipeline.renderers.docx_parts", "pipeline.renderers.pandoc", "pipeline.renderers.zipparts")
 
     def __init__(self, config: Config) -> None:
         super().__init__(config)
         with zipfile.ZipFile(DOCX_ASSETS / "reference.docx") as reference:
             styles = lxml.etree.fromstring(reference.read("word/styles.xml"))
         self.known_styles = {str(name) for name in styles.xpath("//w:style/w:name/@w:val", namespaces=NS)}
-        self.house = frozenset(style_names())
 
     def render(self, document: Document) -> bytes:
         html = self.render_template(document)
         self.check_styles(html, document.stem)
-        # Only the language goes to pandoc, the regional one (Word reads a bare "en" as US English):
-        # a title or author would print as paragraphs, a date too; the core properties are
-        # written from the model below instead.
-        language = self.config.regional(document.metadata.language)
+        # Only the language goes to pandoc: a title or author would print as paragraphs, a date
+        # too; the core properties are written from the model below instead.
         package = run_pandoc(
             html,
             "docx",
-            {"lang": language},
+            {"lang": document.metadata.language},
             document.stem,
             [
                 "--reference-doc",
@@ -69,9 +59,6 @@ class DocxRenderer(HtmlPageRenderer):
             "docProps/core.xml": self.render_template(document, template="docx/core.xml.j2").encode("utf-8"),
             **running_parts(package, citation(document.metadata), page_label),
             **continuous_notes(package),
-            **house_styles(package, self.house, language),
-            **regional_language(package, language),
-            **without_statistics(package),
         }
         return replace_parts(package, parts)
 
