@@ -29,10 +29,10 @@ def build(
 ) -> list[Outcome]:
     """Render every source under `paths` into `out_dir` in each format, by source path.
 
-    The same build as `pipeline build`; without `manifest` every text is rebuilt and no manifest
+    The same build as `pipeline build`; without `manifest` every text is rebuilt and no build state
     or catalogue is kept. With it, only what changed is built, and only those outcomes return.
     """
-    from .incremental import build_corpus  # the workers and the manifest load only when building
+    from .incremental import build_corpus  # the workers and the build state load only when building
 
     summary = build_corpus(paths, formats, out_dir, config or Config(), manifest=manifest, workers=workers)
     return sorted(summary.outcomes, key=lambda outcome: outcome.source)

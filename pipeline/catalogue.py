@@ -1,6 +1,6 @@
 """The catalogue page: every text in the output folder, with its editions' sizes and SHA-256.
 
-It is made from the manifest alone (no source is read), so it costs nothing on a no-op build.
+It is made from the build state alone (no source is read), so it costs nothing on a no-op build.
 Source-derived strings go through the autoescaping template; the filter script is our own.
 """
 
@@ -20,7 +20,7 @@ TYPE_ORDER = [member.value for member in TextType]
 
 
 def catalogue_record(document: Document) -> dict[str, Any]:
-    """What the catalogue shows of a text, in plain JSON types (kept in the manifest)."""
+    """What the catalogue shows of a text, in plain JSON types (kept in the build state)."""
     meta = document.metadata
     return {
         "slug": meta.slug,
@@ -36,7 +36,7 @@ def catalogue_record(document: Document) -> dict[str, Any]:
 
 
 def render_catalogue(entries: list[dict[str, Any]]) -> bytes:
-    """The page for manifest entries (see Manifest.present), sorted by type, year, number, language."""
+    """The page for the build state's entries (see BuildState.present), sorted by type, year, number, language."""
     texts = sorted((_row(entry) for entry in entries), key=_order)
     files = [edition for text in texts for edition in text["editions"]]
     page = (

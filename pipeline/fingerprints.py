@@ -4,7 +4,7 @@ A format's inputs are what its renderer class declares (pipeline/renderers/base.
 reading a source takes: the configuration keys it reads, its template folders, the shared code
 and its own modules, the tools and libraries it renders with. A change moves the fingerprints
 of exactly the formats it reaches (tests/test_fingerprints.py proves both directions), and the
-build state (pipeline/manifest.py) rebuilds those editions.
+build state (pipeline/buildstate.py) rebuilds those editions.
 """
 
 from __future__ import annotations
@@ -30,13 +30,14 @@ LOCALE = PACKAGE / "locale"
 # Modules that never change an edition's bytes (and ingest*.py): editing them must not rebuild the corpus.
 NOT_RENDERING = {
     "__main__.py",
+    "buildstate.py",
     "catalogue.py",
     "cli.py",
     "files.py",
     "fingerprints.py",
     "incremental.py",
     "ingest.py",
-    "manifest.py",
+    "legacy_manifest.py",
     "outcome.py",
     "package.py",
     "progress.py",

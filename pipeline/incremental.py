@@ -1,10 +1,16 @@
 """Every build ends here (`pipeline build` and the library's `pipeline.build()`): plan what is stale,
-run it on workers, keep the manifest and catalogue. Which sources are refused is decided in `plan`.
+run it on workers, keep the build state and catalogue. Which sources are refused is decided in `plan`.
 
 Order of writes, so that a build killed at any moment leaves a folder the next build repairs:
-editions (each atomically), then the manifest (atomically, every few seconds and at the end),
-then the catalogue. A text whose editions are not all recorded as present and matching is
-simply rebuilt; temporary files of a killed build are deleted first.
+a text's editions (together, atomically), then its rows in the build state (one transaction),
+then, once every text is done, the catalogue. A text whose editions are not all recorded as
+present and matching is simply rebuilt; temporary files of a killed build are deleted first.
+
+The output folder is locked (flock) for the whole build. The database serialises its own
+writes, but not the files around it: a second build would delete the first one's temporary
+files as a killed build's, and two builds writing the same stem from different sources would
+leave files and rows that disagree. `pipeline package` takes the lock shared, so that no bag
+is made of a folder being built.
 """
 
 from __future__ import annotations
@@ -15,19 +21,18 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .buildstate import BuildState
 from .catalogue import render_catalogue
 from .config import Config
 from .errors import OutputError, Problems
 from .files import folder_lock, remove_stale_parts, write_atomically
 from .fingerprints import Inputs, digest, fingerprints
-from .manifest import MANIFEST_NAME, Manifest
 from .model import LanguageVersion
 from .outcome import Outcome
 from .source import all_language_versions, find_sources, read_source_bytes
 from .textname import file_stem
 from .workers import Job, Settings, run_jobs
 
-CHECKPOINT_SECONDS = 2.0  # how much finished work a kill -9 can cost: at most this much of it
 CATALOGUE_NAME = "index.html"
 # How our catalogue page is recognised: a page without it is the user's, never replaced.
 CATALOGUE_MARK = b"<title>Adopted texts: catalogue</title>"
@@ -57,11 +62,13 @@ class Summary:
 
 
 def plan(
-    sources: list[Path], manifest: Manifest, inputs: dict[str, Inputs], force: bool = False, verify: bool = False
+    sources: list[Path], state: BuildState, inputs: dict[str, Inputs], force: bool = False, verify: bool = False
 ) -> Plan:
-    """Which sources need which editions, from hashes only: nothing is parsed or rendered here."""
+    """Which sources need which editions, from hashes only: nothing is parsed or rendered here.
+    The state is asked about each source's stem: its size does not matter, only the sources'."""
     accepted, refused = unique_stems(sources)
     result = Plan(versions=all_language_versions(accepted), refused=refused)
+    wanted = state.fingerprint_ids(inputs)
     for source in accepted:
         stem = file_stem(source)
         if f"{stem}.html" == CATALOGUE_NAME:
@@ -75,7 +82,7 @@ def plan(
             continue
         sha = digest(data)
         result.hashes[source] = sha
-        stale = dict.fromkeys(inputs, "forced") if force else manifest.stale(stem, sha, versions, inputs, verify)
+        stale = dict.fromkeys(inputs, "forced") if force else state.stale(stem, sha, versions, inputs, wanted, verify)
         if stale:
             result.jobs.append(Job(source, versions, tuple(name for name in inputs if name in stale)))
             result.reasons[source] = stale
@@ -129,6 +136,7 @@ def build_corpus(
 
     With `manifest=False` (the library route) nothing is recorded, so every text is rebuilt, no
     catalogue is written, and the output folder is made only when there is something to write.
+    (The flag keeps its name for the library's callers; what it records is the build state.)
     """
     start = time.perf_counter()
     notices: list[str] = []
@@ -147,13 +155,16 @@ def build_corpus(
     settings = Settings(tuple(formats), out_dir, config, debug)
     if manifest:
         with _output_folder(out_dir, notice) as stale_parts:  # locked before anything is read or deleted
-            state = Manifest.load(out_dir, on_invalid=notice)
-            work = plan(sources, state, inputs, force, verify)
-            outcomes = _refusals(work, on_start, report)
-            outcomes += _run(work, state, inputs, settings, workers, executor, scheduler, report)
-            _write_catalogue(out_dir, state, notice)
+            state = BuildState.open(out_dir, on_invalid=notice)
+            try:
+                work = plan(sources, state, inputs, force, verify)
+                outcomes = _refusals(work, on_start, report)
+                outcomes += _run(work, state, inputs, settings, workers, executor, scheduler, report)
+                _write_catalogue(out_dir, state, notice)
+            finally:
+                state.close()
     else:  # nothing recorded, so nothing to lock while planning; no folder made when nothing is written
-        work = plan(sources, Manifest(out_dir / MANIFEST_NAME), inputs, force, verify)
+        work = plan(sources, BuildState.empty(out_dir), inputs, force, verify)
         stale_parts, outcomes = 0, _refusals(work, on_start, report)
         if work.jobs:
             with _output_folder(out_dir, notice) as stale_parts:
@@ -185,7 +196,7 @@ def _refusals(work: Plan, on_start: Callable[[int, int], None] | None, report: R
 
 def _run(
     work: Plan,
-    manifest: Manifest | None,
+    state: BuildState | None,
     inputs: dict[str, Inputs],
     settings: Settings,
     workers: int,
@@ -193,40 +204,25 @@ def _run(
     scheduler: str,
     report: Report,
 ) -> list[Outcome]:
-    """Render the plan's jobs, recording each finished text; the manifest is saved as it goes."""
+    """Render the plan's jobs, recording each finished text in its own transaction as it comes."""
     outcomes = []
-    saved = time.monotonic()
-    try:
-        for outcome in run_jobs(work.jobs, settings, workers, executor, scheduler):
-            if manifest is not None and not outcome.failed:
-                manifest.record(
-                    file_stem(outcome.source),
-                    outcome.source,
-                    outcome.source_sha256,
-                    work.versions[outcome.source],
-                    outcome.record,
-                    outcome.editions,
-                    inputs,
-                )
-            outcomes.append(outcome)
-            report(outcome, work.reasons.get(outcome.source, {}))
-            if manifest is not None and manifest.changed and time.monotonic() - saved > CHECKPOINT_SECONDS:
-                _save(manifest)
-                saved = time.monotonic()
-    finally:  # also when interrupted: what was written and recorded need not be built again
-        if manifest is not None and (manifest.changed or not manifest.path.exists()):
-            _save(manifest)
+    for outcome in run_jobs(work.jobs, settings, workers, executor, scheduler):
+        if state is not None and not outcome.failed:
+            state.record(
+                file_stem(outcome.source),
+                outcome.source,
+                outcome.source_sha256,
+                work.versions[outcome.source],
+                outcome.record,
+                outcome.editions,
+                inputs,
+            )
+        outcomes.append(outcome)
+        report(outcome, work.reasons.get(outcome.source, {}))
     return outcomes
 
 
-def _save(manifest: Manifest) -> None:
-    try:
-        manifest.save()
-    except OSError as exc:  # the old manifest stays: what it records is rebuilt if it no longer matches
-        raise OutputError(f"cannot write the manifest {manifest.path}: {exc.strerror or exc}") from None
-
-
-def _write_catalogue(out_dir: Path, manifest: Manifest, notice: Notify) -> None:
+def _write_catalogue(out_dir: Path, state: BuildState, notice: Notify) -> None:
     path = out_dir / CATALOGUE_NAME
     try:
         with path.open("rb") as stream:
@@ -239,7 +235,7 @@ def _write_catalogue(out_dir: Path, manifest: Manifest, notice: Notify) -> None:
         notice(f"{path} is not the catalogue this tool writes: left as it is (move it away to get the catalogue)")
         return
     try:
-        write_if_changed(path, render_catalogue(manifest.present()))
+        write_if_changed(path, render_catalogue(list(state.present())))
     except OSError as exc:
         raise OutputError(f"cannot write the catalogue {path}: {exc.strerror or exc}") from None
 

@@ -1,6 +1,6 @@
 """What a build did with one source: the editions it wrote and the problems it met.
 
-The records every layer passes around (workers send them back, the manifest and the catalogue
+The records every layer passes around (workers send them back, the build state and the catalogue
 keep their facts, the CLI prints them); they sit below all of them and import none.
 """
 
@@ -15,7 +15,7 @@ from .errors import Problem, Severity
 
 @dataclass(frozen=True)
 class Edition:
-    """One file written for a text: what the manifest and the catalogue record about it."""
+    """One file written for a text: what the build state and the catalogue record about it."""
 
     format: str
     file: str  # name inside the output folder
@@ -32,7 +32,7 @@ class Outcome:
     problems: list[Problem] = field(default_factory=list)
     failure: str = ""
     editions: list[Edition] = field(default_factory=list)
-    source_sha256: str = ""  # of the bytes actually read, so the manifest records what was rendered
+    source_sha256: str = ""  # of the bytes actually read, so the build state records what was rendered
     record: dict[str, Any] = field(default_factory=dict)  # catalogue facts: type, number, year, title…
     payload: dict[str, bytes] = field(default_factory=dict)  # file name -> bytes, when not written here
     seconds: float = 0.0

@@ -20,13 +20,13 @@ from typing import Any
 
 import bagit  # type: ignore[import-untyped]
 
+from .buildstate import STATE_NAME, BuildState
 from .catalogue import human_size, render_catalogue
 from .config import Config
 from .errors import UsageError
 from .files import folder_lock
 from .fingerprints import fingerprints
 from .incremental import CATALOGUE_NAME, plan
-from .manifest import Manifest
 from .source import find_sources
 from .textname import file_stem
 
@@ -63,9 +63,25 @@ def package(
 def _package(
     paths: list[Path], editions_dir: Path, out: Path, formats: list[str], config: Config, organization: str
 ) -> Packed:
-    manifest = Manifest.load(editions_dir)
+    # A folder never built has no state, and one is not made here: nothing in it is up to date.
+    state = BuildState.open(editions_dir) if (editions_dir / STATE_NAME).is_file() else BuildState.empty(editions_dir)
+    try:
+        return _bag(paths, state, editions_dir, out, formats, config, organization)
+    finally:
+        state.close()
+
+
+def _bag(
+    paths: list[Path],
+    state: BuildState,
+    editions_dir: Path,
+    out: Path,
+    formats: list[str],
+    config: Config,
+    organization: str,
+) -> Packed:
     sources = find_sources(paths)
-    work = plan(sources, manifest, fingerprints(formats, config), verify=True)  # archives deserve a full hash
+    work = plan(sources, state, fingerprints(formats, config), verify=True)  # archives deserve a full hash
     if work.refused:
         refused = work.refused[0]
         raise UsageError(refused.failure or f"{refused.source}: {refused.problems[0].message}")
@@ -80,7 +96,7 @@ def _package(
     if not sources:
         raise UsageError("no source to package")
     by_stem = {file_stem(source): source for source in sources}
-    entries = [{**e, "source": by_stem[e["stem"]]} for e in manifest.present() if e["stem"] in by_stem]
+    entries = [{**e, "source": by_stem[e["stem"]]} for e in state.present() if e["stem"] in by_stem]
     _check_destination(out)
     staging = Path(tempfile.mkdtemp(dir=out.parent, prefix=f".{out.name}."))
     os.chmod(staging, 0o755)  # mkdtemp's 0700 would become the bag's

@@ -10,7 +10,7 @@ import pytest
 
 from tests.conftest import ROOT, SEED
 
-BESIDE_EDITIONS = [".manifest.json", "index.html"]  # what was built from what, and the catalogue page
+BESIDE_EDITIONS = [".buildstate.sqlite", "index.html"]  # what was built from what, and the catalogue page
 
 
 def pipeline(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
@@ -92,4 +92,4 @@ def test_debug_shows_the_traceback() -> None:
 
 def test_no_partial_file_is_left_behind(tmp_path: Path) -> None:
     pipeline("build", str(SEED), "--format", "html", "--out", str(tmp_path))
-    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == [".manifest.json"]
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == [".buildstate.sqlite"]

@@ -18,16 +18,17 @@ from pathlib import Path
 import pytest
 
 from pipeline import build
+from pipeline.buildstate import STATE_NAME
 from pipeline.config import Config
 from pipeline.errors import Problem
 from pipeline.fingerprints import Inputs, fingerprints
 from pipeline.incremental import Summary, build_corpus
-from pipeline.manifest import MANIFEST_NAME
 from pipeline.outcome import Outcome
 from pipeline.progress import Display, print_summary
 from pipeline.source import read
 from pipeline.testing.corpus import generate, skeleton
 from tests.conftest import FORMATS, ROOT
+from tests.test_buildstate import query, recorded
 
 SMALL_TEXTS = 10  # the kill test needs enough work to be caught in the middle of it
 
@@ -39,16 +40,8 @@ def pipeline(*args: str) -> subprocess.CompletedProcess[str]:
 
 
 def visible(folder: Path) -> dict[str, bytes]:
-    """Every file a reader of the folder sees (temporary files and the manifest are hidden)."""
+    """Every file a reader of the folder sees (temporary files and the build state are hidden)."""
     return {p.name: p.read_bytes() for p in sorted(folder.iterdir()) if not p.name.startswith(".")}
-
-
-def manifest_without_times(folder: Path) -> dict[str, object]:
-    data = json.loads((folder / MANIFEST_NAME).read_bytes())
-    for entry in data["texts"].values():
-        for edition in entry["editions"].values():
-            edition.pop("mtime_ns")
-    return dict(data)
 
 
 def complete(path: Path) -> bool:
@@ -130,7 +123,7 @@ def test_the_library_builds_as_the_command_does(tmp_path: Path) -> None:
     assert not any(o.failed for o in library)
     # Without the manifest: the same editions, no catalogue, nothing recorded, all rebuilt again.
     assert visible(tmp_path / "library") == {k: v for k, v in visible(tmp_path / "cli").items() if k != "index.html"}
-    assert not (tmp_path / "library" / MANIFEST_NAME).exists()
+    assert not (tmp_path / "library" / STATE_NAME).exists()
     assert len(build([sources], ["html"], tmp_path / "library")) == 3
     # With it: the command's folder exactly, and a second call has nothing to do.
     assert len(build([sources], ["html"], tmp_path / "recorded", manifest=True)) == 3
@@ -276,13 +269,16 @@ def test_a_killed_build_leaves_only_complete_files_and_the_next_build_repairs_it
     shown = [p for p in out.iterdir() if not p.name.startswith(".")]
     assert 0 < len(shown) < len(FORMATS) * SMALL_TEXTS, "the build was not caught in the middle"
     assert [p.name for p in shown if not complete(p)] == []
-    assert [p.name for p in out.glob(MANIFEST_NAME) if not complete(p)] == []
+    assert query(out, "PRAGMA integrity_check") == [("ok",)]  # what was committed, whole
+    for stem, text in recorded(out).items():  # a text's rows are written only after its files
+        assert isinstance(text["editions"], dict) and len(text["editions"]) == len(FORMATS), stem
+        assert all((out / e["file"]).stat().st_size == e["size"] for e in text["editions"].values()), stem
 
     result = pipeline("build", str(small_corpus), "--out", str(out), "-j", "2")
     assert result.returncode == 0, result.stderr
     assert [p.name for p in out.iterdir() if p.name.endswith(".part")] == []
     assert visible(out) == visible(clean_build)
-    assert manifest_without_times(out) == manifest_without_times(clean_build)
+    assert recorded(out) == recorded(clean_build)
 
 
 def worker_processes() -> list[int]:

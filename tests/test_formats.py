@@ -14,13 +14,13 @@ from pipeline import build
 from pipeline.config import Config
 from pipeline.fingerprints import code_files, fingerprints
 from pipeline.incremental import build_corpus
-from pipeline.manifest import Manifest
 from pipeline.model import Document, Paragraph
 from pipeline.renderers import REGISTRY, Renderer
 from pipeline.renderers.base import HtmlPageRenderer
 from pipeline.renderers.html import HtmlRenderer
 from pipeline.templating import citation, environment
 from tests.conftest import SEED
+from tests.test_buildstate import recorded
 
 
 class OutlineRenderer(Renderer):
@@ -68,7 +68,7 @@ def test_a_new_format_is_built_recorded_and_catalogued_from_its_class_alone(
     assert lines[0] == "Recommendation 1607 (2003)" and lines[1:4] == ["1.", "2.", "3."]
     page = (out / "index.html").read_text(encoding="utf-8")
     assert re.search(rf'<a href="{re.escape(edition.name)}" type="text/plain" hreflang="en">Outline<', page)
-    assert Manifest.load(out).texts[SEED.stem]["editions"]["outline"]["file"] == edition.name
+    assert recorded(out)[SEED.stem]["editions"]["outline"]["file"] == edition.name  # type: ignore[index]
     again = build_corpus([sources], ["html", "outline"], out, Config())
     assert (again.outcomes, len(again.up_to_date)) == ([], 2)
     assert (__name__, Path(__file__)) in code_files("outline")  # editing this module rebuilds its editions

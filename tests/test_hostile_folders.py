@@ -1,16 +1,16 @@
 """Hostile configuration, files and folders, round two (issue 15, classes 4, 6–9, 12).
 
 Configuration that used to fail on every text; sources that are not files; output folders that
-cannot be written; a manifest of the wrong shape; the user's own files in the output folder;
+cannot be written; the user's own files in the output folder;
 a full disk.
 """
 
 from __future__ import annotations
 
 import errno
-import json
 import os
 import shutil
+import sqlite3
 import subprocess
 import sys
 import time
@@ -22,11 +22,13 @@ import pytest
 import pipeline.files
 from pipeline import build
 from pipeline.build import Builder
+from pipeline.buildstate import STATE_NAME
 from pipeline.config import Config, decode_config
 from pipeline.errors import ConfigError, OutputError
 from pipeline.incremental import build_corpus
 from pipeline.source import read
 from tests.sources import FRONT, NAME
+from tests.test_buildstate import recorded
 from tests.test_hostile import body, first_error
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -175,8 +177,10 @@ def test_a_read_only_output_folder_is_a_clear_failure(small_mount: Path, tmp_pat
         f"pipeline: error: cannot create the output folder {small_mount / 'out'}: Read-only file system\n",
     )
     result = run("build", str(folder), "--format", "html", "--out", str(small_mount))
-    assert result.returncode == 2 and "Traceback" not in result.stderr
-    assert "cannot write its editions in" in result.stderr and "Read-only file system" in result.stderr
+    assert (result.returncode, result.stderr) == (  # refused before any text is rendered
+        2,
+        f"pipeline: error: cannot write the build state {small_mount / STATE_NAME}: Read-only file system\n",
+    )
 
 
 def test_a_full_disk_leaves_no_partial_text_and_a_consistent_manifest(small_mount: Path, tmp_path: Path) -> None:
@@ -190,10 +194,10 @@ def test_a_full_disk_leaves_no_partial_text_and_a_consistent_manifest(small_moun
     stems = {n.rsplit(".", 1)[0] for n in names if n.endswith((".html", ".docx")) and n != "index.html"}
     for stem in stems:  # every text that shows is whole
         assert {f"{stem}.html", f"{stem}.docx"} <= names, stem
-    if (small_mount / ".manifest.json").exists():
-        manifest = json.loads((small_mount / ".manifest.json").read_bytes())
-        for stem, entry in manifest["texts"].items():
-            for edition in entry["editions"].values():
+    if (small_mount / STATE_NAME).exists():  # every text recorded is whole on the disk
+        for stem, text in recorded(small_mount).items():
+            assert isinstance(text["editions"], dict)
+            for edition in text["editions"].values():
                 assert (small_mount / edition["file"]).stat().st_size == edition["size"], stem
 
 
@@ -241,56 +245,7 @@ def test_an_empty_format_list_is_a_usage_error(command: str, tmp_path: Path) -> 
     assert not (tmp_path / "out").exists()
 
 
-# Class 4: a manifest of the wrong shape is treated as absent ------------------------------------
-
-
-def corrupt(entry: dict[str, object], how: str) -> object:
-    record = entry["record"]
-    editions = entry["editions"]
-    assert isinstance(record, dict) and isinstance(editions, dict)
-    if how == "year is text":
-        record["year"] = "abc"
-    elif how == "record without type":
-        del record["type"]
-    elif how == "inputs a list":
-        editions["html"]["inputs"] = [1]
-    elif how == "size is text":
-        editions["html"]["size"] = "12"
-    elif how == "versions a text":
-        entry["versions"] = "fr"
-    elif how == "entry null":
-        return None
-    return entry
-
-
-@pytest.mark.parametrize(
-    "how",
-    ["texts a list", "year is text", "record without type", "inputs a list", "size is text", "versions a text",
-     "entry null", "version as text", "not JSON", "not UTF-8", "deep JSON"],
-)  # fmt: skip
-def test_a_manifest_of_the_wrong_shape_is_rebuilt_with_a_warning(how: str, tmp_path: Path) -> None:
-    folder = sources(tmp_path / "source", 2)
-    out = tmp_path / "out"
-    build_corpus([folder], ["html"], out, Config())
-    path = out / ".manifest.json"
-    data = json.loads(path.read_bytes())
-    first = sorted(data["texts"])[0]
-    if how == "texts a list":
-        data["texts"] = []
-    elif how == "version as text":
-        data["version"] = "1"
-    else:
-        data["texts"][first] = corrupt(data["texts"][first], how)
-    raw = json.dumps(data).encode()
-    raw = {"not JSON": b'{"version": 1, "texts": {', "not UTF-8": b'{"version": 1, "\xff": 1}'}.get(how, raw)
-    path.write_bytes(b"[" * 100_000 + b"]" * 100_000 if how == "deep JSON" else raw)
-    notices: list[str] = []
-    again = build_corpus([folder], ["html"], out, Config(), on_notice=notices.append)
-    assert [n for n in notices if "is not a valid manifest" in n and n.endswith("every text is rebuilt")], notices
-    assert len(again.outcomes) == 2 and not [o for o in again.outcomes if o.failed]
-    notices.clear()
-    third = build_corpus([folder], ["html"], out, Config(), on_notice=notices.append)
-    assert (notices, third.outcomes, len(third.up_to_date)) == ([], [], 2)
+# Class 4: a build state or manifest of the wrong shape: tests/test_buildstate.py ---------------
 
 
 # Class 6: a source is checked before a byte of it is read ----------------------------------------
@@ -387,11 +342,11 @@ def test_a_foreign_index_page_is_kept_and_named(tmp_path: Path) -> None:
 def test_an_unwritable_output_folder_is_an_output_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     folder = sources(tmp_path / "source", 1)
 
-    def refuse(path: Path, data: bytes) -> None:
-        raise OSError(errno.EROFS, os.strerror(errno.EROFS))
+    def refuse(path: Path) -> sqlite3.Connection:
+        raise sqlite3.OperationalError("attempt to write a readonly database")
 
-    monkeypatch.setattr("pipeline.manifest.write_atomically", refuse)
-    with pytest.raises(OutputError, match=r"cannot write the manifest .*: Read-only file system"):
+    monkeypatch.setattr("pipeline.buildstate._connect", refuse)
+    with pytest.raises(OutputError, match=r"cannot write the build state .*: attempt to write a readonly database"):
         build_corpus([folder], ["html"], tmp_path / "out", Config())
 
 

@@ -7,7 +7,6 @@ every process it starts inherits: after a `kill -9`, no process carrying the mar
 from __future__ import annotations
 
 import fcntl
-import json
 import os
 import signal
 import subprocess
@@ -18,7 +17,9 @@ from pathlib import Path
 
 import pytest
 
+from pipeline.buildstate import STATE_NAME
 from tests.sources import FRONT
+from tests.test_buildstate import recorded
 
 ROOT = Path(__file__).resolve().parent.parent
 MARK = "PIPELINE_TEST_MARK"
@@ -115,8 +116,7 @@ def test_two_builds_into_one_folder_keep_every_text(tmp_path: Path) -> None:
     ]
     results = [build.communicate(timeout=120) for build in builds]
     assert [build.returncode for build in builds] == [0, 0], results
-    manifest = json.loads((out / ".manifest.json").read_bytes())
-    assert sorted(manifest["texts"]) == [f"resolution-{n}-2001.en" for n in (1000, 1001, 1002, 2000, 2001, 2002)]
+    assert sorted(recorded(out)) == [f"resolution-{n}-2001.en" for n in (1000, 1001, 1002, 2000, 2001, 2002)]
     catalogue = (out / "index.html").read_text()
     assert all(f"resolution-{n}-2001.en.html" in catalogue for n in (1000, 1001, 1002, 2000, 2001, 2002))
 
@@ -131,7 +131,7 @@ def test_a_second_build_waits_for_the_first_and_says_so(tmp_path: Path) -> None:
         build = start_build(str(tmp_path / "source"), "--format", "html", "--out", str(out), mark=uuid.uuid4().hex)
         time.sleep(1.5)
         assert build.poll() is None, "the second build did not wait"
-        assert not (out / ".manifest.json").exists()
+        assert not (out / STATE_NAME).exists()  # opened only once the folder is locked
     finally:
         os.close(held)
     _, stderr = build.communicate(timeout=60)

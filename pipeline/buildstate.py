@@ -1,0 +1,438 @@
+"""The build state: what was built from what, in an SQLite database beside the outputs.
+
+An edition is up to date when its source, its language versions, and its format's fingerprint
+(pipeline/fingerprints.py) are as they were when it was written, and its file is still the one
+written. Outputs are checked by size and modification time and re-hashed only when either
+changed (`verify` re-hashes them all).
+
+The database (`.buildstate.sqlite`, WAL mode; schema in SCHEMA, documented in the README) has a
+row per text and a row per edition. Each finished text is written in one transaction, after
+its files, so a `kill -9` loses at most the texts being rendered. Everything is read by query:
+a plan asks for the stems it has, the catalogue and the archive stream the rows.
+"""
+
+from __future__ import annotations
+
+import itertools
+import os
+import sqlite3
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import msgspec
+
+from .errors import OutputError, printable
+from .fingerprints import Inputs, digest_file
+from .model import LanguageVersion
+from .outcome import Edition
+from .renderers import REGISTRY
+from .source import SAFE_STEM
+
+STATE_NAME = ".buildstate.sqlite"
+SCHEMA_VERSION = 1  # PRAGMA user_version: a database of another version is rebuilt, never misread
+BUSY_SECONDS = 30.0  # a reader (`pipeline package`) and a build may meet on a touched file's update
+Notify = Callable[[str], None]
+
+SCHEMA = """
+CREATE TABLE texts (
+    stem TEXT PRIMARY KEY,           -- the output stem: editions are <stem>.<extension>
+    source TEXT NOT NULL,            -- the source's path as the build was given it
+    source_sha256 TEXT NOT NULL,     -- of the bytes rendered
+    versions TEXT NOT NULL,          -- its language versions, a JSON list of "language:stem"
+    slug TEXT NOT NULL,              -- what the catalogue shows, from the document
+    type TEXT NOT NULL,
+    number INTEGER NOT NULL,
+    year INTEGER NOT NULL,
+    language TEXT NOT NULL,
+    citation TEXT NOT NULL,
+    title TEXT NOT NULL,
+    date TEXT NOT NULL,
+    status TEXT NOT NULL
+) STRICT, WITHOUT ROWID;
+CREATE TABLE fingerprints (          -- a format's inputs, shared by every edition made from them
+    id INTEGER PRIMARY KEY,
+    templates TEXT NOT NULL,
+    tools TEXT NOT NULL,
+    config TEXT NOT NULL,
+    UNIQUE (templates, tools, config)
+) STRICT;
+CREATE TABLE editions (
+    stem TEXT NOT NULL REFERENCES texts (stem) ON DELETE CASCADE,
+    format TEXT NOT NULL,
+    file TEXT NOT NULL,              -- its name in the output folder
+    sha256 TEXT NOT NULL,
+    size INTEGER NOT NULL,
+    mtime_ns INTEGER NOT NULL,       -- as written, or as last found with the same bytes
+    fingerprint INTEGER NOT NULL REFERENCES fingerprints (id),
+    PRIMARY KEY (stem, format)
+) STRICT, WITHOUT ROWID;
+"""
+
+
+class TextRow(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
+    """One row of `texts`: a field per column, in the columns' order."""
+
+    stem: str
+    source: str
+    source_sha256: str
+    versions: str
+    slug: str
+    type: str
+    number: int
+    year: int
+    language: str
+    citation: str
+    title: str
+    date: str
+    status: str
+
+
+class EditionRow(msgspec.Struct, frozen=True):
+    """One row of `editions`."""
+
+    stem: str
+    format: str
+    file: str
+    sha256: str
+    size: int
+    mtime_ns: int
+    fingerprint: int
+
+
+RECORD_FIELDS = TextRow.__struct_fields__[4:]  # the catalogue's facts: catalogue.catalogue_record's keys
+
+
+def versions_key(versions: tuple[LanguageVersion, ...]) -> str:
+    return msgspec.json.encode([f"{v.language}:{v.stem}" for v in versions]).decode()
+
+
+def text_row(stem: str, source: str, source_sha256: str, versions: str, record: dict[str, Any]) -> TextRow:
+    """The row of a text; a record of another shape than the table's is refused, never half-kept."""
+    return msgspec.convert(
+        {"stem": stem, "source": source, "source_sha256": source_sha256, "versions": versions, **record}, TextRow
+    )
+
+
+def _insert(table: str, fields: tuple[str, ...]) -> str:
+    columns = ", ".join(fields)
+    return f"INSERT INTO {table} ({columns}) VALUES ({', '.join('?' * len(fields))})"
+
+
+INSERT_TEXT = (
+    _insert("texts", TextRow.__struct_fields__)
+    + " ON CONFLICT (stem) DO UPDATE SET "
+    + ", ".join(f"{name} = excluded.{name}" for name in TextRow.__struct_fields__[1:])
+)
+INSERT_EDITION = _insert("editions", EditionRow.__struct_fields__).replace("INSERT", "INSERT OR REPLACE", 1)
+
+
+def expected_file(stem: str, format_name: str) -> str:
+    """The only name an edition of `stem` may have: a tampered row ("../x", "javascript:") would
+    reach the archive and the catalogue's links. A format this version does not know keeps its name."""
+    known = REGISTRY.get(format_name)
+    return f"{stem}.{known.extension if known else format_name}"
+
+
+def trustworthy(stem: str) -> bool:
+    return bool(SAFE_STEM.match(stem)) and ".." not in stem
+
+
+@dataclass
+class BuildState:
+    """The build state of one output folder (or an empty one in memory, for the library route)."""
+
+    folder: Path
+    connection: sqlite3.Connection
+
+    @property
+    def path(self) -> Path:
+        return self.folder / STATE_NAME
+
+    @classmethod
+    def open(cls, folder: Path, on_invalid: Notify | None = None) -> BuildState:
+        """The state of `folder`, made if absent. One that is not a database of this schema is
+        replaced (every text is rebuilt), with a warning, so that a damaged file never breaks the
+        builds after it; a JSON manifest of an earlier version is migrated once, then deleted."""
+        path = folder / STATE_NAME
+        try:
+            try:
+                state = cls._opened(folder)
+            except _NotOurs as exc:
+                if on_invalid:
+                    on_invalid(printable(f"warning: {path} is not a valid build state ({exc}): every text is rebuilt"))
+                _remove_database(path)
+                state = cls._opened(folder)
+        except (sqlite3.Error, _NotOurs) as exc:  # cannot be opened or written at all
+            raise _output_error(path, _why_not_writable(path) or exc) from None
+        from .legacy_manifest import migrate  # only a folder built by an earlier version has one
+
+        migrate(state, on_invalid)
+        return state
+
+    @classmethod
+    def _opened(cls, folder: Path) -> BuildState:
+        try:
+            state = cls(folder, _connect(folder / STATE_NAME))
+        except sqlite3.DatabaseError as exc:
+            raise _classified(exc) from None
+        try:
+            state._prepare()
+        except BaseException as exc:
+            state.close()
+            if isinstance(exc, sqlite3.DatabaseError):
+                raise _classified(exc) from None
+            raise
+        return state
+
+    @classmethod
+    def empty(cls, folder: Path) -> BuildState:
+        """A state that records nothing on disk: every text is new."""
+        state = cls(folder, sqlite3.connect(":memory:", isolation_level=None))
+        state._prepare()
+        return state
+
+    def _prepare(self) -> None:
+        """Create the schema in a new database, check the version of an existing one."""
+        db = self.connection
+        version = db.execute("PRAGMA user_version").fetchone()[0]
+        tables = {row[0] for row in db.execute("SELECT name FROM sqlite_schema WHERE type = 'table'")}
+        if version == 0 and not tables:
+            db.executescript(f"BEGIN IMMEDIATE; {SCHEMA} PRAGMA user_version = {SCHEMA_VERSION}; COMMIT;")
+            return
+        if version != SCHEMA_VERSION or not {"texts", "editions", "fingerprints"} <= tables:
+            raise _NotOurs(f"schema version {version}, not {SCHEMA_VERSION}")
+
+    def close(self) -> None:
+        self.connection.close()
+
+    # Transactions -------------------------------------------------------------------------------
+
+    def transaction(self) -> _Transaction:
+        return _Transaction(self)
+
+    # What is stale ------------------------------------------------------------------------------
+
+    def fingerprint_ids(self, inputs: dict[str, Inputs]) -> dict[str, int | None]:
+        """The row id of each format's wanted inputs, None when no edition was made from them."""
+        found = {}
+        for name, wanted in inputs.items():
+            row = self.connection.execute(
+                "SELECT id FROM fingerprints WHERE templates = ? AND tools = ? AND config = ?",
+                (wanted.templates, wanted.tools, wanted.config),
+            ).fetchone()
+            found[name] = row[0] if row else None
+        return found
+
+    def stale(
+        self,
+        stem: str,
+        source_sha256: str,
+        versions: tuple[LanguageVersion, ...],
+        inputs: dict[str, Inputs],
+        wanted: dict[str, int | None],
+        verify: bool = False,
+    ) -> dict[str, str]:
+        """The formats of `stem` that must be rebuilt, each with the reason (`wanted` from fingerprint_ids)."""
+        rows = self.connection.execute(
+            "SELECT t.source_sha256, t.versions, e.format, e.file, e.sha256, e.size, e.mtime_ns, e.fingerprint "
+            "FROM texts t LEFT JOIN editions e ON e.stem = t.stem WHERE t.stem = ?",
+            (stem,),
+        ).fetchall()
+        if not rows or not trustworthy(stem):
+            return dict.fromkeys(inputs, "new")
+        if rows[0][0] != source_sha256:
+            return dict.fromkeys(inputs, "source changed")
+        if rows[0][1] != versions_key(versions):
+            return dict.fromkeys(inputs, "language versions changed")
+        editions = {row[2]: EditionRow(stem, *row[2:]) for row in rows if row[2] is not None}
+        if any(edition.file != expected_file(stem, name) for name, edition in editions.items()):
+            return dict.fromkeys(inputs, "new")
+        reasons = {}
+        for name in inputs:
+            reason = self._edition_reason(editions.get(name), inputs[name], wanted[name], verify)
+            if reason:
+                reasons[name] = reason
+        return reasons
+
+    def _edition_reason(self, edition: EditionRow | None, wanted: Inputs, wanted_id: int | None, verify: bool) -> str:
+        if edition is None:
+            return "new format"
+        if edition.fingerprint != wanted_id:
+            return self._what_changed(edition.fingerprint, wanted)
+        path = self.folder / edition.file
+        try:
+            stat = path.stat()
+        except OSError:
+            return "output missing"
+        if not verify and (stat.st_size, stat.st_mtime_ns) == (edition.size, edition.mtime_ns):
+            return ""
+        if stat.st_size != edition.size or digest_file(path) != edition.sha256:
+            return "output modified"
+        with self.transaction():  # same bytes, touched: remember the new time
+            self.connection.execute(
+                "UPDATE editions SET mtime_ns = ? WHERE stem = ? AND format = ?",
+                (stat.st_mtime_ns, edition.stem, edition.format),
+            )
+        return ""
+
+    def _what_changed(self, fingerprint: int, wanted: Inputs) -> str:
+        row = self.connection.execute(
+            "SELECT templates, tools, config FROM fingerprints WHERE id = ?", (fingerprint,)
+        ).fetchone()
+        recorded = Inputs(*row) if row else Inputs("", "", "")
+        if recorded.templates != wanted.templates:
+            return "templates changed"
+        if recorded.config != wanted.config:
+            return "configuration changed"
+        return "tool versions changed"
+
+    # Recording a finished text ------------------------------------------------------------------
+
+    def record(
+        self,
+        stem: str,
+        source: Path,
+        source_sha256: str,
+        versions: tuple[LanguageVersion, ...],
+        record: dict[str, Any],
+        editions: list[Edition],
+        inputs: dict[str, Inputs],
+    ) -> None:
+        """Remember a text's new editions, in one transaction; editions of other formats stay if
+        the text did not change."""
+        row = text_row(stem, source.as_posix(), source_sha256, versions_key(versions), record)
+        rows = [
+            (edition, (self.folder / edition.file).stat().st_mtime_ns, inputs[edition.format]) for edition in editions
+        ]
+        db = self.connection
+        with self.transaction():
+            before = db.execute("SELECT source_sha256, versions FROM texts WHERE stem = ?", (stem,)).fetchone()
+            if before is not None and before != (row.source_sha256, row.versions):
+                db.execute("DELETE FROM editions WHERE stem = ?", (stem,))
+            db.execute(INSERT_TEXT, msgspec.structs.astuple(row))
+            for edition, mtime_ns, made_from in rows:
+                fingerprint = self.fingerprint_id(made_from)
+                db.execute(
+                    INSERT_EDITION,
+                    msgspec.structs.astuple(
+                        EditionRow(
+                            stem, edition.format, edition.file, edition.sha256, edition.size, mtime_ns, fingerprint
+                        )
+                    ),
+                )
+
+    def fingerprint_id(self, inputs: Inputs) -> int:
+        key = (inputs.templates, inputs.tools, inputs.config)
+        db = self.connection
+        db.execute("INSERT OR IGNORE INTO fingerprints (templates, tools, config) VALUES (?, ?, ?)", key)
+        found: int = db.execute(
+            "SELECT id FROM fingerprints WHERE templates = ? AND tools = ? AND config = ?", key
+        ).fetchone()[0]
+        return found
+
+    # Reading it all -----------------------------------------------------------------------------
+
+    def present(self) -> Iterator[dict[str, Any]]:
+        """Every text with the editions whose files are still in the output folder, by stem, as
+        the catalogue reads them: stem, source, source_sha256, record, editions (format -> file,
+        sha256, size). Streamed from one query: nothing is loaded whole."""
+        columns = ", ".join(f"t.{name}" for name in TextRow.__struct_fields__)
+        query = self.connection.execute(
+            f"SELECT {columns}, e.format, e.file, e.sha256, e.size "
+            "FROM texts t JOIN editions e ON e.stem = t.stem ORDER BY t.stem, e.format"
+        )
+        width = len(TextRow.__struct_fields__)
+        for stem, group in itertools.groupby(query, key=lambda row: row[0]):
+            rows = list(group)
+            if not trustworthy(stem):
+                continue
+            text = TextRow(*rows[0][:width])
+            editions = {
+                name: {"file": file, "sha256": sha256, "size": size}
+                for name, file, sha256, size in (row[width:] for row in rows)
+                if file == expected_file(stem, name) and (self.folder / file).is_file()
+            }
+            if editions:
+                yield {
+                    "stem": stem,
+                    "source": text.source,
+                    "source_sha256": text.source_sha256,
+                    "record": {name: getattr(text, name) for name in RECORD_FIELDS},
+                    "editions": editions,
+                }
+
+    def stems(self) -> list[str]:
+        return [row[0] for row in self.connection.execute("SELECT stem FROM texts ORDER BY stem")]
+
+
+class _Transaction:
+    """`with state.transaction():` BEGIN IMMEDIATE … COMMIT, or ROLLBACK on any exception.
+    A write that fails (a full disk, a read-only folder) is an OutputError naming the database."""
+
+    def __init__(self, state: BuildState) -> None:
+        self.state = state
+
+    def __enter__(self) -> None:
+        try:
+            self.state.connection.execute("BEGIN IMMEDIATE")
+        except sqlite3.Error as exc:
+            raise _output_error(self.state.path, exc) from None
+
+    def __exit__(self, kind: type[BaseException] | None, error: BaseException | None, trace: object) -> None:
+        db = self.state.connection
+        if kind is None:
+            try:
+                db.execute("COMMIT")
+                return
+            except sqlite3.Error as exc:
+                db.execute("ROLLBACK")
+                raise _output_error(self.state.path, exc) from None
+        if db.in_transaction:
+            db.execute("ROLLBACK")
+        if isinstance(error, sqlite3.Error):
+            raise _output_error(self.state.path, error) from None
+
+
+def _connect(path: Path) -> sqlite3.Connection:
+    # Autocommit: transactions are ours (BEGIN IMMEDIATE … COMMIT), one per finished text.
+    db = sqlite3.connect(path, timeout=BUSY_SECONDS, isolation_level=None)
+    try:
+        db.execute("PRAGMA journal_mode = WAL")  # readers never wait for the writer, and a kill -9 is safe
+        db.execute("PRAGMA synchronous = NORMAL")  # WAL: a commit survives a crash of the process
+        db.execute("PRAGMA foreign_keys = ON")
+    except BaseException:
+        db.close()
+        raise
+    return db
+
+
+class _NotOurs(Exception):
+    """A file that is not a build state of this schema: replaced, never misread."""
+
+
+def _classified(exc: sqlite3.DatabaseError) -> Exception:
+    """A damaged or foreign file is replaced; any other failure (locked, unwritable) is reported."""
+    if getattr(exc, "sqlite_errorname", "") in ("SQLITE_NOTADB", "SQLITE_CORRUPT"):
+        return _NotOurs(str(exc))
+    return exc
+
+
+def _remove_database(path: Path) -> None:
+    for name in (path.name, f"{path.name}-wal", f"{path.name}-shm"):
+        (path.parent / name).unlink(missing_ok=True)
+
+
+def _why_not_writable(path: Path) -> str:
+    """What the system says when the file is opened for writing (SQLite says only "unable to open")."""
+    try:
+        descriptor = os.open(path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
+    except OSError as exc:
+        return exc.strerror or str(exc)
+    os.close(descriptor)
+    return ""
+
+
+def _output_error(path: Path, exc: Exception | str) -> OutputError:
+    return OutputError(f"cannot write the build state {path}: {exc}")
