@@ -51,6 +51,7 @@ def language_name(language: str) -> str:
     return name[:1].upper() + name[1:]
 
 
+@functools.cache  # asked for every source of a corpus, with a handful of tags
 def is_language(tag: str) -> bool:
     """Whether `tag` names a language Babel knows ("en", "fr-BE"; not "old" or "draft")."""
     try:

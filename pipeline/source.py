@@ -95,8 +95,7 @@ def read_source_bytes(path: Path, problems: Problems) -> bytes | None:
     byte is read: a link must stay in its folder, the file must be a regular one (a FIFO would
     block, /dev/zero never end), and within the size limit, which also bounds the read itself."""
     try:
-        inside = Path(os.path.realpath(path)).is_relative_to(os.path.realpath(path.parent))
-        if path.is_symlink() and not inside:
+        if path.is_symlink() and not Path(os.path.realpath(path)).is_relative_to(os.path.realpath(path.parent)):
             problems.error(1, "the source is a symbolic link to a file outside its folder", "copy the file in instead")
             return None
         descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)

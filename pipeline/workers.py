@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import ctypes
 import importlib
+import itertools
 import multiprocessing
 import os
 import re
@@ -20,7 +21,7 @@ import tempfile
 import threading
 import time
 from collections.abc import Iterator
-from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -38,6 +39,9 @@ CONNECT_TIMEOUT = "30s"  # to reach a Dask scheduler
 SCHEDULER_ADDRESS = re.compile(r"^(?:tcp|tls|ws|wss)://(?:\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]+):(?P<port>[0-9]{1,5})$")
 PR_SET_PDEATHSIG = 1
 PARENT_POLL_SECONDS = 0.5
+IN_FLIGHT_PER_WORKER = 3  # jobs handed out ahead of the workers: enough that none waits, few to scan
+DASK_MIN_THREADS = 4  # the window while a cluster's workers are still connecting
+DASK_WINDOW_REVIEW = 256  # completions between two looks at the cluster's size
 
 
 @dataclass(frozen=True)
@@ -132,11 +136,15 @@ def run_processes(jobs: list[Job], settings: Settings, workers: int) -> Iterator
             yield from alone.run(settings, 1)
             if alone.unfinished:
                 yield _died(jobs[index], "its worker process died while rendering it (a crash, or out of memory)")
-        pending = [i for i in round_.unfinished if i not in round_.suspects]
+        suspects = set(round_.suspects)
+        pending = [i for i in round_.unfinished if i not in suspects]
 
 
 class _Round:
-    """One pool over some jobs: what finished, what was never reached, what was running at a crash."""
+    """One pool over some jobs: what finished, what was never reached, what was running at a crash.
+
+    Only a bounded window of jobs is submitted at a time, topped up as each finishes: waiting on
+    the futures costs the window's size, not the corpus's, so each completion is O(1)."""
 
     def __init__(self, jobs: list[Job], indices: list[int]) -> None:
         self.jobs = jobs
@@ -152,8 +160,11 @@ class _Round:
             pool = ProcessPoolExecutor(
                 min(workers, len(self.indices)), context, _start_worker, (settings, ledger, os.getpid())
             )
+            queue = iter(self.indices)
+            futures: dict[Future[Outcome], int] = {}
+            window = IN_FLIGHT_PER_WORKER * workers
             try:
-                futures = {pool.submit(_run_in_worker, self.jobs[i]): i for i in self.indices}
+                self._submit(pool, queue, futures, window)
                 while futures:
                     done, _ = wait(futures, return_when=FIRST_COMPLETED)
                     for future in done:
@@ -165,10 +176,26 @@ class _Round:
                             continue
                         self.finished += 1
                         yield outcome
+                    self._submit(pool, queue, futures, window)
             finally:  # also on Ctrl-C: drop the queued jobs, let the running ones finish
                 pool.shutdown(wait=True, cancel_futures=True)
             running = {note.read_text(encoding="utf-8") for note in Path(ledger).iterdir()}
         self.suspects = [i for i in self.unfinished if str(self.jobs[i].source) in running]
+
+    def _submit(
+        self, pool: ProcessPoolExecutor, queue: Iterator[int], futures: dict[Future[Outcome], int], window: int
+    ) -> None:
+        """Top the window up; once the pool is broken, the jobs not handed out are unfinished."""
+        if self.unfinished:  # a crash broke the pool: nothing more can be submitted to it
+            self.unfinished.extend(queue)
+            return
+        for index in itertools.islice(queue, window - len(futures)):
+            try:
+                futures[pool.submit(_run_in_worker, self.jobs[index])] = index
+            except BrokenProcessPool:
+                self.unfinished.append(index)
+                self.unfinished.extend(queue)
+                return
 
 
 def _died(job: Job, why: str) -> Outcome:
@@ -227,19 +254,44 @@ def run_dask(jobs: list[Job], settings: Settings, scheduler: str, expected: dict
     except (OSError, ValueError, TypeError) as exc:  # unreachable, or an address Dask cannot parse
         raise UsageError(f"cannot reach the Dask scheduler at {shown(scheduler)}: {exc}") from None
     try:
-        shipped = []
-        for job in jobs:
-            try:
-                shipped.append(replace(job, data=job.source.read_bytes()))
-            except OSError as exc:
-                yield Outcome(job.source, failure=f"cannot read it: {exc.strerror}")
-        futures = client.map(render_remote, shipped, settings=settings, expected=expected, pure=False)
-        for future in distributed.as_completed(futures, loop=client.loop):
+        # A bounded window of jobs on the cluster, topped up as each comes back: the client holds
+        # the bytes of a few sources at a time, not of the corpus. The window follows the
+        # cluster's threads, looked at again now and then (a cluster may grow).
+        queue = iter(jobs)
+        completed = distributed.as_completed(loop=client.loop)
+        window = _dask_window(client)
+        yield from _ship(client, queue, completed, window, settings, expected)
+        for count, future in enumerate(completed, 1):
             outcome: Outcome = future.result()
             future.release()  # the editions' bytes need not stay on the cluster
             yield _write_payload(outcome, settings.out_dir)
+            if count % DASK_WINDOW_REVIEW == 0:
+                window = _dask_window(client)
+            yield from _ship(client, queue, completed, window - completed.count(), settings, expected)
     finally:
         client.close()
+
+
+def _dask_window(client: Any) -> int:
+    threads: int = sum(client.nthreads().values())
+    return IN_FLIGHT_PER_WORKER * max(DASK_MIN_THREADS, threads)
+
+
+def _ship(
+    client: Any, queue: Iterator[Job], completed: Any, room: int, settings: Settings, expected: dict[str, Inputs]
+) -> Iterator[Outcome]:
+    """Submit up to `room` more jobs with their sources' bytes; a source that cannot be read fails here."""
+    while room > 0:
+        job = next(queue, None)
+        if job is None:
+            return
+        try:
+            shipped = replace(job, data=job.source.read_bytes())
+        except OSError as exc:
+            yield Outcome(job.source, failure=f"cannot read it: {exc.strerror}")
+            continue
+        completed.add(client.submit(render_remote, shipped, settings=settings, expected=expected, pure=False))
+        room -= 1
 
 
 def _write_payload(outcome: Outcome, out_dir: Path) -> Outcome:

@@ -72,3 +72,15 @@ def test_an_unreachable_scheduler_is_a_usage_error(
     monkeypatch.setattr(workers, "CONNECT_TIMEOUT", "1s")
     with pytest.raises(UsageError, match="cannot reach the Dask scheduler"):
         build_corpus([sources], ["html"], tmp_path, Config(), executor="dask", scheduler="tcp://127.0.0.1:9")
+
+
+def test_jobs_go_to_the_cluster_a_window_at_a_time(
+    sources: Path, scheduler: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A window of one job per thread (2) for 4 texts: the window is topped up as texts come back."""
+    monkeypatch.setattr(workers, "IN_FLIGHT_PER_WORKER", 1)
+    monkeypatch.setattr(workers, "DASK_MIN_THREADS", 1)
+    local = build_corpus([sources], ["html"], tmp_path / "local", Config(), workers=1)
+    remote = build_corpus([sources], ["html"], tmp_path / "dask", Config(), executor="dask", scheduler=scheduler)
+    assert len(remote.outcomes) == len(local.outcomes) == 4 and not [o for o in remote.outcomes if o.failed]
+    assert outputs(tmp_path / "dask") == outputs(tmp_path / "local")

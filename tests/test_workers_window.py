@@ -1,0 +1,68 @@
+"""The parent scales: only a bounded window of jobs is in flight, topped up as each finishes."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from concurrent.futures import Future
+from concurrent.futures.process import BrokenProcessPool
+from pathlib import Path
+from typing import Any, ClassVar
+
+import pytest
+
+from pipeline import workers
+from pipeline.config import Config
+from pipeline.outcome import Outcome
+from pipeline.workers import IN_FLIGHT_PER_WORKER, Job, Settings, run_processes
+
+SETTINGS = Settings(("html",), Path("unused"), Config())
+
+
+class FakePool:
+    """Stands for ProcessPoolExecutor: each job is done as soon as it is submitted; it may break."""
+
+    instances: ClassVar[list[FakePool]] = []
+
+    def __init__(self, max_workers: int, *args: Any, break_after: int | None = None) -> None:
+        self.submitted: list[Path] = []
+        self.break_after = break_after
+        FakePool.instances.append(self)
+
+    def submit(self, function: Callable[[Job], Outcome], job: Job) -> Future[Outcome]:
+        if self.break_after is not None and len(self.submitted) >= self.break_after:
+            raise BrokenProcessPool("a worker died")
+        self.submitted.append(job.source)
+        future: Future[Outcome] = Future()
+        future.set_result(Outcome(job.source))
+        return future
+
+    def shutdown(self, wait: bool = True, cancel_futures: bool = False) -> None:
+        pass
+
+
+def jobs(count: int) -> list[Job]:
+    return [Job(Path(f"resolution-{1000 + n}-2001.en.md"), (), ("html",)) for n in range(count)]
+
+
+def test_a_thousand_jobs_are_handed_out_a_window_at_a_time(monkeypatch: pytest.MonkeyPatch) -> None:
+    FakePool.instances.clear()
+    monkeypatch.setattr(workers, "ProcessPoolExecutor", FakePool)
+    in_flight = []
+    outcomes = []
+    for outcome in run_processes(jobs(1000), SETTINGS, 2):
+        outcomes.append(outcome)
+        in_flight.append(len(FakePool.instances[0].submitted) - len(outcomes) + 1)  # this one included
+    [pool] = FakePool.instances
+    assert pool.submitted == [job.source for job in jobs(1000)]  # handed out in the plan's order
+    assert sorted(o.source for o in outcomes) == pool.submitted
+    assert max(in_flight) == IN_FLIGHT_PER_WORKER * 2
+
+
+def test_jobs_not_handed_out_when_the_pool_breaks_go_to_the_next_pool(monkeypatch: pytest.MonkeyPatch) -> None:
+    FakePool.instances.clear()
+    made = iter([{"break_after": 10}, {}])
+    monkeypatch.setattr(workers, "ProcessPoolExecutor", lambda *args: FakePool(*args, **next(made)))
+    outcomes = list(run_processes(jobs(50), SETTINGS, 2))
+    assert sorted(o.source for o in outcomes) == sorted(job.source for job in jobs(50))
+    assert [o for o in outcomes if o.failed] == []
+    assert [len(pool.submitted) for pool in FakePool.instances] == [10, 40]
