@@ -21,8 +21,8 @@ from mdit_py_plugins.footnote import footnote_plugin
 
 from .config import LinkPatterns
 from .errors import Problems
-from .i18n import base_language
 from .inlines import InlineBuilder
+from .languages import quotation_marks
 from .model import TITLE_NOTE_NUMBER, Footnote, Inline, Quote, Section, Table, Text
 from .numbering import ParagraphTree
 from .references import link_references
@@ -48,8 +48,6 @@ AKN_IDS = re.compile(
     r"|version-[a-z]{2,3}(?:-[a-z]{4})?(?:-(?:[a-z]{2}|\d{3}))?)$"
 )
 SECTION_SUFFIX = "-section"  # what a slug that looks generated is given: "## P 1" is "p-1-section"
-# Double then single marks; the closing single mark is also the apostrophe.
-QUOTES = {"en": "“”‘’", "fr": "«»‘’"}
 
 
 @functools.lru_cache(maxsize=16)  # a parser per language; sources cannot make it grow
@@ -59,16 +57,12 @@ def markdown(language: str) -> MarkdownIt:
     Smart quotes work across emphasis and links ("*x*" gets the right closing mark), which a
     pass over each piece of text could not. No other typographer replacement is on.
     """
-    options = {"html": False, "typographer": True, "quotes": marks(language)}
+    options = {"html": False, "typographer": True, "quotes": quotation_marks(language)}
     parser = MarkdownIt("commonmark", options).use(footnote_plugin)
     parser.validateLink = lambda url: True  # type: ignore[method-assign]  # see every link: InlineBuilder refuses all but https
     # Lists are off: "1." must stay the literal official number, never a renumbered list item.
     # Reference definitions ("[r]: …" lines) are off too: they would vanish from the text.
     return parser.disable(["list", "html_block", "html_inline", "reference"]).enable(["table", "smartquotes"])
-
-
-def marks(language: str) -> str:
-    return QUOTES.get(base_language(language), QUOTES["en"])
 
 
 class TooLong(Exception):
@@ -267,7 +261,8 @@ class BodyParser:
 
     def inline_node(self, run: SyntaxTreeNode, line: int, calls_allowed: bool = True) -> tuple[Inline, ...]:
         """The model of one inline run of the tree, with references recognised in its text."""
-        builder = InlineBuilder(self.problems, line, marks(self.language), self.linked, calls_allowed=calls_allowed)
+        marks = quotation_marks(self.language)
+        builder = InlineBuilder(self.problems, line, marks, self.linked, calls_allowed=calls_allowed)
         return builder.build(run)
 
     def linked(self, text: str) -> list[Inline]:

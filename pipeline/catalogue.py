@@ -6,11 +6,10 @@ Source-derived strings go through the autoescaping template; the filter script i
 
 from __future__ import annotations
 
-import functools
 from typing import Any
 
-from babel import Locale, UnknownLocaleError
-
+from .i18n import type_name
+from .languages import name_in
 from .model import Document, TextType
 from .renderers import REGISTRY
 from .templating import citation, environment
@@ -44,9 +43,9 @@ def render_catalogue(entries: list[dict[str, Any]]) -> bytes:
         .get_template(TEMPLATE)
         .render(
             texts=texts,
-            types=[(value, value.capitalize()) for value in TYPE_ORDER if any(t["type"] == value for t in texts)],
+            types=[(value, _type_name(value)) for value in TYPE_ORDER if any(t["type"] == value for t in texts)],
             years=sorted({t["year"] for t in texts}, reverse=True),
-            languages=sorted({(t["language"], t["language_name"]) for t in texts}),
+            languages=sorted({(t["language"], t["language_in_english"]) for t in texts}),
             file_count=len(files),
             total_size=human_size(sum(edition["size"] for edition in files)),
         )
@@ -71,8 +70,8 @@ def _row(entry: dict[str, Any]) -> dict[str, Any]:
     return {
         **record,
         "stem": entry["stem"],
-        "type_name": str(record["type"]).capitalize(),
-        "language_name": language_name(str(record["language"])),
+        "type_name": _type_name(str(record["type"])),
+        "language_in_english": name_in(str(record["language"]), "en"),  # the page's wording is English
         "editions": editions,
     }
 
@@ -88,13 +87,9 @@ def _format_rank(name: str) -> int:
     return order.index(name) if name in order else len(order)
 
 
-@functools.cache
-def language_name(tag: str) -> str:
-    """ "French" for fr: the catalogue is in English."""
-    try:
-        return str(Locale.parse(tag.replace("-", "_")).get_display_name("en") or tag)
-    except (ValueError, UnknownLocaleError):
-        return tag
+def _type_name(value: str) -> str:
+    """The English name of a type; a type this version does not know (an older manifest's), as recorded."""
+    return type_name(TextType(value), "en") if value in TYPE_ORDER else value.capitalize()
 
 
 def human_size(size: int) -> str:

@@ -15,6 +15,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass, replace
 
+from .languages import LANGUAGES_BY_ISO_639_2
 from .model import Metadata, TextType
 
 PREFIX = "akn"
@@ -35,16 +36,6 @@ TYPE_CODES: dict[TextType, str] = {
 }
 TYPES_BY_CODE = {code: kind for kind, code in TYPE_CODES.items()}
 
-# ISO 639-1 (the sources' BCP 47 tags) -> ISO 639-2/T, which the naming convention uses.
-LANGUAGE_CODES = {
-    "en": "eng", "fr": "fra", "de": "deu", "it": "ita", "es": "spa", "pt": "por", "nl": "nld",
-    "ru": "rus", "uk": "ukr", "pl": "pol", "tr": "tur", "el": "ell", "hy": "hye", "ka": "kat",
-    "az": "aze", "ro": "ron", "bg": "bul", "cs": "ces", "sk": "slk", "sl": "slv", "hr": "hrv",
-    "sr": "srp", "hu": "hun", "fi": "fin", "sv": "swe", "da": "dan", "no": "nor", "et": "est",
-    "lv": "lav", "lt": "lit", "sq": "sqi", "mk": "mkd", "mt": "mlt", "ga": "gle", "is": "isl",
-}  # fmt: skip
-LANGUAGES_BY_CODE = {code: tag for tag, code in LANGUAGE_CODES.items()}
-
 NUMBER = re.compile(r"(?P<code>[a-z]+)-(?P<number>[1-9]\d*)")
 EXPRESSION = re.compile(r"(?P<language>[a-z]{3})@(?P<date>\d{4}-\d{2}-\d{2})")
 
@@ -55,14 +46,6 @@ class FrbrError(ValueError):
     def __init__(self, uri: str, message: str) -> None:
         super().__init__(f"{uri!r} is not an Akoma Ntoso URI of an adopted text: {message}")
         self.uri = uri
-
-
-def language_code(tag: str) -> str:
-    """The naming convention's three-letter code of a source's BCP 47 language tag."""
-    code = LANGUAGE_CODES.get(tag.lower().split("-")[0])
-    if code is None:
-        raise ValueError(f"no ISO 639-2 code is known for the language {tag!r}: add it to frbr.LANGUAGE_CODES")
-    return code
 
 
 @dataclass(frozen=True)
@@ -150,7 +133,7 @@ def _with_expression(uri: str, work: FrbrUri, part: str) -> FrbrUri:
     if match is None:
         _fail(uri, f"the expression must be language@YYYY-MM-DD (e.g. eng@2003-06-24), not {part!r}")
     assert match is not None
-    if match["language"] not in LANGUAGES_BY_CODE:
+    if match["language"] not in LANGUAGES_BY_ISO_639_2:
         _fail(uri, f"unknown language code {match['language']!r}: use ISO 639-2/T, e.g. eng, fra")
     try:
         date = dt.date.fromisoformat(match["date"])

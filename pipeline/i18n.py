@@ -1,4 +1,5 @@
-"""Message catalogues: one gettext catalogue per language, read from its .po file."""
+"""Message catalogues: one gettext catalogue per language, read from its .po file; and the words
+of the catalogues that name the types of text, which the reader and the importers recognise."""
 
 from __future__ import annotations
 
@@ -7,12 +8,36 @@ import gettext
 import io
 from pathlib import Path
 
-from babel import Locale, UnknownLocaleError
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.support import Translations
 
+from .languages import DEFAULT_LANGUAGE, base_language
+from .model import TextType
+
 LOCALES = Path(__file__).resolve().parent / "locale"
+
+
+def N_(message: str) -> str:
+    """Marks a message for the catalogues (pybabel extracts it; babel.cfg) without translating it."""
+    return message
+
+
+# The English names, which are the catalogues' message ids: each language's own is its translation.
+TYPE_NAMES: dict[TextType, str] = {
+    TextType.RECOMMENDATION: N_("Recommendation"),
+    TextType.RESOLUTION: N_("Resolution"),
+    TextType.OPINION: N_("Opinion"),
+    TextType.ORDER: N_("Order"),
+    TextType.DECISION: N_("Decision"),
+}
+PLURAL_TYPE_NAMES: dict[TextType, str] = {
+    TextType.RECOMMENDATION: N_("Recommendations"),
+    TextType.RESOLUTION: N_("Resolutions"),
+    TextType.OPINION: N_("Opinions"),
+    TextType.ORDER: N_("Orders"),
+    TextType.DECISION: N_("Decisions"),
+}
 
 
 @functools.cache
@@ -39,36 +64,27 @@ def catalogue_file(language: str) -> Path:
 
 def has_catalogue(language: str) -> bool:
     """English is the templates' own language; any other needs its catalogue."""
-    return base_language(language) == "en" or catalogue_file(language).is_file()
+    return base_language(language) == DEFAULT_LANGUAGE or catalogue_file(language).is_file()
 
 
-def language_name(language: str) -> str:
-    """The language's own name for itself, capitalised as in a list of languages: "Français"."""
-    try:
-        name = Locale.parse(language, sep="-").get_display_name(language.replace("-", "_")) or language
-    except (ValueError, UnknownLocaleError):
-        return language
-    return name[:1].upper() + name[1:]
+@functools.cache
+def catalogue_languages() -> tuple[str, ...]:
+    """English, then every language with a catalogue, in alphabetical order."""
+    found = sorted(path.parent.parent.name for path in LOCALES.glob("*/LC_MESSAGES/messages.po"))
+    return (DEFAULT_LANGUAGE, *(language for language in found if language != DEFAULT_LANGUAGE))
 
 
-@functools.cache  # asked for every source of a corpus, with a handful of tags
-def is_language(tag: str) -> bool:
-    """Whether `tag` names a language Babel knows ("en", "fr-BE"; not "old" or "draft")."""
-    try:
-        Locale.parse(tag, sep="-")
-    except (ValueError, UnknownLocaleError):
-        return False
-    return True
+def type_name(text_type: TextType, language: str, *, plural: bool = False) -> str:
+    """ "Recommendation", "Recommandation"; with `plural` "Recommendations", "Avis"."""
+    return translations(language).gettext((PLURAL_TYPE_NAMES if plural else TYPE_NAMES)[text_type])
 
 
-def canonical_tag(tag: str) -> str:
-    """A language tag in its usual case ("en-GB", "sr-Latn-RS") from a file name's "en-gb"."""
-    parts = tag.split("-")
-    return "-".join(
-        [parts[0].lower()] + [p.title() if len(p) == 4 else p.upper() if len(p) == 2 else p.lower() for p in parts[1:]]
-    )
-
-
-def base_language(language: str) -> str:
-    """ "fr" for "fr-BE": catalogues are per language, not per region."""
-    return language.split("-")[0]
+@functools.cache
+def type_words(*, plural: bool = False) -> dict[str, tuple[TextType, str]]:
+    """Every catalogue's name of every type (or its plural), with the type and the first language
+    that writes it so: "Avis" -> (opinion, fr)."""
+    words: dict[str, tuple[TextType, str]] = {}
+    for language in catalogue_languages():
+        for text_type in TextType:
+            words.setdefault(type_name(text_type, language, plural=plural), (text_type, language))
+    return words

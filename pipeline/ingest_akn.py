@@ -15,7 +15,8 @@ import xml.etree.ElementTree as ET
 from collections.abc import Callable
 
 from .errors import Problems
-from .frbr import LANGUAGES_BY_CODE, FrbrError, FrbrUri
+from .frbr import FrbrError, FrbrUri
+from .languages import LANGUAGES_BY_ISO_639_2
 from .model import TextType
 from .renderers.akn import NAMESPACE, PROPRIETARY
 from .source import SOURCE_SUFFIX
@@ -81,7 +82,7 @@ class AknReader:
             raise AknError(f"statement name {kind!r} is not a type of adopted text")
         uri = FrbrUri.parse(_value(self.meta, "identification/{a}FRBRExpression/{a}FRBRuri", "value"))
         text = self._proprietary("text")
-        language = text.get("language") or LANGUAGES_BY_CODE[uri.language]
+        language = text.get("language") or LANGUAGES_BY_ISO_639_2[uri.language]
         preface = _required(self.statement, "preface")
         front = {
             "type": kind,

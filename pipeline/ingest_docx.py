@@ -15,6 +15,8 @@ import zipfile
 from dataclasses import dataclass, field
 from xml.etree import ElementTree
 
+from .references import CITED_TYPE_NAMES
+
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 R = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
 RELATIONSHIP = "{http://schemas.openxmlformats.org/package/2006/relationships}Relationship"
@@ -258,7 +260,7 @@ def _split_spaces(text: str) -> tuple[str, str, str]:
 # The edition binds a mention with no-break spaces ("Doc.\u00a0198", "Resolution\u00a02527\u00a0(2024)");
 # the source has plain ones, and `pipeline check` binds them again.
 BOUND_MENTION = re.compile(
-    r"\b(?:Recommendations?|Resolutions?|Opinions?|Orders?|Recommandations?|Résolutions?|Avis|Directives?|Doc\.)"
+    rf"\b(?:{CITED_TYPE_NAMES}|Doc\.)"
     r"\u00a0\d{1,5}(?:\u00a0\(\d{4}\))?|\b\d{1,5}\u00a0\(\d{4}\)"  # also the last of a plural: "and 9005 (2030)"
 )
 
@@ -268,7 +270,7 @@ def _unbind(match: re.Match[str]) -> str:
 
 
 REFERENCE = re.compile(
-    r"^(?:(?:Recommendations?|Resolutions?|Opinions?|Orders?|Recommandations?|Résolutions?|Avis|Directives?)\s+\d"
+    rf"^(?:{CITED_TYPE_NAMES}\s+\d"
     r"|Doc\.\s*\d|\d{1,5}(?:\s+\(\d{4}\))?$)"
 )
 

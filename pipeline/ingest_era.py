@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
+from .i18n import type_name
 from .ingest_adoption import (
     DAY,
     MONTHS,
@@ -21,7 +22,7 @@ from .ingest_adoption import (
     _ordinals,
     parse_adoption,
 )
-from .model import AdoptingBody, Sitting
+from .model import AdoptingBody, Sitting, TextType
 
 DATE = re.compile(r"(?P<day>\d{1,2})(?:er|st|nd|rd|th)?\s+(?P<month>[^\W\d_]+),?\s+(?P<year>\d{4})")
 ADOPTED = re.compile(r"\badopt(?:ed|ée?s?)\b", re.IGNORECASE)
@@ -38,6 +39,10 @@ DOCUMENT = re.compile(
 )
 KINDS = {"report": "report", "opinion": "opinion", "rapport": "report", "avis": "opinion"}
 APOSTROPHE = "[’']"
+# The types whose English formula names them ("This Resolution was adopted by …").
+ENGLISH_FORMULA_TYPES = "|".join(
+    type_name(kind, "en") for kind in (TextType.RECOMMENDATION, TextType.RESOLUTION, TextType.OPINION, TextType.ORDER)
+)
 # The archive's formulae that the house wording does not regenerate, whole (anything more, such
 # as "and addendum" or "after a vote by roll-call", makes a formula unusual, and reported).
 KNOWN_SHAPES = tuple(
@@ -48,7 +53,7 @@ KNOWN_SHAPES = tuple(
         rf"Texte adopté par (?:l{APOSTROPHE}Assemblée|la Commission permanente, agissant au nom de "
         rf"l{APOSTROPHE}Assemblée,) le [^()]+?(?: \(\d+e séance\))?(?:,? selon la procédure "
         rf"d{APOSTROPHE}adoption sans débat)?(?: \(voir [^()]+\))?\.",
-        r"This (?:Recommendation|Resolution|Opinion|Order) was adopted by the (?:Assembly|Standing Committee[^,]*)"
+        rf"This (?:{ENGLISH_FORMULA_TYPES}) was adopted by the (?:Assembly|Standing Committee[^,]*)"
         r"(?: at its [\w-]+ Sitting,)? on [^()]+?(?: \(see [^()]+\))?\.",
         rf"(?:Cette|Le présent|La présente) [^\W\d_]+ a été adoptée? par (?:l{APOSTROPHE}Assemblée|la Commission "
         r"permanente[^,]*),?(?: (?:lors de|au cours de) sa [\w-]+ séance,)? le [^()]+?"

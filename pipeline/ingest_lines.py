@@ -7,6 +7,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from .errors import Problems
+from .i18n import type_words
 from .model import TextType
 
 PAGE_BREAK = "\f"
@@ -18,25 +19,14 @@ TO_DIGITS = str.maketrans(SUPERSCRIPT_DIGITS, "0123456789")
 EMPTY_LINK = re.compile(r"\[((?:\\.|[^\]\\])*)\]\(#?\)")
 ESCAPED_BRACKET = re.compile(r"\\([()\[\]])")
 
-# The citation word of each type, in English and French, with the language it gives away.
-TYPE_WORDS: dict[str, tuple[TextType, str]] = {
-    "Recommendation": (TextType.RECOMMENDATION, "en"),
-    "Recommandation": (TextType.RECOMMENDATION, "fr"),
-    "Resolution": (TextType.RESOLUTION, "en"),
-    "Résolution": (TextType.RESOLUTION, "fr"),
-    "Opinion": (TextType.OPINION, "en"),
-    "Avis": (TextType.OPINION, "fr"),
-    "Order": (TextType.ORDER, "en"),
-    "Directive": (TextType.ORDER, "fr"),
-    "Decision": (TextType.DECISION, "en"),
-    "Décision": (TextType.DECISION, "fr"),
-}
+# The citation word of each type in every catalogue's language, with the language it gives away.
+TYPE_WORDS: dict[str, tuple[TextType, str]] = type_words()
 WORDS_BY_CASE = {word.casefold(): word for word in TYPE_WORDS}
 PROVISIONAL_WORDS = r"(?:Provisional (?:edition|version)|(?:Édition|Version) provisoire)"
 # "Resolution 2529 (2024)¹", "… (2024)1Provisional version", "RESOLUTION 2369 (2021)(1)": the call
 # glued, spaced or in brackets, and the status on the same line, as real extractions print them.
 CITATION = re.compile(
-    rf"^(?P<word>{'|'.join(TYPE_WORDS)})\s+(?P<number>\d{{1,5}})\s+\((?P<year>\d{{4}})\)"
+    rf"^(?P<word>{'|'.join(map(re.escape, TYPE_WORDS))})\s+(?P<number>\d{{1,5}})\s+\((?P<year>\d{{4}})\)"
     rf"\s?(?P<call>[{SUPERSCRIPT_DIGITS}]+|\d{{1,2}}|\(\d{{1,2}}\))?"
     rf"(?:\s*[–—-]?\s*(?P<status>{PROVISIONAL_WORDS}))?$",
     re.IGNORECASE,

@@ -15,10 +15,9 @@ from markdown_it.tree import SyntaxTreeNode
 
 from .errors import Problems
 from .model import TITLE_NOTE_NUMBER, Emphasis, Inline, LineBreak, Link, NoteCall, Strong, Text
+from .typography import STRAIGHT_QUOTE, unpaired_mark
 
 UNDEFINED_CALL = re.compile(r"\[\^([^\]\s]+)\]")
-STRAIGHT_QUOTE = re.compile(r"[\"']")
-OPENS_AFTER = frozenset(" \t\n\u00a0\u202f([{\u2014\u2013\u201c\u2018\u00ab")  # before an opening mark
 
 Recognise = Callable[[str], list[Inline]]
 
@@ -109,17 +108,10 @@ class InlineBuilder:
         return []
 
     def _text(self, text: str) -> Text:
-        text = STRAIGHT_QUOTE.sub(self._curl, text) if STRAIGHT_QUOTE.search(text) else text
+        if STRAIGHT_QUOTE.search(text):
+            text = STRAIGHT_QUOTE.sub(lambda match: unpaired_mark(match, self.previous, self.marks), text)
         self.previous = text[-1:] or self.previous
         return Text(text)
-
-    def _curl(self, match: re.Match[str]) -> str:
-        """The mark for a straight quote the parser could not pair: opening after a space or a
-        bracket (or at the start), closing otherwise."""
-        before = match.string[match.start() - 1] if match.start() else self.previous
-        opening = before == "" or before in OPENS_AFTER
-        offset = 0 if match.group() == '"' else 2
-        return self.marks[offset] if opening else self.marks[offset + 1]
 
     def _href(self, href: str) -> str:
         if href in ("", "#"):

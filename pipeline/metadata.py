@@ -5,16 +5,14 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import enum
-import re
 from collections.abc import Callable
 from typing import Any, TypeVar
-
-from babel import Locale, UnknownLocaleError
 
 from .config import LinkPatterns
 from .errors import Problems, shown
 from .frontmatter import FrontMatter
 from .i18n import has_catalogue
+from .languages import is_written_tag
 from .model import AdoptingBody, Adoption, Inline, Metadata, NoteCall, ReportedDocument, Sitting, Status, TextType
 from .safety import FORBIDDEN, check_value, visible
 from .typography import typography_for
@@ -34,7 +32,6 @@ KNOWN_KEYS = {
 TRANSLATION_KINDS = ("official", "unofficial")
 ADOPTION_KEYS = {"by", "date", "sitting", "debates", "documents", "note"}
 DOCUMENT_KEYS = {"doc", "kind", "committee", "rapporteur"}
-BCP47 = re.compile(r"^[a-z]{2,3}(-[A-Z][a-z]{3})?(-[A-Z]{2}|-\d{3})?$")
 E = TypeVar("E", bound=enum.Enum)
 InlineParser = Callable[[str, int], tuple[Inline, ...]]
 
@@ -142,7 +139,7 @@ def read_metadata(
     reader = MetadataReader(front, problems)
     data = reader.mapping(_policed(reader, front.data, ()), KNOWN_KEYS)
     language = reader.text(data, "language")
-    if language is not None and not _is_language(language):
+    if language is not None and not is_written_tag(language):
         problems.error(
             reader.line("language"),
             f"'language' {shown(language)} is not a BCP 47 language tag",
@@ -290,16 +287,6 @@ def _policed(reader: MetadataReader, value: Any, path: tuple[str | int, ...]) ->
 
 def _keywords(reader: MetadataReader, data: dict[str, Any]) -> tuple[str, ...]:
     return tuple(str(k).strip() for k in reader.sequence(data, "keywords") if str(k).strip())
-
-
-def _is_language(tag: str) -> bool:
-    if not BCP47.match(tag):
-        return False
-    try:
-        Locale.parse(tag, sep="-")
-    except (ValueError, UnknownLocaleError):
-        return False
-    return True
 
 
 def _dotted(path: tuple[str | int, ...]) -> str:

@@ -6,15 +6,24 @@ import re
 from collections.abc import Iterator
 
 from .config import LinkPatterns
-from .model import Inline, Reference, Text
+from .i18n import type_words
+from .model import Inline, Reference, Text, TextType
 
-# Singular, plural and French forms of the type names, as printed in the texts.
-TYPE_WORDS = {
-    "recommendation": "Recommendations?|Recommandations?",
-    "resolution": "Resolutions?|Résolutions?",
-    "opinion": "Opinions?|Avis",
-    "order": "Orders?|Directives?",
-}
+# The types other texts cite by number (decisions are not).
+CITED_TYPES = (TextType.RECOMMENDATION, TextType.RESOLUTION, TextType.OPINION, TextType.ORDER)
+
+
+def _names(kind: TextType) -> str:
+    """Every catalogue's singular and plural name of `kind`, as printed in the texts: an alternation."""
+    words = {
+        word for plural in (False, True) for word, (found, _) in type_words(plural=plural).items() if found == kind
+    }
+    return "|".join(re.escape(word) for word in sorted(words, key=lambda word: (-len(word), word)))
+
+
+TYPE_WORDS = {kind.value: _names(kind) for kind in CITED_TYPES}
+# Any of them, as a group of no capture: "Recommendation", "Avis", "Résolutions".
+CITED_TYPE_NAMES = "(?:" + "|".join(TYPE_WORDS.values()) + ")"
 _TYPE_ALTERNATIVES = "|".join(f"(?P<{kind}>{words})" for kind, words in TYPE_WORDS.items())
 _NUMBER_LIST = r"\d{1,5}(?:(?:,\s+|\s+and\s+|\s+et\s+)\d{1,5})*"
 TEXT_PATTERN = re.compile(

@@ -17,7 +17,7 @@ from typing import Any
 from .config import Config
 from .errors import Problems, UsageError
 from .frontmatter import split
-from .i18n import base_language, canonical_tag, is_language
+from .languages import base_language, canonical_tag, is_language
 from .model import TextType
 from .safety import decode
 from .source import load

@@ -13,7 +13,7 @@ from .body import BodyParser, markdown
 from .config import Config
 from .errors import Problem, Problems, SourceError, shown
 from .frontmatter import FrontMatterError, split
-from .i18n import is_language
+from .languages import is_language
 from .metadata import read_metadata
 from .model import Document, Inline, LanguageVersion
 from .safety import MAX_SOURCE_BYTES, check_body, decode, too_large

@@ -15,8 +15,8 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
 
 from .errors import PipelineError
-from .i18n import base_language as _base
-from .i18n import translations
+from .i18n import translations, type_name
+from .languages import base_language as _base
 from .model import (
     Emphasis,
     LineBreak,
@@ -168,5 +168,7 @@ def environment(language: str = "en", templates: Path = TEMPLATES) -> Environmen
         css_counters=css_counters,
         nobreak=nobreak,
     )
-    env.globals.update(kind=node_kind, unknown_node=unknown_node)
+    env.globals.update(
+        kind=node_kind, unknown_node=unknown_node, text_type_name=functools.partial(type_name, language=language)
+    )
     return env

@@ -21,8 +21,8 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from .frbr import FrbrUri, language_code
-from .i18n import canonical_tag, is_language
+from .frbr import FrbrUri
+from .languages import canonical_tag, is_language, iso_639_2
 from .model import Metadata, TextType
 
 SOURCE_SUFFIX = ".md"
@@ -110,7 +110,7 @@ class TextName:
         """Its Akoma Ntoso URI: the work, or with the adoption `date` this language's expression."""
         if date is None:
             return FrbrUri(self.type, self.number, self.year)
-        return FrbrUri(self.type, self.number, self.year, language_code(self.language), date)
+        return FrbrUri(self.type, self.number, self.year, iso_639_2(self.language), date)
 
     def __str__(self) -> str:
         return self.stem

@@ -1,7 +1,10 @@
 """Language-aware typography, applied once to the model so that every edition agrees.
 
-- Quotation marks: straight quotes typed in a source become the language's own: “…” and ‘…’ in
-  English, « … » in French; an apostrophe becomes ’.
+- Quotation marks: straight quotes typed in a source become the language's own (languages.py):
+  “…” and ‘…’ in English, « … » in French; an apostrophe becomes ’. One engine sets them
+  everywhere: markdown-it's smart quotes, which pair marks across emphasis and links in the body
+  (body.py) and work on plain text such as the metadata here; a straight quote it cannot pair is
+  set from the character before it (`unpaired_mark`).
 - French spacing (Imprimerie nationale rules, as in the Assembly's French texts): a narrow
   no-break space (U+202F) before ; ! ? and a no-break space (U+00A0) before : and inside « ».
   Existing spaces there are made unbreakable; missing ones are added, except before a colon
@@ -10,8 +13,14 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable
+
+from markdown_it import MarkdownIt
+
+from .languages import base_language
+from .languages import quotation_marks as marks_of
 
 NBSP = "\u00a0"
 NNBSP = "\u202f"
@@ -20,17 +29,34 @@ _BEFORE_TALL = re.compile(rf"(?:{_SPACES}+|(?<=[\w»)\]]))([;!?])")
 _BEFORE_COLON = re.compile(rf"{_SPACES}+:")
 _AFTER_OPENING = re.compile(rf"«{_SPACES}*")
 _BEFORE_CLOSING = re.compile(rf"{_SPACES}*»")
-_APOSTROPHE = re.compile(r"(?<=\w)'")
-_OPENING_SINGLE = re.compile(r"(?:^|(?<=[\s(\[—–]))'(?=\w)")
-_OPENING_DOUBLE = re.compile(r'(?:^|(?<=[\s(\[—–]))"')
-QUOTES = {"en": ("“", "”"), "fr": ("«", "»")}
+STRAIGHT_QUOTE = re.compile(r"[\"']")
+OPENS_AFTER = frozenset(" \t\n\u00a0\u202f([{\u2014\u2013\u201c\u2018\u00ab")  # before an opening mark
+
+
+@functools.lru_cache(maxsize=16)  # one per language; sources cannot make it grow
+def _smart_quotes(language: str) -> MarkdownIt:
+    """markdown-it with no syntax at all but its smart quotes: plain text in, plain text out."""
+    return MarkdownIt("zero", {"typographer": True, "quotes": marks_of(language)}).enable("smartquotes")
 
 
 def quotation_marks(text: str, language: str) -> str:
-    opening, closing = QUOTES.get(language, QUOTES["en"])
-    text = _APOSTROPHE.sub("’", text)
-    text = _OPENING_SINGLE.sub("‘" if language != "fr" else "’", text).replace("'", "’")
-    return _OPENING_DOUBLE.sub(opening, text).replace('"', closing)
+    """Plain `text` with the language's quotation marks and apostrophes for straight quotes."""
+    if not STRAIGHT_QUOTE.search(text):
+        return text
+    tokens = _smart_quotes(base_language(language)).parseInline(text)
+    curled = "".join(child.content for child in tokens[0].children or ()) if tokens else text
+    marks = marks_of(language)
+    return STRAIGHT_QUOTE.sub(lambda match: unpaired_mark(match, "", marks), curled)
+
+
+def unpaired_mark(match: re.Match[str], previous: str, marks: str) -> str:
+    """The mark for a straight quote the engine could not pair: opening after a space or a
+    bracket (or at the start, when `previous`, the character before the text, is none),
+    closing otherwise."""
+    before = match.string[match.start() - 1] if match.start() else previous
+    opening = before == "" or before in OPENS_AFTER
+    offset = 0 if match.group() == '"' else 2
+    return marks[offset] if opening else marks[offset + 1]
 
 
 # An address typed in the text: "?" and ";" there are part of it, and a space would break it.
@@ -59,7 +85,7 @@ def _french_spacing(text: str) -> str:
 def spacing_for(language: str) -> Callable[[str], str]:
     """Spacing of `language`, for text whose quotation marks are already set (the body's,
     by the Markdown parser's smart quotes)."""
-    return french_spacing if language.split("-")[0] == "fr" else _unchanged
+    return french_spacing if base_language(language) == "fr" else _unchanged
 
 
 def _unchanged(text: str) -> str:
@@ -68,7 +94,6 @@ def _unchanged(text: str) -> str:
 
 def typography_for(language: str) -> Callable[[str], str]:
     """Quotation marks and spacing of `language`, for plain text such as the metadata."""
-    base = language.split("-")[0]
-    if base == "fr":
-        return lambda text: french_spacing(quotation_marks(text, "fr"))
-    return lambda text: quotation_marks(text, base)
+    if base_language(language) == "fr":
+        return lambda text: french_spacing(quotation_marks(text, language))
+    return lambda text: quotation_marks(text, language)

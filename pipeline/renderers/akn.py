@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from ..frbr import FrbrUri, language_code
+from ..frbr import FrbrUri
+from ..languages import iso_639_2
 from ..model import Document, Reference, TextType
 from .base import Renderer
 
@@ -42,6 +43,6 @@ class AknRenderer(Renderer):
         frbr = FrbrUri.for_text(document.metadata)
         shown = super().versions(document)
         for version in shown:
-            expression = FrbrUri(frbr.type, frbr.number, frbr.year, language_code(version["language"]), frbr.date)
+            expression = FrbrUri(frbr.type, frbr.number, frbr.year, iso_639_2(version["language"]), frbr.date)
             version["expression"] = expression.expression
         return shown

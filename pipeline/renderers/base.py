@@ -13,7 +13,7 @@ from urllib.parse import urljoin, urlsplit
 from jinja2 import Environment
 
 from ..config import Config
-from ..i18n import language_name
+from ..languages import autonym
 from ..model import TITLE_NOTE_NUMBER, Document
 from ..templating import environment
 from ..textname import TextName
@@ -66,7 +66,7 @@ class Renderer:
         return [
             {
                 "language": version.language,
-                "name": language_name(version.language),
+                "name": autonym(version.language),
                 "identifier": TextName.of(meta).in_language(version.language).identifier(self.config.identifier),
                 "href": self.link_target(f"{version.stem}.{self.extension}"),
             }

@@ -20,6 +20,9 @@ from typing import Any
 
 from babel.dates import get_month_names
 
+from ..i18n import type_name
+from ..model import TextType
+
 WORDS_PER_PAGE = 380  # body words on an A4 page of the print edition, after its title block and notes
 PAGE_WEIGHTS = {1: 18, 2: 22, 3: 18, 4: 12, 5: 8, 6: 6, 7: 4, 8: 3, 9: 2, 10: 2, 11: 1, 12: 1, 13: 1, 14: 1, 15: 1}
 TYPE_WEIGHTS = {"resolution": 55, "recommendation": 35, "opinion": 5, "order": 5}
@@ -128,7 +131,6 @@ EN: dict[str, Any] = {
         "The role of parliaments in {object}",
     ],
     "rapporteur": ["Mr", "Ms"],
-    "citation": {"resolution": "Resolution", "recommendation": "Recommendation"},
 }
 
 FR: dict[str, Any] = {
@@ -219,7 +221,6 @@ FR: dict[str, Any] = {
         "Le rôle des parlements dans {object}",
     ],
     "rapporteur": ["M.", "Mme"],
-    "citation": {"resolution": "Résolution", "recommendation": "Recommandation"},
 }
 
 WORDING: dict[str, dict[str, Any]] = {"en": EN, "fr": FR}
@@ -405,12 +406,12 @@ class _Writer:
 
     def reference(self) -> str:
         """A sentence citing an earlier text: recognised and linked by the pipeline."""
-        kind = self.rng.choice(["resolution", "recommendation"])
-        citation = self.words["citation"]
+        kind = self.rng.choice([TextType.RESOLUTION, TextType.RECOMMENDATION])
+        name = type_name(kind, self.language)
         number, year = self.rng.randint(1000, 2400), self.rng.randint(1990, self.text.year)
         if self.language == "fr":
-            return f"L’Assemblée rappelle sa {citation[kind]} {number} ({year}) sur {self.pick('object')}."
-        return f"The Assembly recalls its {citation[kind]} {number} ({year}) on {self.pick('object')}."
+            return f"L’Assemblée rappelle sa {name} {number} ({year}) sur {self.pick('object')}."
+        return f"The Assembly recalls its {name} {number} ({year}) on {self.pick('object')}."
 
     def emphasised(self, text: str) -> str:
         """Now and then one word in italics, as the official texts do for foreign words and titles."""

@@ -9,7 +9,8 @@ from typing import Any
 
 from markupsafe import Markup
 
-from ...i18n import language_name, translations
+from ...i18n import translations
+from ...languages import autonym
 from ...model import TITLE_NOTE_NUMBER, Document
 from ...synoptic import Synopsis
 from ..base import Renderer
@@ -40,8 +41,8 @@ class Column:
         return f"{self.language}-"
 
     @property
-    def language_name(self) -> str:
-        return language_name(self.language)
+    def autonym(self) -> str:
+        return autonym(self.language)
 
 
 def template_context(edition: Renderer, document: Document) -> dict[str, Any]:
