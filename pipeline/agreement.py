@@ -15,8 +15,10 @@ from pathlib import Path
 
 from .errors import Problem, Severity
 from .frontmatter import FrontMatterError, split
+from .languages import base_language
 from .model import Block, Document, Emphasis, Inline, Link, NoteCall, Paragraph, Quote, Strong, Table
 from .source import Reading
+from .textname import TextName
 
 # The language a version is compared against, when several are official: the Assembly's
 # official languages first.
@@ -80,7 +82,7 @@ def disagreements(documents: dict[Path, Document]) -> list[Problem]:
     """Every disagreement between the language versions among `documents` (grouped by slug)."""
     by_slug: dict[str, list[Version]] = defaultdict(list)
     for path, document in documents.items():
-        by_slug[document.metadata.slug].append(Version(path, document))
+        by_slug[TextName.of(document.metadata).slug].append(Version(path, document))
     problems: list[Problem] = []
     for versions in by_slug.values():
         if len(versions) < 2:
@@ -93,7 +95,7 @@ def disagreements(documents: dict[Path, Document]) -> list[Problem]:
 
 
 def _reference_order(version: Version) -> tuple[int, int, str]:
-    language = version.document.metadata.language.split("-")[0]
+    language = base_language(version.document.metadata.language)
     rank = PREFERRED_REFERENCE.index(language) if language in PREFERRED_REFERENCE else len(PREFERRED_REFERENCE)
     return (0 if version.official else 1, rank, version.path.name)
 

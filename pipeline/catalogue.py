@@ -13,6 +13,7 @@ from .languages import name_in
 from .model import Document, TextType
 from .renderers import REGISTRY
 from .templating import citation, environment
+from .textname import TextName
 
 TEMPLATE = "catalogue/index.html.j2"
 TYPE_ORDER = [member.value for member in TextType]
@@ -22,7 +23,7 @@ def catalogue_record(document: Document) -> dict[str, Any]:
     """What the catalogue shows of a text, in plain JSON types (kept in the build state)."""
     meta = document.metadata
     return {
-        "slug": meta.slug,
+        "slug": TextName.of(meta).slug,
         "type": meta.type.value,
         "number": meta.number,
         "year": meta.year,

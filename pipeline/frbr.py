@@ -15,8 +15,9 @@ import datetime as dt
 import re
 from dataclasses import dataclass, replace
 
-from .languages import LANGUAGES_BY_ISO_639_2
+from .languages import LANGUAGES_BY_ISO_639_2, canonical_tag, iso_639_2
 from .model import Metadata, TextType
+from .textname import TextName
 
 PREFIX = "akn"
 JURISDICTION = "coe"  # the Council of Europe: an international organisation, not an ISO country
@@ -61,11 +62,27 @@ class FrbrUri:
     format: str = ""  # "xml" for the manifestation
 
     @classmethod
+    def of(cls, name: TextName, date: dt.date | None = None) -> FrbrUri:
+        """The work of the text `name` names, or with the adoption `date` its language's expression."""
+        if date is None:
+            return cls(name.type, name.number, name.year)
+        return cls(name.type, name.number, name.year, iso_639_2(name.language), date)
+
+    @classmethod
     def for_text(cls, meta: Metadata) -> FrbrUri:
         """The expression of a language version: its work and its adoption day."""
-        from .textname import TextName  # the text's name is parsed and printed there; it builds on this module
+        return cls.of(TextName.of(meta), meta.adoption.date)
 
-        return TextName.of(meta).frbr(meta.adoption.date)
+    def in_language(self, tag: str) -> FrbrUri:
+        """The same work's expression in another language, adopted the same day."""
+        return replace(self, language=iso_639_2(tag))
+
+    def text_name(self, tag: str = "") -> TextName:
+        """The name of this expression's language version; `tag` (BCP 47) when the three-letter
+        code alone cannot say it ("en-GB")."""
+        if not (tag or self.language):
+            raise ValueError(f"{self.work} is a work: name its language")
+        return TextName(self.type, self.number, self.year, canonical_tag(tag or LANGUAGES_BY_ISO_639_2[self.language]))
 
     @classmethod
     def parse(cls, uri: str) -> FrbrUri:

@@ -19,7 +19,6 @@ from .frbr import FrbrError, FrbrUri
 from .languages import LANGUAGES_BY_ISO_639_2
 from .model import TextType
 from .renderers.akn import NAMESPACE, PROPRIETARY
-from .source import SOURCE_SUFFIX
 
 Origin = tuple[str, int]
 AKN_SUFFIXES = (".akn", ".xml")  # the edition's file and the PDF's copy (<stem>.akn.xml), and older `.akn`
@@ -69,18 +68,21 @@ class AknReader:
     def source(self) -> tuple[str, list[Origin]]:
         front = self.front_matter()
         body = self.body()
-        name = f"{front['type']}-{front['number']}-{front['year']}.{front['language']}{SOURCE_SUFFIX}"
+        name = self.expression().text_name(front["language"]).source_name
         lines = ["---", *(f"{key}: {value}" for key, value in front.items() if key != "adoption")]
         lines += ["adoption:", *self.adoption(), "---", ""]
         return name, [(line, 1) for line in [*lines, *body]]
 
     # Front matter -------------------------------------------------------------------------
 
+    def expression(self) -> FrbrUri:
+        return FrbrUri.parse(_value(self.meta, "identification/{a}FRBRExpression/{a}FRBRuri", "value"))
+
     def front_matter(self) -> dict[str, str]:
         kind = self.statement.get("name", "")
         if kind not in set(TextType):
             raise AknError(f"statement name {kind!r} is not a type of adopted text")
-        uri = FrbrUri.parse(_value(self.meta, "identification/{a}FRBRExpression/{a}FRBRuri", "value"))
+        uri = self.expression()
         text = self._proprietary("text")
         language = text.get("language") or LANGUAGES_BY_ISO_639_2[uri.language]
         preface = _required(self.statement, "preface")

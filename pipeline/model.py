@@ -80,11 +80,6 @@ class Metadata:
         provisional one before it differ in status and in this date."""
         return self.version_date or self.adoption.date
 
-    @property
-    def slug(self) -> str:
-        """Language-independent name shared by all language versions of a text."""
-        return f"{self.type.value}-{self.number}-{self.year}"
-
 
 # Inline content -------------------------------------------------------------
 

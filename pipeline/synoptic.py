@@ -14,7 +14,9 @@ from dataclasses import dataclass, field
 
 from .agreement import PREFERRED_REFERENCE, provisions
 from .errors import RenderError
+from .languages import base_language
 from .model import Block, Document, Emphasis, Inline, Link, NoteCall, Paragraph, Quote, Strong, Table
+from .textname import TextName
 
 APPENDIX, PROVISION = "appendix", "provision"
 Key = tuple[str, int, str]  # (kind, part, number); number "" for a heading or a part's opening text
@@ -82,7 +84,7 @@ def synopsis(versions: list[Document]) -> Synopsis:
         rows = merged
     keys = [key for key, _ in rows]
     return Synopsis(
-        ordered[0].metadata.slug,
+        TextName.of(ordered[0].metadata).slug,
         ordered,
         tuple(
             Row(*key, tuple(shares), lead_in=_leads_in(key, keys[index + 1] if index + 1 < len(keys) else None))
@@ -99,7 +101,7 @@ def _leads_in(key: Key, following: Key | None) -> bool:
 def reference_order(document: Document) -> tuple[int, int, str]:
     """Official versions first, then the Assembly's languages in order (as `check` compares them)."""
     meta = document.metadata
-    base = meta.language.split("-")[0]
+    base = base_language(meta.language)
     rank = PREFERRED_REFERENCE.index(base) if base in PREFERRED_REFERENCE else len(PREFERRED_REFERENCE)
     return (1 if meta.unofficial_translation else 0, rank, meta.language)
 

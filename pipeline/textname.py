@@ -8,21 +8,21 @@ every form the tool needs.
         .edition("pdf") resolution-1234-2001.en-gb.pdf
         .language       en-GB                      (the tag as the metadata writes it)
         .identifier(p)  the configured identifier pattern filled in
-        .frbr(date)     the Akoma Ntoso expression (pipeline/frbr.py prints its URIs)
+
+Its Akoma Ntoso URIs are built from it: FrbrUri.of(name) is the work, FrbrUri.of(name, date)
+the expression (pipeline/frbr.py).
 
 A file name that is not a text's name is refused with the part that is wrong.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import difflib
 import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from .frbr import FrbrUri
-from .languages import canonical_tag, is_language, iso_639_2
+from .languages import canonical_tag, is_language
 from .model import Metadata, TextType
 
 SOURCE_SUFFIX = ".md"
@@ -105,12 +105,6 @@ class TextName:
     def identifier(self, pattern: str) -> str:
         """The configured identifier (`{slug}`, `{language}`) of this language version."""
         return pattern.format(slug=self.slug, language=self.language)
-
-    def frbr(self, date: dt.date | None = None) -> FrbrUri:
-        """Its Akoma Ntoso URI: the work, or with the adoption `date` this language's expression."""
-        if date is None:
-            return FrbrUri(self.type, self.number, self.year)
-        return FrbrUri(self.type, self.number, self.year, iso_639_2(self.language), date)
 
     def __str__(self) -> str:
         return self.stem

@@ -34,10 +34,15 @@ def test_every_form_of_a_name() -> None:
 def test_the_name_and_the_frbr_uri_agree(seed: Document) -> None:
     name = TextName.of(seed.metadata)
     assert name == TextName.parse(seed.stem)
-    assert name.frbr().work == "/akn/coe/statement/deliberation/pace/2003/rec-1607"
+    assert FrbrUri.of(name).work == "/akn/coe/statement/deliberation/pace/2003/rec-1607"
     adopted = seed.metadata.adoption.date
-    assert name.frbr(adopted) == FrbrUri.for_text(seed.metadata) == FrbrUri.parse(name.frbr(adopted).expression)
-    assert name.frbr(dt.date(2003, 6, 24)).expression.endswith("/rec-1607/eng@2003-06-24")
+    expression = FrbrUri.of(name, adopted)
+    assert expression == FrbrUri.for_text(seed.metadata) == FrbrUri.parse(expression.expression)
+    assert FrbrUri.of(name, dt.date(2003, 6, 24)).expression.endswith("/rec-1607/eng@2003-06-24")
+    assert expression.text_name() == name and expression.in_language("fr").text_name() == name.in_language("fr")
+    assert FrbrUri.of(name.in_language("en-GB"), adopted).text_name("en-GB").stem == "recommendation-1607-2003.en-gb"
+    with pytest.raises(ValueError, match="is a work"):
+        FrbrUri.of(name).text_name()
 
 
 @pytest.mark.parametrize("text", TEXTS, ids=[text.name for text in TEXTS])

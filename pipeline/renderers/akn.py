@@ -9,7 +9,6 @@ from __future__ import annotations
 from typing import ClassVar
 
 from ..frbr import FrbrUri
-from ..languages import iso_639_2
 from ..model import Document, Reference, TextType
 from .base import Renderer
 
@@ -43,6 +42,5 @@ class AknRenderer(Renderer):
         frbr = FrbrUri.for_text(document.metadata)
         shown = super().versions(document)
         for version in shown:
-            expression = FrbrUri(frbr.type, frbr.number, frbr.year, iso_639_2(version["language"]), frbr.date)
-            version["expression"] = expression.expression
+            version["expression"] = frbr.in_language(version["language"]).expression
         return shown

@@ -11,6 +11,7 @@ from ..errors import RenderError
 from ..i18n import translations
 from ..model import Document
 from ..templating import TEMPLATES, citation
+from ..textname import TextName
 from .base import HtmlPageRenderer
 from .epub_notes import numbered_notes
 from .pandoc import run_pandoc
@@ -51,7 +52,7 @@ class EpubRenderer(HtmlPageRenderer):
         relation = {"relation": "; ".join(v["identifier"] for v in versions)} if versions else {}
         return relation | {
             "title": f"{cited_as}: {meta.title}",
-            "identifier": self.config.identifier.format(slug=meta.slug, language=meta.language),
+            "identifier": TextName.of(meta).identifier(self.config.identifier),
             "lang": meta.language,
             "date": meta.adoption.date.isoformat(),
             "creator": [{"role": "aut", "text": meta.issuing_body}],

@@ -22,6 +22,7 @@ from babel.dates import get_month_names
 
 from ..i18n import type_name
 from ..model import TextType
+from ..textname import TextName
 
 WORDS_PER_PAGE = 380  # body words on an A4 page of the print edition, after its title block and notes
 PAGE_WEIGHTS = {1: 18, 2: 22, 3: 18, 4: 12, 5: 8, 6: 6, 7: 4, 8: 3, 9: 2, 10: 2, 11: 1, 12: 1, 13: 1, 14: 1, 15: 1}
@@ -262,9 +263,8 @@ class Skeleton:
     appendix: list[Item] = field(default_factory=list)
     languages: tuple[str, ...] = ("en", "fr")
 
-    @property
-    def slug(self) -> str:
-        return f"{self.type}-{self.number}-{self.year}"
+    def name(self, language: str) -> TextName:
+        return TextName(TextType(self.type), self.number, self.year, language)
 
 
 def skeleton(seed: int, index: int) -> Skeleton:
@@ -476,7 +476,7 @@ def generate(out: Path, count: int, seed: int = 1) -> list[Path]:
     while len(written) < count:
         text = skeleton(seed, index)
         for language in text.languages[: count - len(written)]:
-            path = out / f"{text.slug}.{language}.md"
+            path = out / text.name(language).source_name
             path.write_text(source_text(text, language, seed), encoding="utf-8")
             written.append(path)
         index += 1

@@ -11,8 +11,9 @@ from ...build import Outcome, write_atomically
 from ...config import Config
 from ...errors import RenderError, Severity
 from ...model import Document
-from ...source import SOURCE_SUFFIX, find_sources, read
+from ...source import find_sources, read
 from ...synoptic import synopsis
+from ...textname import TextName, TextNameError
 from .docx import SynopticDocxRenderer
 from .pdf import SynopticPdfRenderer
 
@@ -28,8 +29,11 @@ def build_synoptic(paths: list[Path], out: Path, config: Config) -> list[Outcome
     """
     groups: dict[str, list[Path]] = defaultdict(list)
     for source in find_sources(paths):
-        groups[source.name.removesuffix(SOURCE_SUFFIX).rpartition(".")[0]].append(source)
-    editions = [group for slug, group in sorted(groups.items()) if slug and len(group) > 1]
+        try:
+            groups[TextName.of_file(source).slug].append(source)
+        except TextNameError:  # not a language version ("x.old.md"): `pipeline check` reports its name
+            continue
+    editions = [group for _, group in sorted(groups.items()) if len(group) > 1]
     if not editions:
         return []
     renderers = (SynopticPdfRenderer(config), SynopticDocxRenderer(config))

@@ -13,6 +13,7 @@ from ...i18n import translations
 from ...languages import autonym
 from ...model import TITLE_NOTE_NUMBER, Document
 from ...synoptic import Synopsis
+from ...textname import TextName
 from ..base import Renderer
 
 MACROS = "base/macros.html.j2"
@@ -52,7 +53,7 @@ def template_context(edition: Renderer, document: Document) -> dict[str, Any]:
         "document": document,
         "meta": meta,
         "title_note": TITLE_NOTE_NUMBER,
-        "identifier": edition.config.identifier.format(slug=meta.slug, language=meta.language),
+        "identifier": TextName.of(meta).identifier(edition.config.identifier),
         "link_target": edition.link_target,
         "edition": edition,
         "versions": edition.versions(document),

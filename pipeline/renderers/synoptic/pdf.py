@@ -11,6 +11,7 @@ from typing import Any
 
 from ...errors import RenderError
 from ...synoptic import Synopsis
+from ...textname import TextName
 from ..fonts import uncovered
 from ..pdf import PRINT_ASSETS, PdfRenderer, _logged_problems
 from ..pdfa import finish
@@ -70,7 +71,7 @@ class SynopticPdfRenderer(PdfRenderer):
 
     def _identifier(self, document: Any) -> str:
         meta = document.metadata
-        return self.config.identifier.format(slug=meta.slug, language=meta.language)
+        return TextName.of(meta).identifier(self.config.identifier)
 
 
 def _finish(document: Any, pdf: Any, language: str, languages: tuple[str, ...], relations: tuple[str, ...]) -> None:
