@@ -13,7 +13,7 @@ import pytest
 from pipeline import workers
 from pipeline.config import Config
 from pipeline.outcome import Outcome
-from pipeline.workers import IN_FLIGHT_PER_WORKER, Job, Settings, run_processes
+from pipeline.workers import IN_FLIGHT_PER_WORKER, TEXTS_PER_TASK, Job, Settings, run_processes
 
 SETTINGS = Settings(("html",), Path("unused"), Config())
 
@@ -25,15 +25,17 @@ class FakePool:
 
     def __init__(self, max_workers: int, *args: Any, break_after: int | None = None) -> None:
         self.submitted: list[Path] = []
+        self.tasks = 0
         self.break_after = break_after
         FakePool.instances.append(self)
 
-    def submit(self, function: Callable[[Job], Outcome], job: Job) -> Future[Outcome]:
+    def submit(self, function: Callable[[list[Job]], list[Outcome]], jobs: list[Job]) -> Future[list[Outcome]]:
         if self.break_after is not None and len(self.submitted) >= self.break_after:
             raise BrokenProcessPool("a worker died")
-        self.submitted.append(job.source)
-        future: Future[Outcome] = Future()
-        future.set_result(Outcome(job.source))
+        self.submitted.extend(job.source for job in jobs)
+        self.tasks += 1
+        future: Future[list[Outcome]] = Future()
+        future.set_result([Outcome(job.source) for job in jobs])
         return future
 
     def shutdown(self, wait: bool = True, cancel_futures: bool = False) -> None:
@@ -55,7 +57,15 @@ def test_a_thousand_jobs_are_handed_out_a_window_at_a_time(monkeypatch: pytest.M
     [pool] = FakePool.instances
     assert pool.submitted == [job.source for job in jobs(1000)]  # handed out in the plan's order
     assert sorted(o.source for o in outcomes) == pool.submitted
-    assert max(in_flight) == IN_FLIGHT_PER_WORKER * 2
+    assert max(in_flight) == IN_FLIGHT_PER_WORKER * 2 * TEXTS_PER_TASK
+    assert pool.tasks == 1000 / TEXTS_PER_TASK  # many texts: a few to a task
+
+
+def test_few_texts_go_one_to_a_task(monkeypatch: pytest.MonkeyPatch) -> None:
+    FakePool.instances.clear()
+    monkeypatch.setattr(workers, "ProcessPoolExecutor", FakePool)
+    assert len(list(run_processes(jobs(40), SETTINGS, 2))) == 40
+    assert FakePool.instances[0].tasks == 40
 
 
 def test_jobs_not_handed_out_when_the_pool_breaks_go_to_the_next_pool(monkeypatch: pytest.MonkeyPatch) -> None:
