@@ -109,7 +109,8 @@ def _module_file(module: str) -> Path:
     """A module's file, inside this package (where the tests may point PACKAGE) or, for a format
     defined elsewhere, wherever Python imported it from."""
     if module.startswith(f"{__package__}."):
-        return PACKAGE.joinpath(*module.split(".")[1:]).with_suffix(".py")
+        path = PACKAGE.joinpath(*module.split(".")[1:])
+        return path / "__init__.py" if path.is_dir() else path.with_suffix(".py")  # a package, or a module
     return Path(str(sys.modules[module].__file__))
 
 

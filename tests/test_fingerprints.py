@@ -65,7 +65,8 @@ def test_a_configuration_key_rebuilds_the_formats_that_read_it(change: dict[str,
         ("renderers/fonts.py", {"pdf"}),
         ("renderers/akn.py", {"akn", "pdf"}),  # the PDF carries the AKN edition
         ("renderers/pandoc.py", {"docx", "epub"}),
-        ("renderers/docx_parts.py", {"docx"}),
+        ("renderers/docx/parts.py", {"docx"}),
+        ("renderers/docx/reference.py", set()),  # builds reference.docx, whose bytes are the input
         ("renderers/base.py", ALL),
         ("model.py", ALL),
         ("body.py", ALL),

@@ -10,10 +10,14 @@ from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
+import docx
 import pytest
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
+from docx.shared import Pt, RGBColor, Twips
 from lxml import etree
 
-from pipeline.renderers.docx_styles import (
+from pipeline.renderers.docx.reference import build_reference, default_reference, pandoc_binary
+from pipeline.renderers.docx.spec import (
     REFERENCE_DOCX,
     SPEC,
     SpecError,
@@ -25,10 +29,8 @@ from pipeline.renderers.docx_styles import (
     style_names,
     to_twips,
 )
-from scripts.make_reference_docx import build_reference, default_reference, pandoc_binary
 
 ROOT = Path(__file__).resolve().parent.parent
-SCRIPT = ROOT / "scripts" / "make_reference_docx.py"
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 NS = {"w": W, "r": "http://schemas.openxmlformats.org/officeDocument/2006/relationships"}
 FONT = "Noto Serif"
@@ -67,7 +69,11 @@ def value(style: Any, path: str, attribute: str = "val") -> str | None:
 
 def test_committed_reference_is_regenerated_from_the_spec(tmp_path: Path) -> None:
     regenerated = tmp_path / "reference.docx"
-    subprocess.run([sys.executable, str(SCRIPT), "--output", str(regenerated)], check=True, capture_output=True)
+    subprocess.run(
+        [sys.executable, "-m", "pipeline.renderers.docx.reference", "--output", str(regenerated)],
+        check=True,
+        capture_output=True,
+    )
     assert regenerated.read_bytes() == REFERENCE_DOCX.read_bytes(), (
         f"{REFERENCE_DOCX.relative_to(ROOT)} is not what {SPEC.relative_to(ROOT)} and this pandoc give: "
         "run: make reference-docx"
@@ -111,6 +117,14 @@ def test_spec_refuses_unknown_keys_and_bad_values(tmp_path: Path) -> None:
     assert "bold = 'yes': invalid value" in message
     assert "indnet_left: unknown key" in message
     assert 'based_on = "Nowhere": no such style' in message
+
+
+def test_spec_refuses_a_hanging_and_an_indented_first_line_together(tmp_path: Path) -> None:
+    broken = tmp_path / "styles.toml"
+    text = SPEC.read_text(encoding="utf-8")
+    broken.write_text(text + '\n[paragraph."Broken"]\nhanging = "1cm"\nfirst_line = "1cm"\n', encoding="utf-8")
+    with pytest.raises(SpecError, match='"Broken"] hanging and first_line'):
+        load_spec(broken)
 
 
 def test_style_names_lists_the_house_styles() -> None:
@@ -202,6 +216,30 @@ def test_every_style_of_pandocs_default_is_kept(styles: Any) -> None:
     # ... and none keeps a theme font (Aptos) or a theme colour.
     assert styles.find(".//w:rFonts[@w:asciiTheme]", NS) is None
     assert styles.find(".//w:color[@w:themeColor]", NS) is None
+
+
+def test_python_docx_reads_the_house_style_back() -> None:
+    """An independent reader of the file (python-docx's style and section API) finds the house values."""
+    document = docx.Document(str(REFERENCE_DOCX))
+    styles = document.styles
+    body = styles["Body Paragraph"]
+    assert body.font.name == FONT
+    assert (body.paragraph_format.left_indent, body.paragraph_format.first_line_indent) == (Twips(482), -Twips(482))
+    assert body.paragraph_format.alignment == WD_ALIGN_PARAGRAPH.JUSTIFY
+    assert body.paragraph_format.line_spacing_rule == WD_LINE_SPACING.AT_LEAST
+    assert [stop.position for stop in body.paragraph_format.tab_stops] == [Twips(482)]
+    citation = styles["Citation"]
+    assert citation.font.bold and citation.font.size == Pt(12)
+    assert citation.next_paragraph_style.name == "Title"
+    sub = styles["Sub Paragraph 2"]
+    assert sub.base_style.name == "Body Paragraph" and sub.paragraph_format.space_before == Pt(4)
+    assert styles["Issued By"].font.italic and styles["Issued By"].paragraph_format.keep_with_next
+    assert styles["Footnote Reference"].font.superscript
+    assert styles["Status"].font.small_caps
+    assert styles["Header"].font.color.rgb == RGBColor(0x33, 0x33, 0x33)
+    section = document.sections[0]
+    assert (section.page_width, section.page_height) == (Twips(11906), Twips(16838))
+    assert section.different_first_page_header_footer
 
 
 # --- page, header, footer ------------------------------------------------------------------------------

@@ -8,18 +8,15 @@ is needed beyond turning the page to landscape.
 
 from __future__ import annotations
 
-import zipfile
-from io import BytesIO
-
 import lxml.etree
 
 from ...i18n import translations
 from ...synoptic import Synopsis
 from ...templating import citation
 from ..docx import DOCX_ASSETS, DocxRenderer
-from ..docx_parts import NS, W, running_parts
+from ..docx.package import NS, Package, w
+from ..docx.parts import running_heads
 from ..pandoc import run_pandoc
-from ..zipparts import replace_parts
 from .columns import render_synopsis, scoped_with_plain_calls, template_context
 
 FIRST_PROVISION_ROW = 2  # after the languages' names and the citations and titles
@@ -36,12 +33,14 @@ class SynopticDocxRenderer(DocxRenderer):
         reference = synopsis.versions[0]
         html = render_synopsis(self, synopsis, self.template, scope=scoped_with_plain_calls)
         self.check_styles(html, synopsis.slug)
-        package = run_pandoc(
-            html,
-            "docx",
-            {"lang": reference.metadata.language},
-            synopsis.slug,
-            ["--reference-doc", str(DOCX_ASSETS / "reference.docx")],
+        package = Package(
+            run_pandoc(
+                html,
+                "docx",
+                {"lang": reference.metadata.language},
+                synopsis.slug,
+                ["--reference-doc", str(DOCX_ASSETS / "reference.docx")],
+            )
         )
         core = (
             self.templates(reference)
@@ -50,25 +49,22 @@ class SynopticDocxRenderer(DocxRenderer):
             .encode("utf-8")
         )
         page_label = translations(reference.metadata.language).gettext("Page {page} of {pages}")
-        parts = {
-            "docProps/core.xml": core,
-            "word/document.xml": laid_out(package, [index for index, row in enumerate(synopsis.rows) if row.lead_in]),
-            **running_parts(package, citation(reference.metadata), page_label),
-        }
-        return replace_parts(package, parts)
+        package.put("docProps/core.xml", core)
+        lay_out(package, [index for index, row in enumerate(synopsis.rows) if row.lead_in])
+        running_heads(package, citation(reference.metadata), page_label)
+        return package.to_bytes()
 
 
-def laid_out(package: bytes, lead_ins: list[int]) -> bytes:
+def lay_out(package: Package, lead_ins: list[int]) -> None:
     """The package's document part on A4 landscape, each lead-in row kept with the next row."""
-    with zipfile.ZipFile(BytesIO(package)) as docx:
-        root = lxml.etree.fromstring(docx.read("word/document.xml"))
+    root = package.xml("word/document.xml")
     for size in root.xpath("//w:sectPr/w:pgSz", namespaces=NS):
         for name, value in A4_LANDSCAPE.items():
-            size.set(f"{{{W}}}{name}", value)
+            size.set(w(name), value)
     rows = root.xpath("/w:document/w:body/w:tbl/w:tr", namespaces=NS)
     for index in lead_ins:
         # Word keeps a row with the next when every paragraph of it is "keep with next".
         for properties in rows[FIRST_PROVISION_ROW + index].xpath(".//w:p/w:pPr", namespaces=NS):
-            after_style = 1 if len(properties) and properties[0].tag == f"{{{W}}}pStyle" else 0  # schema order
-            properties.insert(after_style, lxml.etree.Element(f"{{{W}}}keepNext"))
-    return bytes(lxml.etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True))
+            after_style = 1 if len(properties) and properties[0].tag == w("pStyle") else 0  # schema order
+            properties.insert(after_style, lxml.etree.Element(w("keepNext")))
+    package.changed("word/document.xml")

@@ -1,7 +1,8 @@
 """The DOCX house style, read from templates/docx/styles.toml: the spec that reference.docx is made from.
 
-scripts/make_reference_docx.py writes reference.docx from it; tests use it to check that every
-style a template names exists. Only reading and validating live here: no XML.
+reference.py beside this module writes reference.docx from it; the renderer ships its styles and
+no others; tests use it to check that every style a template names exists. Only reading,
+validating and converting units live here: no XML.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from fractions import Fraction
 from pathlib import Path
 from typing import Literal
 
-from ..templating import TEMPLATES
+from ...templating import TEMPLATES
 
 SPEC = TEMPLATES / "docx" / "styles.toml"
 REFERENCE_DOCX = SPEC.with_name("reference.docx")
@@ -203,6 +204,8 @@ def load_spec(path: Path = SPEC) -> Spec:
     for kind in KINDS:
         for name, properties in data.get(kind, {}).items():
             errors += _check(f'[{kind}."{name}"]', properties, KEYS[kind], required=False)
+            if isinstance(properties, dict) and {"hanging", "first_line"} <= set(properties):
+                errors.append(f'[{kind}."{name}"] hanging and first_line: a first line is either, not both')
             if name.casefold() in seen:
                 errors.append(f'style "{name}" is defined twice')
             seen.add(name.casefold())

@@ -10,33 +10,28 @@ each section, which LibreOffice shows as two notes numbered 1.
 from __future__ import annotations
 
 import re
-import zipfile
-from io import BytesIO
 
 import lxml.etree
 
-W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
-NS = {"w": W}
+from .package import NS, Package, w
+
 PLACEHOLDER = re.compile(r"\{(page|pages)\}")
+RUNNING_PART = re.compile(r"word/(header|footer)\d+\.xml")
 
 
-def running_parts(package: bytes, citation: str, page_label: str) -> dict[str, bytes]:
-    """New contents of the header and footer parts of `package`.
+def running_heads(package: Package, citation: str, page_label: str) -> None:
+    """The header's cached citation and the footer's words in the document's language.
 
     `page_label` is the translated "Page {page} of {pages}".
     """
     pieces = PLACEHOLDER.split(page_label)  # ["Page ", "page", " of ", "pages", ""]
     if pieces[1::2] != ["page", "pages"]:
         raise ValueError(f"the page label {page_label!r} must name {{page}} before {{pages}}")
-    replaced: dict[str, bytes] = {}
-    with zipfile.ZipFile(BytesIO(package)) as docx:
-        for name in docx.namelist():
-            if re.fullmatch(r"word/(header|footer)\d+\.xml", name):
-                root = lxml.etree.fromstring(docx.read(name))
-                changed = _cache_citation(root, citation) | _translate_page_words(root, pieces[0], pieces[2])
-                if changed:
-                    replaced[name] = lxml.etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
-    return replaced
+    for name in package.names():
+        if RUNNING_PART.fullmatch(name):
+            root = package.xml(name)
+            if _cache_citation(root, citation) | _translate_page_words(root, pieces[0], pieces[2]):
+                package.changed(name)
 
 
 def _cache_citation(root: lxml.etree._Element, citation: str) -> bool:
@@ -45,8 +40,8 @@ def _cache_citation(root: lxml.etree._Element, citation: str) -> bool:
         separate = instruction.getparent().xpath(
             "following-sibling::w:r[w:fldChar/@w:fldCharType='separate'][1]", namespaces=NS
         )[0]
-        run = lxml.etree.Element(f"{{{W}}}r")
-        text = lxml.etree.SubElement(run, f"{{{W}}}t")
+        run = lxml.etree.Element(w("r"))
+        text = lxml.etree.SubElement(run, w("t"))
         text.text = citation
         separate.addnext(run)
         changed = True
@@ -61,17 +56,14 @@ def _translate_page_words(root: lxml.etree._Element, before_page: str, before_pa
     return bool(texts)
 
 
-def continuous_notes(package: bytes) -> dict[str, bytes]:
+def continuous_notes(package: Package) -> None:
     """The document part without footnote-numbering restarts (the default is continuous)."""
-    with zipfile.ZipFile(BytesIO(package)) as docx:
-        data = docx.read("word/document.xml")
-    root = lxml.etree.fromstring(data)
+    root = package.xml("word/document.xml")
     restarts = root.xpath("//w:footnotePr/w:numRestart", namespaces=NS)
     for restart in restarts:
         properties = restart.getparent()
         properties.remove(restart)
         if len(properties) == 0:  # nothing else said: drop the element and its blank text
             properties.getparent().remove(properties)
-    if not restarts:
-        return {}
-    return {"word/document.xml": lxml.etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)}
+    if restarts:
+        package.changed("word/document.xml")

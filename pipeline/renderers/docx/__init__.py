@@ -1,0 +1,77 @@
+"""The delegations' edition: an editable DOCX made by pandoc with the house reference.docx.
+
+The package holds the whole of the DOCX edition: this renderer; `parts`, its touches to what
+pandoc writes; `package`, reading and writing the zip; `spec`, the house style of
+templates/docx/styles.toml; and `reference`, which builds templates/docx/reference.docx from that
+spec (`make reference-docx`). The renderer never imports `reference`: editions are made from the
+committed reference.docx, whose bytes are fingerprinted with the templates.
+"""
+
+from __future__ import annotations
+
+import re
+
+from ...config import Config
+from ...errors import RenderError
+from ...i18n import translations
+from ...model import Document
+from ...templating import TEMPLATES, citation
+from ..base import HtmlPageRenderer
+from ..pandoc import run_pandoc
+from .package import NS, Package
+from .parts import continuous_notes, running_heads
+
+DOCX_ASSETS = TEMPLATES / "docx"
+CUSTOM_STYLE = re.compile(r'data-custom-style="([^"]+)"')
+
+
+class DocxRenderer(HtmlPageRenderer):
+    name = "docx"
+    extension = "docx"
+    label = "DOCX"
+    media_type = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+    template = "docx/document.html.j2"
+    distributions = ("pypandoc-binary", "lxml")
+    template_folders = ("base", "docx")
+    modules = (
+        "pipeline.renderers.docx.package",
+        "pipeline.renderers.docx.parts",
+        "pipeline.renderers.pandoc",
+    )
+
+    def __init__(self, config: Config) -> None:
+        super().__init__(config)
+        reference = Package((DOCX_ASSETS / "reference.docx").read_bytes())
+        styles = reference.xml("word/styles.xml")
+        self.known_styles = {str(name) for name in styles.xpath("//w:style/w:name/@w:val", namespaces=NS)}
+
+    def render(self, document: Document) -> bytes:
+        html = self.render_template(document)
+        self.check_styles(html, document.stem)
+        # Only the language goes to pandoc: a title or author would print as paragraphs, a date
+        # too; the core properties are written from the model below instead.
+        package = Package(
+            run_pandoc(
+                html,
+                "docx",
+                {"lang": document.metadata.language},
+                document.stem,
+                [
+                    "--reference-doc",
+                    str(DOCX_ASSETS / "reference.docx"),
+                    "--lua-filter",
+                    str(DOCX_ASSETS / "number-tab.lua"),
+                ],
+            )
+        )
+        package.put("docProps/core.xml", self.render_template(document, template="docx/core.xml.j2").encode("utf-8"))
+        page_label = translations(document.metadata.language).gettext("Page {page} of {pages}")
+        running_heads(package, citation(document.metadata), page_label)
+        continuous_notes(package)
+        return package.to_bytes()
+
+    def check_styles(self, html: str, stem: str) -> None:
+        """Every custom style the template asks for exists: pandoc would silently invent it."""
+        unknown = sorted(set(CUSTOM_STYLE.findall(html)) - self.known_styles)
+        if unknown:
+            raise RenderError(stem, self.name, f"styles missing from reference.docx: {', '.join(unknown)}")
