@@ -61,7 +61,11 @@ def test_package_metadata(epub: Path) -> None:
     def dc(name: str) -> list[str]:
         return [str(e.text) for e in opf.xpath(f"//dc:{name}", namespaces=NS)]
 
-    assert dc("identifier") == ["tag:coe.int,2026:pace/adopted-texts/recommendation-1607-2003/en"]
+    assert dc("identifier") == [  # its own, then the Akoma Ntoso work and expression (tests/test_identity.py)
+        "tag:coe.int,2026:pace/adopted-texts/recommendation-1607-2003/en",
+        "/akn/coe/statement/deliberation/pace/2003/rec-1607",
+        "/akn/coe/statement/deliberation/pace/2003/rec-1607/eng@2003-06-24",
+    ]
     assert dc("title") == [
         "Recommendation 1607 (2003): Activities of the International Organization for Migration (IOM), 1998-2002"
     ]

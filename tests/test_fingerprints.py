@@ -63,7 +63,7 @@ def test_a_configuration_key_rebuilds_the_formats_that_read_it(change: dict[str,
     [
         ("renderers/pdf.py", {"pdf"}),
         ("renderers/fonts.py", {"pdf"}),
-        ("renderers/akn.py", {"akn", "pdf"}),  # the PDF carries the AKN edition
+        ("renderers/akn.py", {"akn", "html", "pdf"}),  # the PDF carries the AKN edition, the web page links it
         ("renderers/pandoc.py", {"docx", "epub"}),
         ("renderers/docx/parts.py", {"docx"}),
         ("renderers/docx/reference.py", set()),  # builds reference.docx, whose bytes are the input

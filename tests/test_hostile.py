@@ -20,6 +20,7 @@ import pytest
 from pipeline import build
 from pipeline.config import Config
 from pipeline.errors import Severity
+from pipeline.frbr import FrbrError, FrbrUri
 from pipeline.source import read
 from tests.sources import FRONT, FRONT_LINES, NAME
 
@@ -349,11 +350,22 @@ def assert_safe_tree(root: lxml.etree._Element, allowed_scripts: int, allowed_st
             assert not name.startswith("on"), f"event handler {name}={value!r}"
             assert name != "style", f"style attribute {value!r}"
             if name in ("href", "src") and value != DUBLIN_CORE:
-                assert value.startswith(("#", "https://")) or SAFE_RELATIVE.match(value), f"{name}={value!r}"
+                assert value.startswith(("#", "https://")) or SAFE_RELATIVE.match(value) or _frbr(value), (
+                    f"{name}={value!r}"
+                )
 
 
 DUBLIN_CORE = "http://purl.org/dc/terms/"  # the page's own <link rel="schema.dcterms">
-SAFE_RELATIVE = re.compile(r"^(\.\./)?([a-z]+/)?[a-z0-9.-]+\.(html|xhtml|css)(#[\w-]+)?$")
+SAFE_RELATIVE = re.compile(r"^(\.\./)?([a-z]+/)?[a-z0-9.-]+\.(html|xhtml|css|akn\.xml)(#[\w-]+)?$")
+
+
+def _frbr(value: str) -> bool:
+    """An Akoma Ntoso work or expression URI of the page's ELI statements (made from the metadata)."""
+    try:
+        FrbrUri.parse(value)
+    except FrbrError:
+        return False
+    return True
 
 
 def test_a_character_no_pinned_font_has_is_refused_not_substituted(tmp_path: Path) -> None:

@@ -8,6 +8,7 @@ from io import BytesIO
 from typing import Any
 
 from ..errors import RenderError
+from ..frbr import FrbrUri
 from ..i18n import translations
 from ..model import Document
 from ..templating import TEMPLATES, citation
@@ -50,9 +51,16 @@ class EpubRenderer(HtmlPageRenderer):
         cited_as = citation(meta)
         versions = self.versions(document)
         relation = {"relation": "; ".join(v["identifier"] for v in versions)} if versions else {}
+        frbr = FrbrUri.for_text(meta)
         return relation | {
             "title": f"{cited_as}: {meta.title}",
-            "identifier": TextName.of(meta).identifier(self.config.identifier),
+            # The package's own identifier first (the unique-identifier), then the Akoma Ntoso
+            # work and expression the AKN edition names (EPUB 3 allows several dc:identifier).
+            "identifier": [
+                {"text": TextName.of(meta).identifier(self.config.identifier)},
+                {"text": frbr.work},
+                {"text": frbr.expression},
+            ],
             "lang": meta.language,
             "date": meta.adoption.date.isoformat(),
             "creator": [{"role": "aut", "text": meta.issuing_body}],
