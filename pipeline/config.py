@@ -47,6 +47,13 @@ class Config:
     identifier: str = "tag:coe.int,2026:pace/adopted-texts/{slug}/{language}"
     rights: str = "© Council of Europe"  # the EPUB's dc:rights
     publication_url: str = ""  # where the web editions are published, e.g. "https://example.int/texts/"
+    # The regional language of each language's texts: the print edition's hyphenation patterns,
+    # the DOCX spelling language. A language not listed is used as it is.
+    regions: dict[str, str] = dataclasses.field(default_factory=lambda: {"en": "en-GB", "fr": "fr-FR"})
+
+    def regional(self, language: str) -> str:
+        """ "en" -> "en-GB" (as configured)."""
+        return self.regions.get(language, language)
 
 
 # The placeholders each pattern may use: anything else would fail on the first text.
@@ -55,6 +62,7 @@ PLACEHOLDERS = {
     ("links", "document"): {"number", "language"},
     ("identifier",): {"slug", "language"},
 }
+REGION = re.compile(r"[a-z]{2,3}(?:-[A-Z]{2}|-[0-9]{3})?")
 MESSAGE = re.compile(r"^(?P<what>.*) - at `\$(?P<path>[.\w\[\]]*)`$")
 TOML_KINDS = {
     "str": "a text",
@@ -153,6 +161,14 @@ def _value_problems(config: Config) -> list[tuple[Key, str]]:
             continue
         if path in PLACEHOLDERS:
             found += [(path, f"'{name}': {problem}") for problem in _pattern_problems(value, PLACEHOLDERS[path])]
+    for language, region in config.regions.items():
+        if not REGION.fullmatch(region) or not region.lower().startswith(language.lower()):
+            found.append(
+                (
+                    ("regions", language),
+                    f"'regions.{language}' must be a regional tag of {shown(language)}, e.g. {language}-XX",
+                )
+            )
     url = config.publication_url
     if url and not _absolute_https(url):
         found.append(

@@ -15,7 +15,7 @@ from .i18n import has_catalogue
 from .languages import is_written_tag
 from .model import AdoptingBody, Adoption, Inline, Metadata, NoteCall, ReportedDocument, Sitting, Status, TextType
 from .safety import FORBIDDEN, check_value, visible
-from .typography import typography_for
+from .typography import no_break_spaces, typography_for
 
 KNOWN_KEYS = {
     "type",
@@ -28,6 +28,7 @@ KNOWN_KEYS = {
     "keywords",
     "adoption",
     "translation",
+    "version_date",
 }
 TRANSLATION_KINDS = ("official", "unofficial")
 ADOPTION_KEYS = {"by", "date", "sitting", "debates", "documents", "note"}
@@ -159,6 +160,14 @@ def read_metadata(
             reader.line("translation"), f"'translation' must be official or unofficial, not {shown(translation)}"
         )
     adoption = _adoption(reader, data, links, language or "en", parse_inline)
+    version_date = reader.date(data, "version_date") if data.get("version_date") is not None else None
+    if adoption is not None and version_date is not None and version_date < adoption.date:
+        problems.error(
+            reader.line("version_date"),
+            f"'version_date' {version_date.isoformat()} is before the adoption ({adoption.date.isoformat()})",
+            "a version is issued on or after the day the text is adopted",
+        )
+        version_date = None
     if (
         text_type is None
         or number is None
@@ -182,6 +191,7 @@ def read_metadata(
         status,
         keywords,
         unofficial_translation=translation == "unofficial",
+        version_date=version_date,
     )
     if not has_catalogue(language):
         problems.warning(
@@ -261,7 +271,9 @@ def _document(
         return None
     url = links.document.format(number=number, language=language) if links.document else ""
     space = typography_for(language)
-    return ReportedDocument(number, kind, space(committee), space(rapporteur), url)
+    # "Mr Wilkinson" is one unit wherever it is printed: the no-break space is the model's, as in
+    # the body, so that an edition read back (DOCX, AKN, raw text) gives the same document.
+    return ReportedDocument(number, kind, space(committee), no_break_spaces(space(rapporteur)), url)
 
 
 def _policed(reader: MetadataReader, value: Any, path: tuple[str | int, ...]) -> Any:

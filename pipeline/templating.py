@@ -46,8 +46,9 @@ WHITESPACE = re.compile(r"[ \t\n\r\f\v]+")  # not \s: no-break spaces must survi
 
 
 def long_date(date: dt.date, language: str) -> str:
-    """ "24 June 2003", "1er octobre 2003": the date style of the official texts."""
-    return format_date(date, f"'{_day(date, language)}' MMMM y", locale=_locale(language))
+    """ "24 June 2003", "1er octobre 2003": the date style of the official texts, on one line
+    (no-break spaces, as typography.no_break_spaces sets them in the source's own dates)."""
+    return nobreak(format_date(date, f"'{_day(date, language)}' MMMM y", locale=_locale(language)))
 
 
 def _day(date: dt.date, language: str) -> str:
@@ -166,6 +167,7 @@ def environment(language: str = "en", templates: Path = TEMPLATES) -> Environmen
         joined=joined,
         collapse=collapse,
         css_counters=css_counters,
+        css_string=css_string,
         nobreak=nobreak,
     )
     env.globals.update(

@@ -9,14 +9,19 @@
   no-break space (U+202F) before ; ! ? and a no-break space (U+00A0) before : and inside « ».
   Existing spaces there are made unbreakable; missing ones are added, except before a colon
   (10:30, addresses).
+- No-break spaces, in every language, where a line must not break (the Assembly's print rules):
+  inside dates ("24 June 2003", "27 février"), "Doc. 9814", "Recommendation 1607 (2003)", after
+  a title ("Mr", "Mme", "M."), between digit groups ("3 200 000").
+- Protected words (print only): what the print edition must not hyphenate, see `protected_spans`.
 """
 
 from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
+from babel.dates import get_month_names
 from markdown_it import MarkdownIt
 
 from .languages import base_language
@@ -24,6 +29,7 @@ from .languages import quotation_marks as marks_of
 
 NBSP = "\u00a0"
 NNBSP = "\u202f"
+LAYOUT_HYPHEN = "\u2010"  # what WeasyPrint draws where it hyphenates (its default hyphenate-character)
 _SPACES = "[ \u00a0\u202f]"
 _BEFORE_TALL = re.compile(rf"(?:{_SPACES}+|(?<=[\w»)\]]))([;!?])")
 _BEFORE_COLON = re.compile(rf"{_SPACES}+:")
@@ -85,15 +91,81 @@ def _french_spacing(text: str) -> str:
 def spacing_for(language: str) -> Callable[[str], str]:
     """Spacing of `language`, for text whose quotation marks are already set (the body's,
     by the Markdown parser's smart quotes)."""
-    return french_spacing if base_language(language) == "fr" else _unchanged
-
-
-def _unchanged(text: str) -> str:
-    return text
+    if base_language(language) == "fr":
+        return lambda text: french_spacing(no_break_spaces(text))
+    return no_break_spaces
 
 
 def typography_for(language: str) -> Callable[[str], str]:
-    """Quotation marks and spacing of `language`, for plain text such as the metadata."""
+    """Quotation marks and spacing of `language`, for plain text such as the metadata (whose
+    values stay plain: the templates keep generated phrases on one line where they print them)."""
     if base_language(language) == "fr":
         return lambda text: french_spacing(quotation_marks(text, language))
     return lambda text: quotation_marks(text, language)
+
+
+# Month names of both languages, as babel writes them (the dates the templates print come from it).
+MONTHS = sorted(
+    {str(name) for locale in ("en", "fr") for name in get_month_names("wide", locale=locale).values()},
+    key=len,
+    reverse=True,
+)
+_MONTH = "|".join(MONTHS)
+_TYPE_WORD = "Recommendations?|Recommandations?|Resolutions?|Résolutions?|Opinions?|Avis|Orders?|Directives?|Doc\\."
+# (pattern, what it keeps together); each space of a match becomes a no-break space
+NO_BREAK = re.compile(
+    "|".join(
+        (
+            rf"(?<![\w.])\d{{1,2}}(?:er)?[ \u00a0](?:{_MONTH})(?:[ \u00a0]\d{{4}})?(?![\w])",
+            rf"(?<![\w-])(?:{_TYPE_WORD})[ \u00a0]\d{{1,6}}(?:[ \u00a0]\(\d{{4}}\))?(?![\w])",
+            r"(?<![\w.])(?:Mr|Ms|Mrs|Dr|Mme|Mmes|Mlle|MM\.|M\.)[ \u00a0](?=[A-ZÀ-Ý])",
+            r"(?<![\w.,])\d{1,3}(?:[ \u00a0\u202f]\d{3})+(?![\w])",
+        )
+    )
+)
+
+
+def no_break_spaces(text: str) -> str:
+    """`text` with no-break spaces where a line break would split a date, a citation, a title
+    from its name or a number between its digit groups (a narrow space there stays narrow).
+    A typed U+2010 HYPHEN becomes a hyphen-minus: the print edition keeps U+2010 for the hyphens
+    its line breaking adds, which its text layer gives to readers as soft hyphens."""
+    return NO_BREAK.sub(lambda match: match.group().replace(" ", NBSP), text.replace(LAYOUT_HYPHEN, "-"))
+
+
+# What the print edition never hyphenates. Capitalised words, as TeX's \uchyph=0 does: proper
+# names, the Assembly and its committees, months, the type words of citations ("Recom-mendation").
+# A date as a whole, so that "27 février" keeps its month. The last word before the end of a
+# sentence that ends a run of text: a paragraph's last word, which would leave a fragment alone
+# on the last line ("Minis-/ters:").
+_CAPITALISED = r"(?<![\w’'-])[A-ZÀ-ÖØ-ÞĀ-ſ][\w’'-]*"
+PROTECTED = re.compile(
+    "|".join(
+        (
+            rf"(?<![\w.])\d{{1,2}}(?:er)?\u00a0(?:{_MONTH})(?:\u00a0\d{{4}})?(?![\w])",
+            _CAPITALISED,
+            r"[\w’'-]+(?=[^\w\s]*\s*$)",
+        )
+    )
+)
+
+
+def protected_spans(text: str, words: frozenset[str] = frozenset()) -> Iterator[tuple[str, bool]]:
+    """`text` cut into (piece, protected) pairs, in order: protected pieces must not be
+    hyphenated. `words` are protected wherever they occur (those the line breaker would make
+    a third hyphenated line in a row, see renderers/pdf.py)."""
+    position = 0
+    for match in _protected(words).finditer(text):
+        if match.start() > position:
+            yield text[position : match.start()], False
+        yield match.group(), True
+        position = match.end()
+    if position < len(text):
+        yield text[position:], False
+
+
+def _protected(words: frozenset[str]) -> re.Pattern[str]:
+    if not words:
+        return PROTECTED
+    listed = "|".join(re.escape(word) for word in sorted(words, key=len, reverse=True))
+    return re.compile(rf"(?<![\w’'-])(?:{listed})(?![\w’'-])|{PROTECTED.pattern}")

@@ -15,7 +15,7 @@ from pathlib import Path
 
 PAGE_HEIGHT_PT = 841.89  # A4
 MARGIN_BAND_PT = 60  # the running header and the footer live in the top and bottom 60 pt
-ADDED_HYPHEN = "\u2010"  # WeasyPrint marks the hyphens hyphenation adds with U+2010
+ADDED_HYPHEN = "\u00ad"  # the hyphens line breaking adds are soft hyphens in the text layer (renderers/pdfa.py)
 
 
 @dataclass(frozen=True)

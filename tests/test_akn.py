@@ -74,7 +74,7 @@ def test_the_seed_is_a_statement_named_by_its_type_with_frbr_identity() -> None:
     refs = root.xpath("//a:mainBody//a:ref/@href", namespaces=AKN)
     assert "/akn/coe/statement/deliberation/pace/1994/rec-1253" in refs
     notes = root.xpath("//a:preface//a:authorialNote/a:p", namespaces=AKN)
-    assert "".join(notes[0].itertext()).startswith("Assembly debate on 24 June 2003 (19th Sitting)")
+    assert "".join(notes[0].itertext()).startswith("Assembly debate on 24\u00a0June\u00a02003 (19th Sitting)")
 
 
 def test_an_unofficial_translation_says_so_and_names_its_other_version() -> None:

@@ -149,7 +149,7 @@ def words_of(inlines: tuple[Inline, ...]) -> str:
             parts.append(inline.text)
         elif isinstance(inline, (Emphasis, Strong, Link)):
             parts.append(words_of(inline.children))
-    return " ".join("".join(parts).split())
+    return " ".join(re.split(r"[ \t\r\n]+", "".join(parts).strip()))  # no-break spaces stay, as in the editions
 
 
 def edition_lines(document: Document) -> list[str]:

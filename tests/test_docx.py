@@ -62,7 +62,7 @@ def test_the_title_note_is_a_real_word_footnote(docx: Path) -> None:
     [citation] = document.xpath("//w:p[w:pPr/w:pStyle/@w:val='Citation']", namespaces=NS)
     [reference] = citation.xpath(".//w:footnoteReference/@w:id", namespaces=NS)
     [note] = part(docx, "word/footnotes.xml").xpath(f"//w:footnote[@w:id='{reference}']", namespaces=NS)
-    assert text_of(note).strip().startswith("Assembly debate on 24 June 2003 (19th Sitting)")
+    assert text_of(note).strip().startswith("Assembly debate on 24\u00a0June\u00a02003 (19th Sitting)")
     assert note.xpath(".//w:pStyle/@w:val", namespaces=NS) == ["FootnoteText"]
 
 

@@ -46,7 +46,7 @@ def test_every_word_of_the_seed_in_order(page: lxml.html.HtmlElement) -> None:
 
 
 def test_title_footnote_wording(page: lxml.html.HtmlElement) -> None:
-    note = visible_text(page.xpath("//li[@id='fn-1']")[0]).strip()
+    note = visible_text(page.xpath("//li[@id='fn-1']")[0]).strip().replace("\u00a0", " ")  # dates stay on one line
     assert note == (
         "Assembly debate on 24 June 2003 (19th Sitting) (see Doc. 9814, report of the Committee on Migration, "
         "Refugees and Demography, rapporteur: Mr Wilkinson). Text adopted by the Assembly on 24 June 2003 "

@@ -84,9 +84,9 @@ def test_the_catalogue_template_holds_every_string_of_the_templates(tmp_path: Pa
 
 
 def test_dates_and_ordinals() -> None:
-    assert long_date(dt.date(2003, 10, 1), "fr") == "1er octobre 2003"
-    assert long_date(dt.date(2003, 6, 24), "en") == "24 June 2003"
-    assert day_list([dt.date(2004, 6, 22), dt.date(2004, 6, 23)], "fr") == "22 et 23 juin 2004"
+    assert long_date(dt.date(2003, 10, 1), "fr") == "1er\u00a0octobre\u00a02003"
+    assert long_date(dt.date(2003, 6, 24), "en") == "24\u00a0June\u00a02003"  # on one line
+    assert day_list([dt.date(2004, 6, 22), dt.date(2004, 6, 23)], "fr") == "22 et 23\u00a0juin\u00a02004"
     assert [ordinal(n, "en") for n in (1, 2, 3, 4, 11, 12, 13, 21, 22, 112)] == [
         "1st",
         "2nd",
@@ -158,9 +158,9 @@ def test_french_docx_and_epub(editions: Path) -> None:
         document = docx.read("word/document.xml").decode()
     assert "<dc:language>fr</dc:language>" in core and "<dc:title>Recommandation 1607 (2003)" in core
     assert " sur " in footers and "Recommandation 1607 (2003)" in headers
-    assert "Discussion par l’Assemblée le 24 juin 2003" in notes
+    assert "Discussion par l’Assemblée le 24\u00a0juin\u00a02003" in notes
     assert "Traduction non officielle" in document
-    assert re.search(r'<w:lang [^>]*w:val="fr"', docx_styles(editions / f"{FRENCH}.docx"))
+    assert re.search(r'<w:lang [^>]*w:val="fr-FR"', docx_styles(editions / f"{FRENCH}.docx"))  # regional: spelling
     with zipfile.ZipFile(editions / f"{FRENCH}.epub") as epub:
         opf = epub.read("EPUB/content.opf").decode()
         chapter = epub.read("EPUB/text/ch001.xhtml").decode()

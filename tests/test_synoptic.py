@@ -39,7 +39,7 @@ SEED_NUMBERS = [
 ]
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 WNS = {"w": W}
-ADDED_HYPHEN = "\u2010"  # WeasyPrint's mark for a hyphen that hyphenation added
+ADDED_HYPHEN = "\u00ad"  # a hyphen that hyphenation added, as the text layer gives it (renderers/pdfa.py)
 
 
 @pytest.fixture(scope="module")

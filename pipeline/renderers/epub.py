@@ -77,10 +77,15 @@ class EpubRenderer(HtmlPageRenderer):
         }
 
     def _dated(self, package: bytes, document: Document) -> bytes:
-        """The package with its last-modified date set to the adoption date (the sandbox gives 1970)."""
+        """The package with its last-modified date set to the date of this version (the sandbox
+        gives 1970), and the version's status (schema.org's, a reserved EPUB prefix): a final text
+        and its provisional version differ in both."""
         opf = zipfile.ZipFile(BytesIO(package)).read(OPF)
-        stamp = document.metadata.adoption.date.isoformat().encode() + b"T00:00:00Z"
-        dated, count = SANDBOX_MODIFIED.subn(b'<meta property="dcterms:modified">' + stamp + b"</meta>", opf)
+        meta = document.metadata
+        stamp = meta.issued.isoformat().encode() + b"T00:00:00Z"
+        version = b'<meta property="dcterms:modified">' + stamp + b"</meta>"
+        version += b'\n    <meta property="schema:creativeWorkStatus">' + meta.status.value.encode() + b"</meta>"
+        dated, count = SANDBOX_MODIFIED.subn(version, opf)
         if count != 1:
             raise RenderError(document.stem, self.name, "pandoc's OPF has no dcterms:modified to set")
         heading = translations(document.metadata.language).gettext("Notes")

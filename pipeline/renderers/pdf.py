@@ -11,15 +11,19 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
+from markupsafe import Markup, escape
+
 from ..config import Config
 from ..errors import RenderError
 from ..model import Document
 from ..templating import TEMPLATES
+from ..typography import protected_spans
 from .akn import AknRenderer
 from .base import HtmlPageRenderer
 from .fonts import covered_characters, pinned_faces, uncovered
 from .pdf_fit import overflows, refit_css
-from .pdfa import finish
+from .pdf_lines import body_lines, overlong_runs
+from .pdfa import Version, finish
 
 PRINT_ASSETS = TEMPLATES / "print"
 
@@ -52,8 +56,11 @@ class PdfRenderer(HtmlPageRenderer):
         "pipeline.renderers.fonts",
         "pipeline.renderers.pdf_fit",
         "pipeline.renderers.pdfa",
+        "pipeline.renderers.pdf_lines",
+        "pipeline.typography",
     )
     inline_notes = True
+    config_keys = HtmlPageRenderer.config_keys | {"regions"}
 
     def __init__(self, config: Config) -> None:
         super().__init__(config)
@@ -73,7 +80,6 @@ class PdfRenderer(HtmlPageRenderer):
         if missing:
             characters = ", ".join(f"U+{ord(c):04X} {unicodedata.name(c, '?')} (line {line})" for line, c in missing)
             raise RenderError(document.stem, self.name, f"no pinned font has a glyph for {characters}")
-        html = self.render_template(document, fonts=self.fonts)
         adopted = dt.datetime.combine(document.metadata.adoption.date, dt.time(), dt.UTC)
         source = self.weasyprint.Attachment(
             file_obj=io.BytesIO(document.source),
@@ -97,12 +103,13 @@ class PdfRenderer(HtmlPageRenderer):
         options: dict[str, Any] = {"pdf_variant": "pdf/a-3b", "pdf_tags": True, "attachments": [source, structure]}
         with _logged_problems() as problems:
             try:
-                laid_out = self.fit_to_page(document, html, self.lay_out_html(html, **options), **options)
+                laid_out = self.lay_out(document, **options)
                 pdf = laid_out.write_pdf(
                     finisher=partial(
                         finish,
                         language=document.metadata.language,
                         relations=tuple(v["identifier"] for v in self.versions(document)),
+                        version=Version(document.metadata.status.value, document.metadata.issued.isoformat()),
                     ),
                     **options,
                 )
@@ -137,6 +144,37 @@ class PdfRenderer(HtmlPageRenderer):
                 f"text runs off the page even when broken anywhere ({where}): split the table or the word",
             )
         return laid_out
+
+    def lay_out(self, document: Document, **options: Any) -> Any:
+        """The text laid out in pages (a WeasyPrint Document), with never more than two
+        hyphenated lines in a row: WeasyPrint cannot limit them, so the word that the third
+        line splits is protected and the text laid out again (each pass can only protect more
+        words, so this ends; a few passes settle any text seen so far)."""
+        protected: frozenset[str] = frozenset()
+        for _ in range(LAYOUT_PASSES):
+            html = self.render_template(
+                document,
+                fonts=self.fonts,
+                keep=partial(_keep, words=protected),
+                hyphenation_language=self.config.regional(document.metadata.language),
+            )
+            laid_out = self.lay_out_html(html, **options)
+            more = frozenset(overlong_runs(body_lines(laid_out))) - protected
+            if not more:
+                break
+            protected |= more
+        return self.fit_to_page(document, html, laid_out, **options)
+
+
+LAYOUT_PASSES = 6
+
+
+def _keep(text: str, words: frozenset[str]) -> Markup:
+    """A run of text with what must not be hyphenated in `hyphens: none` spans."""
+    return Markup("").join(
+        Markup('<span class="keep">{}</span>').format(piece) if protected else escape(piece)
+        for piece, protected in protected_spans(text, words)
+    )
 
 
 # The print template wraps each note's text in <note-text> (an inline element; a <span> could not

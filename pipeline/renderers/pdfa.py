@@ -6,8 +6,11 @@ packet, declared through a PDF/A extension schema (pdfuaid is not a predefined P
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 from xml.etree.ElementTree import Element, SubElement, fromstring, register_namespace, tostring
+
+import pydyf  # type: ignore[import-untyped]  # WeasyPrint's PDF writer
 
 RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
 DC = "http://purl.org/dc/elements/1.1/"
@@ -15,7 +18,11 @@ PDFUAID = "http://www.aiim.org/pdfua/ns/id/"
 EXTENSION = "http://www.aiim.org/pdfa/ns/extension/"
 SCHEMA = "http://www.aiim.org/pdfa/ns/schema#"
 PROPERTY = "http://www.aiim.org/pdfa/ns/property#"
+# The lifecycle of the text (no predefined PDF/A schema says whether a version is provisional):
+# an extension schema of our own, declared in the packet as PDF/A requires.
+ADOPTED = "tag:coe.int,2026:pace/adopted-texts/xmp/"
 for prefix, uri in {
+    "adopted": ADOPTED,
     "pdfuaid": PDFUAID,
     "pdfaExtension": EXTENSION,
     "pdfaSchema": SCHEMA,
@@ -27,11 +34,26 @@ XPACKET_HEAD = b'<?xpacket begin="\xef\xbb\xbf" id="W5M0MpCehiHzreSzNTczkc9d"?>\
 XPACKET_TAIL = b'</x:xmpmeta>\n<?xpacket end="r"?>'
 
 
-def accessible_archival_xmp(rdf_bytes: bytes, language: str, relations: tuple[str, ...] = ()) -> bytes:
-    """WeasyPrint's PDF/A-3b RDF plus the PDF/UA-1 identification, its schema, dc:language and
-    dc:relation (the identifiers of the text's other language versions)."""
+@dataclass(frozen=True)
+class Version:
+    """Which version of the text a file is: a final version and the provisional one before it
+    differ in status and date, so that an archive can tell them apart by their metadata."""
+
+    status: str  # "provisional" or "final"
+    date: str  # YYYY-MM-DD, the day this version was issued
+
+
+def accessible_archival_xmp(
+    rdf_bytes: bytes, language: str, relations: tuple[str, ...] = (), version: Version | None = None
+) -> bytes:
+    """WeasyPrint's PDF/A-3b RDF plus the PDF/UA-1 identification, its schema, dc:language,
+    dc:relation (the identifiers of the text's other language versions) and the version."""
     rdf = fromstring(rdf_bytes)
     _describe(rdf).set(f"{{{PDFUAID}}}part", "1")
+    if version:
+        described = _describe(rdf)
+        described.set(f"{{{ADOPTED}}}status", version.status)
+        described.set(f"{{{ADOPTED}}}versionDate", version.date)
     languages = SubElement(SubElement(_describe(rdf), f"{{{DC}}}language"), f"{{{RDF}}}Bag")
     SubElement(languages, f"{{{RDF}}}li").text = language
     if relations:
@@ -39,35 +61,77 @@ def accessible_archival_xmp(rdf_bytes: bytes, language: str, relations: tuple[st
         for relation in relations:
             SubElement(related, f"{{{RDF}}}li").text = relation
     schemas = SubElement(SubElement(_describe(rdf), f"{{{EXTENSION}}}schemas"), f"{{{RDF}}}Bag")
-    schema = _resource(SubElement(schemas, f"{{{RDF}}}li"))
-    for name, value in (
-        ("schema", "PDF/UA Universal Accessibility Schema"),
-        ("namespaceURI", PDFUAID),
-        ("prefix", "pdfuaid"),
-    ):
-        SubElement(schema, f"{{{SCHEMA}}}{name}").text = value
-    properties = SubElement(SubElement(schema, f"{{{SCHEMA}}}property"), f"{{{RDF}}}Seq")
-    part = _resource(SubElement(properties, f"{{{RDF}}}li"))
-    for name, value in (
-        ("name", "part"),
-        ("valueType", "Integer"),
-        ("category", "internal"),
-        ("description", "Part of ISO 14289 to which the file conforms"),
-    ):
-        SubElement(part, f"{{{PROPERTY}}}{name}").text = value
+    _declare(
+        schemas,
+        "PDF/UA Universal Accessibility Schema",
+        PDFUAID,
+        "pdfuaid",
+        [("part", "Integer", "internal", "Part of ISO 14289 to which the file conforms")],
+    )
+    if version:
+        _declare(
+            schemas,
+            "Adopted text version",
+            ADOPTED,
+            "adopted",
+            [
+                ("status", "Text", "external", "provisional or final"),
+                ("versionDate", "Date", "external", "The day this version of the text was issued"),
+            ],
+        )
     body: bytes = tostring(rdf, encoding="utf-8", xml_declaration=False)
     return XPACKET_HEAD + body + XPACKET_TAIL
 
 
-def finish(document: Any, pdf: Any, language: str, relations: tuple[str, ...] = ()) -> None:
-    """WeasyPrint finisher: complete the XMP packet and list each associated file once in /AF."""
+def finish(
+    document: Any, pdf: Any, language: str, relations: tuple[str, ...] = (), version: Version | None = None
+) -> None:
+    """WeasyPrint finisher: complete the XMP packet, state the version in the Info dictionary too,
+    and list each associated file once in /AF."""
     metadata = pdf.objects[int(pdf.catalog["Metadata"].split()[0])]
     rdf = document.metadata.generate_rdf_metadata("a", 3, "B")
-    metadata.stream = [accessible_archival_xmp(rdf, language, relations)]
+    metadata.stream = [accessible_archival_xmp(rdf, language, relations, version)]
+    if version:
+        pdf.info["Status"] = pydyf.String(version.status)
+        pdf.info["VersionDate"] = pydyf.String(version.date)
     if "AF" in pdf.catalog:
         unique = list(dict.fromkeys(pdf.catalog["AF"]))
         pdf.catalog["AF"].clear()
         pdf.catalog["AF"].extend(unique)
+    soft_layout_hyphens(pdf)
+
+
+# WeasyPrint draws the hyphens it adds at line ends as U+2010 (the source's own U+2010 become
+# hyphen-minus, see typography.no_break_spaces), and its ToUnicode maps give them to readers as
+# real characters: copied text and screen readers got "migra‐ tion". ISO 32000-1 (14.8.2.2.3,
+# hyphenation) asks for a soft hyphen there: the glyph stays, its text becomes U+00AD, which text
+# extraction and assistive technology drop when they join the word again.
+LAYOUT_HYPHEN_TEXT = b" <2010>"
+SOFT_HYPHEN_TEXT = b" <00ad>"
+
+
+def soft_layout_hyphens(pdf: Any) -> None:
+    """Map every font's layout-hyphen glyph to U+00AD SOFT HYPHEN in its ToUnicode CMap."""
+    for font in pdf.objects:
+        if not isinstance(font, dict) or font.get("Type") != "/Font" or "ToUnicode" not in font:
+            continue
+        cmap = pdf.objects[int(font["ToUnicode"].split()[0])]
+        cmap.stream = [
+            line[: -len(LAYOUT_HYPHEN_TEXT)] + SOFT_HYPHEN_TEXT if line.endswith(LAYOUT_HYPHEN_TEXT) else line
+            for line in cmap.stream
+        ]
+
+
+def _declare(schemas: Element, title: str, uri: str, prefix: str, fields: list[tuple[str, str, str, str]]) -> None:
+    """A PDF/A extension schema: its namespace and each property's name, type and meaning."""
+    schema = _resource(SubElement(schemas, f"{{{RDF}}}li"))
+    for name, value in (("schema", title), ("namespaceURI", uri), ("prefix", prefix)):
+        SubElement(schema, f"{{{SCHEMA}}}{name}").text = value
+    properties = SubElement(SubElement(schema, f"{{{SCHEMA}}}property"), f"{{{RDF}}}Seq")
+    for name, kind, category, description in fields:
+        field = _resource(SubElement(properties, f"{{{RDF}}}li"))
+        for key, value in (("name", name), ("valueType", kind), ("category", category), ("description", description)):
+            SubElement(field, f"{{{PROPERTY}}}{key}").text = value
 
 
 def _describe(rdf: Element) -> Element:

@@ -33,7 +33,9 @@ from tests.parity.reading import Entry, words_of
 XHTML = {"x": "http://www.w3.org/1999/xhtml", "epub": "http://www.idpf.org/2007/ops"}
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 WNS = {"w": W}
-ADDED_HYPHEN = "\u2010"  # WeasyPrint's mark for a hyphen that hyphenation added
+# A hyphen that hyphenation added: the print edition's text layer gives it as a soft hyphen
+# (renderers/pdfa.py); U+2010 is WeasyPrint's own mark, kept for PDFs made without that finisher.
+ADDED_HYPHENS = ("\u00ad", "\u2010")
 
 
 @dataclass(frozen=True)
@@ -328,7 +330,7 @@ def _line_tokens(line: list[_Glyph]) -> list[str]:
             text += " "
         text += glyph.text
         previous = glyph
-    return re.findall(r"\^\d+|[\w\u2010]+", text)
+    return re.findall(r"\^\d+|[\w\u2010\u00ad]+", text)
 
 
 def _is_call(glyph: _Glyph, size: float, baseline: float) -> bool:
@@ -339,8 +341,8 @@ def _joined(tokens: list[str]) -> list[str]:
     """Words hyphenation split at a line end made whole again; words split at a hyphen kept apart."""
     out: list[str] = []
     for token in tokens:
-        if out and out[-1].endswith(ADDED_HYPHEN):
-            out[-1] = out[-1].removesuffix(ADDED_HYPHEN) + token
+        if out and out[-1].endswith(ADDED_HYPHENS):
+            out[-1] = out[-1][:-1] + token
         else:
             out.append(token)
     return [piece for token in out for piece in re.findall(r"\^\d+|\w+", token)]

@@ -19,7 +19,8 @@ from ...templating import TEMPLATES, citation
 from ..base import HtmlPageRenderer
 from ..pandoc import run_pandoc
 from .package import NS, Package
-from .parts import continuous_notes, running_heads
+from .parts import continuous_notes, house_styles, regional_language, running_heads, without_statistics
+from .spec import style_names
 
 DOCX_ASSETS = TEMPLATES / "docx"
 CUSTOM_STYLE = re.compile(r'data-custom-style="([^"]+)"')
@@ -36,25 +37,30 @@ class DocxRenderer(HtmlPageRenderer):
     modules = (
         "pipeline.renderers.docx.package",
         "pipeline.renderers.docx.parts",
+        "pipeline.renderers.docx.spec",
         "pipeline.renderers.pandoc",
     )
+    config_keys = HtmlPageRenderer.config_keys | {"regions"}
 
     def __init__(self, config: Config) -> None:
         super().__init__(config)
         reference = Package((DOCX_ASSETS / "reference.docx").read_bytes())
         styles = reference.xml("word/styles.xml")
         self.known_styles = {str(name) for name in styles.xpath("//w:style/w:name/@w:val", namespaces=NS)}
+        self.house = frozenset(style_names())
 
     def render(self, document: Document) -> bytes:
         html = self.render_template(document)
         self.check_styles(html, document.stem)
-        # Only the language goes to pandoc: a title or author would print as paragraphs, a date
-        # too; the core properties are written from the model below instead.
+        # Only the language goes to pandoc, the regional one (Word reads a bare "en" as US English):
+        # a title or author would print as paragraphs, a date too; the core properties are
+        # written from the model below instead.
+        language = self.config.regional(document.metadata.language)
         package = Package(
             run_pandoc(
                 html,
                 "docx",
-                {"lang": document.metadata.language},
+                {"lang": language},
                 document.stem,
                 [
                     "--reference-doc",
@@ -68,6 +74,9 @@ class DocxRenderer(HtmlPageRenderer):
         page_label = translations(document.metadata.language).gettext("Page {page} of {pages}")
         running_heads(package, citation(document.metadata), page_label)
         continuous_notes(package)
+        house_styles(package, self.house, language)
+        regional_language(package, language)
+        without_statistics(package)
         return package.to_bytes()
 
     def check_styles(self, html: str, stem: str) -> None:

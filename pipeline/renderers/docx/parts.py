@@ -67,3 +67,80 @@ def continuous_notes(package: Package) -> None:
             properties.getparent().remove(properties)
     if restarts:
         package.changed("word/document.xml")
+
+
+# Styles Word needs whatever the text uses: the defaults every style rests on, and the parts of
+# notes, links and running heads that pandoc writes by these names.
+STRUCTURAL_STYLES = frozenset(
+    {
+        "Normal",
+        "Default Paragraph Font",
+        "Table",
+        "Footnote Text",
+        "Footnote Reference",
+        "Hyperlink",
+        "Header",
+        "Footer",
+    }
+)
+STATISTICS = ("Pages", "Words", "Characters", "CharactersWithSpaces", "Lines", "Paragraphs", "TotalTime")
+EXTENDED = "http://schemas.openxmlformats.org/officeDocument/2006/extended-properties"
+USING_STYLES = re.compile(r"word/(document|footnotes|header\d+|footer\d+)\.xml")
+
+
+def house_styles(package: Package, house: frozenset[str], language: str) -> None:
+    """The styles part with only the house styles, the structural ones and what the text uses
+    (each with the styles it is based on or linked to): pandoc adds its own leftovers (syntax
+    highlighting, Bibliography, Heading 1–9 …) that have no place in an adopted text. The text's
+    language is its regional tag there ("en-GB", "fr-FR"), for Word's spelling and hyphenation;
+    the script styles (Armenian, Georgian) keep their own."""
+    used = {
+        str(value)
+        for name in package.names()
+        if USING_STYLES.fullmatch(name)
+        for value in package.xml(name).xpath(
+            "//w:pStyle/@w:val | //w:rStyle/@w:val | //w:tblStyle/@w:val", namespaces=NS
+        )
+    }
+    root = package.xml("word/styles.xml")
+    styles = {str(style.get(w("styleId"))): style for style in root.xpath("//w:style", namespaces=NS)}
+    keep = {name.lower() for name in house | STRUCTURAL_STYLES}  # Word matches style names case-insensitively
+    wanted = [
+        style_id
+        for style_id, style in styles.items()
+        if style_id in used or str(style.xpath("string(w:name/@w:val)", namespaces=NS)).lower() in keep
+    ]
+    kept: set[str] = set()
+    while wanted:  # the closure over basedOn, link and next: a kept style never points at a removed one
+        style_id = wanted.pop()
+        if style_id in kept or style_id not in styles:
+            continue
+        kept.add(style_id)
+        wanted += styles[style_id].xpath("w:basedOn/@w:val | w:link/@w:val | w:next/@w:val", namespaces=NS)
+    for style_id, style in styles.items():
+        if style_id not in kept:
+            style.getparent().remove(style)
+    base = language.split("-")[0]
+    for tag in root.xpath("//w:lang[@w:val]", namespaces=NS):
+        if tag.get(w("val")).split("-")[0] == base:
+            tag.set(w("val"), language)
+    package.changed("word/styles.xml")
+
+
+def regional_language(package: Package, language: str) -> None:
+    """The theme's language set to the text's regional one ("en-GB", "fr-FR"): pandoc leaves
+    reference.docx's en-US there, which Word uses for text set in the theme's fonts."""
+    root = package.xml("word/settings.xml")
+    for theme in root.xpath("//w:themeFontLang", namespaces=NS):
+        theme.set(w("val"), language)
+    package.changed("word/settings.xml")
+
+
+def without_statistics(package: Package) -> None:
+    """The extended properties without page, word and character counts: pandoc copies those of
+    reference.docx, which are not this document's (Word recounts them when it saves)."""
+    root = package.xml("docProps/app.xml")
+    for name in STATISTICS:
+        for element in root.findall(f"{{{EXTENDED}}}{name}"):
+            root.remove(element)
+    package.changed("docProps/app.xml")
