@@ -103,3 +103,10 @@ bench: $(STAMPS)/venv $(STAMPS)/render-packages
 	$(BIN)/python bench/bench.py
 	$(BIN)/python bench/scaling.py
 	$(BIN)/python bench/preview_reload.py
+	$(BIN)/python bench/corpus.py
+
+# The corpus at scale: bench/corpus.py with a 10,000-text HTML build beside the 1,000-text one
+# (several minutes on 2 cores; `make bench` runs the 1,000-text build and the 1,000,000-text state).
+.PHONY: bench-corpus
+bench-corpus: $(STAMPS)/venv
+	$(BIN)/python bench/corpus.py --large 10000 --state 0

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from pipeline import build
+from pipeline import build, workers
 from pipeline.buildstate import STATE_NAME
 from pipeline.config import Config
 from pipeline.errors import Problem
@@ -288,9 +288,12 @@ def worker_processes() -> list[int]:
     return [int(pid) for pid in children if b"spawn_main" in Path(f"/proc/{pid}/cmdline").read_bytes()]
 
 
+@pytest.mark.parametrize("grouped", [False, True], ids=["one text a task", "texts grouped in tasks"])
 def test_a_worker_killed_mid_build_costs_nothing_but_time(
-    small_corpus: Path, clean_build: Path, tmp_path: Path
+    grouped: bool, small_corpus: Path, clean_build: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    if grouped:  # as in a large corpus: several texts to a task, the crash in the middle of one
+        monkeypatch.setattr(workers, "TASKS_PER_WORKER", 1)
     killed: list[int] = []
 
     def kill_a_worker_once_work_is_under_way() -> None:
