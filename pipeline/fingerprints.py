@@ -102,7 +102,8 @@ def code_files(format_name: str) -> list[tuple[str, Path]]:
     ]
     renderer = renderer_class(format_name)
     own = {cls.__module__ for cls in renderer.__mro__ if cls is not object} | set(renderer.modules)
-    return [(path.name, path) for path in shared] + [(name, _module_file(name)) for name in sorted(own)]
+    assets = [(name, PACKAGE / name) for name in sorted(renderer.code_assets)]
+    return [(path.name, path) for path in shared] + [(name, _module_file(name)) for name in sorted(own)] + assets
 
 
 def _module_file(module: str) -> Path:

@@ -34,6 +34,7 @@ from .files import write_all_atomically
 from .fingerprints import Inputs, fingerprints
 from .model import LanguageVersion
 from .outcome import Outcome
+from .renderers import pandoc_server
 
 CONNECT_TIMEOUT = "30s"  # to reach a Dask scheduler
 SCHEDULER_ADDRESS = re.compile(r"^(?:tcp|tls|ws|wss)://(?:\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]+):(?P<port>[0-9]{1,5})$")
@@ -69,7 +70,9 @@ def timed(builder: Builder, job: Job, write: bool = True) -> Outcome:
     outcome = builder.build_one(job.source, job.versions, job.formats, write=write)
     outcome.seconds = time.perf_counter() - start
     outcome.worker = f"{socket.gethostname()}:{os.getpid()}"
-    outcome.peak_rss_kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    outcome.peak_rss_kib = (
+        resource.getrusage(resource.RUSAGE_SELF).ru_maxrss + pandoc_server.peak_kib()
+    )  # with its pandoc
     return outcome
 
 

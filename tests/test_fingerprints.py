@@ -67,6 +67,8 @@ def test_a_configuration_key_rebuilds_the_formats_that_read_it(change: dict[str,
         ("renderers/pandoc.py", {"docx", "epub"}),
         ("renderers/docx/parts.py", {"docx"}),
         ("renderers/docx/reference.py", set()),  # builds reference.docx, whose bytes are the input
+        ("renderers/pandoc_server.py", {"docx", "epub"}),
+        ("renderers/pandoc_server.lua", {"docx", "epub"}),  # the script the pandoc server runs
         ("renderers/base.py", ALL),
         ("model.py", ALL),
         ("body.py", ALL),

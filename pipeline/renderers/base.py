@@ -31,6 +31,7 @@ class Renderer:
     system_libraries: ClassVar[tuple[tuple[str, str], ...]] = ()  # (shared library, its version function)
     template_folders: ClassVar[tuple[str, ...]] = ("base",)  # under templates/, with the assets beside them
     modules: ClassVar[tuple[str, ...]] = ()  # its helper modules (its class's and bases' modules count anyway)
+    code_assets: ClassVar[tuple[str, ...]] = ()  # other files of this package it runs (a Lua script), package-relative
     # Configuration keys its editions read (besides the reader's `links`): the identifier is in
     # every edition's metadata; off the website, relative links are resolved against publication_url.
     config_keys: ClassVar[frozenset[str]] = frozenset({"identifier", "publication_url"})

@@ -32,7 +32,13 @@ class EpubRenderer(HtmlPageRenderer):
     template = "epub/document.html.j2"
     distributions = ("pypandoc-binary",)
     template_folders = ("base", "epub")
-    modules = ("pipeline.renderers.epub_notes", "pipeline.renderers.pandoc", "pipeline.renderers.zipparts")
+    modules = (
+        "pipeline.renderers.epub_notes",
+        "pipeline.renderers.pandoc",
+        "pipeline.renderers.pandoc_server",
+        "pipeline.renderers.zipparts",
+    )
+    code_assets = ("renderers/pandoc_server.lua",)
     config_keys = HtmlPageRenderer.config_keys | {"rights"}
 
     def render(self, document: Document) -> bytes:

@@ -4,21 +4,33 @@ In --sandbox mode pandoc reads nothing but the files named on its command line (
 document, stylesheet, filter), fetches no URL, and ignores SOURCE_DATE_EPOCH: every timestamp
 it writes is 1970-01-01, so its output is byte-identical from run to run. Renderers put the
 adoption date into the package's metadata part afterwards.
+
+A conversion goes to this worker's long-lived pandoc (pandoc_server.py), which gives the same
+bytes as the command line without starting a process per document; a document the server will
+not write without the sandbox (one naming a file to embed) and options it does not know take
+the command line, run directly: pypandoc would start two more pandoc processes to check the
+format names.
 """
 
 from __future__ import annotations
 
+import functools
 import re
+import subprocess
 import tempfile
 from pathlib import Path
 from typing import Any
 
-import pypandoc
 import yaml
 
 from ..errors import RenderError
+from .pandoc_server import PandocFailed, PandocStopped, server
 
 MARKDOWN_PUNCTUATION = re.compile(r"[!-/:-@\[-`{-~]")  # every ASCII punctuation character
+# The command-line options the server understands, as pandoc's Lua WriterOptions (or the filter).
+SWITCHES: dict[str, tuple[str, Any]] = {"--epub-title-page=false": ("epub_title_page", False)}
+WITH_VALUE = {"--reference-doc": "reference_doc", "--lua-filter": "filter"}
+SPLIT_LEVEL = re.compile(r"^--split-level=([1-6])$")
 
 
 def literal(value: Any) -> Any:
@@ -36,23 +48,62 @@ def literal(value: Any) -> Any:
     return value
 
 
+@functools.cache
+def pandoc_executable() -> str:
+    import pypandoc  # only to find its binary: importing it costs, and HTML builds never need it
+
+    return str(pypandoc.get_pandoc_path())
+
+
 def run_pandoc(html: str, to: str, metadata: dict[str, Any], stem: str, arguments: list[str]) -> bytes:
     """Convert `html` (pandoc reads only its <main>) to the binary format `to`."""
+    metadata_yaml = yaml.safe_dump(literal(metadata), allow_unicode=True, sort_keys=True)
+    job = server_job(html, to, metadata_yaml, arguments)
+    if job is not None:
+        try:
+            answer = server(pandoc_executable()).convert(job)
+        except (PandocFailed, PandocStopped) as exc:
+            raise RenderError(stem, to, f"pandoc failed: {exc}") from None
+        if answer.status == "ok":
+            return answer.data
+    return run_pandoc_command(html, to, metadata_yaml, stem, arguments)
+
+
+def server_job(html: str, to: str, metadata_yaml: str, arguments: list[str]) -> dict[str, Any] | None:
+    """The job pandoc_server.lua reads for these command-line arguments; None if it cannot say one."""
+    options: dict[str, Any] = {}
+    job: dict[str, Any] = {"input": html, "from": "html", "to": to, "metadata": metadata_yaml}
+    rest = iter(arguments)
+    for argument in rest:
+        split = SPLIT_LEVEL.match(argument)
+        if argument in SWITCHES:
+            key, value = SWITCHES[argument]
+            options[key] = value
+        elif split:
+            options["split_level"] = int(split[1])
+        elif argument in WITH_VALUE:
+            value = next(rest, None)
+            if value is None:
+                return None
+            if WITH_VALUE[argument] == "filter":
+                job["filter"] = str(Path(value).resolve())
+            else:
+                options[WITH_VALUE[argument]] = str(Path(value).resolve())
+        else:
+            return None
+    return job | {"writer_options": options}
+
+
+def run_pandoc_command(html: str, to: str, metadata_yaml: str, stem: str, arguments: list[str]) -> bytes:
+    """The same conversion by `pandoc --sandbox`, one process."""
     with tempfile.TemporaryDirectory(prefix="pipeline-pandoc-") as work:
         metadata_file = Path(work) / "metadata.yaml"
-        metadata_file.write_text(
-            yaml.safe_dump(literal(metadata), allow_unicode=True, sort_keys=True), encoding="utf-8"
-        )
+        metadata_file.write_text(metadata_yaml, encoding="utf-8")
         target = Path(work) / f"edition.{to}"
-        try:
-            pypandoc.convert_text(
-                html,
-                to,
-                format="html",
-                outputfile=str(target),
-                sandbox=True,
-                extra_args=["--metadata-file", str(metadata_file), *arguments],
-            )
-        except RuntimeError as exc:
-            raise RenderError(stem, to, f"pandoc failed: {exc}") from None
+        command = [pandoc_executable(), "--sandbox", "--from=html", f"--to={to}", f"--output={target}"]
+        command += ["--metadata-file", str(metadata_file), *arguments]
+        result = subprocess.run(command, input=html.encode("utf-8"), capture_output=True, check=False)
+        if result.returncode != 0:
+            said = result.stderr.decode("utf-8", "replace").strip()
+            raise RenderError(stem, to, f"pandoc failed: {said} (exit status {result.returncode})")
         return target.read_bytes()

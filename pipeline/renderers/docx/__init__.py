@@ -39,8 +39,10 @@ class DocxRenderer(HtmlPageRenderer):
         "pipeline.renderers.docx.parts",
         "pipeline.renderers.docx.spec",
         "pipeline.renderers.pandoc",
+        "pipeline.renderers.pandoc_server",
     )
     config_keys = HtmlPageRenderer.config_keys | {"regions"}
+    code_assets = ("renderers/pandoc_server.lua",)
 
     def __init__(self, config: Config) -> None:
         super().__init__(config)

@@ -1,0 +1,114 @@
+-- One pandoc for many documents: run as `pandoc lua pandoc_server.lua EMPTY_DIR`, it reads jobs
+-- on stdin and answers each on stdout, until stdin closes (pipeline/renderers/pandoc_server.py).
+--
+-- A job is a line with the byte length of a JSON object, then the object:
+--   input (HTML), from, to (pandoc format names), metadata (YAML text, as --metadata-file takes),
+--   writer_options (pandoc's Lua WriterOptions names), filter (optional path of a Lua filter).
+-- An answer is a line "<status> <byte length>", then that many bytes:
+--   ok      the document's bytes;
+--   unsafe  why the document cannot be written here (see confined below);
+--   error   pandoc's message.
+--
+-- What `pandoc --sandbox` guarantees, and how this mode keeps it:
+-- * the reader runs in pandoc's own sandbox (pandoc.read's read_env: an empty ersatz file
+--   system), so it opens no file and no URL, as on the command line;
+-- * pandoc.write cannot be sandboxed from Lua, and writers read what a document names: images,
+--   media in raw HTML, a stylesheet or cover image named in the metadata. A document naming any
+--   is answered "unsafe" and converted by the sandboxed command line instead;
+-- * the data files (reference.docx parts, epub.css, translations) come from pandoc itself: the
+--   user data directory is an empty folder the caller made;
+-- * the time is what the sandbox gives (the caller sets SOURCE_DATE_EPOCH=0: 1970-01-01), and
+--   the caller's environment (USERNAME, LANG) does not reach the writers.
+
+local EMPTY_DATA_DIR = assert(arg[1], "usage: pandoc lua pandoc_server.lua EMPTY_DIR")
+local NO_FILES = {} -- the reader's ersatz file system
+local READING_METADATA = { ["cover-image"] = true, css = true, stylesheet = true }
+
+local templates = {}
+local filters = {}
+
+-- The default template of a format, as the command line uses for a standalone document.
+local function template_for(format)
+  if templates[format] == nil then
+    templates[format] = pandoc.template.compile(pandoc.template.default(format))
+  end
+  return templates[format]
+end
+
+-- A filter's functions, loaded once, with the globals the command line gives a filter.
+local function filter_from(path, format)
+  if filters[path] == nil then
+    FORMAT = format
+    local functions = setmetatable({}, { __index = _G })
+    assert(loadfile(path, "t", functions))()
+    filters[path] = functions
+  end
+  return filters[path]
+end
+
+-- Why the writer would read a file or URL for this document, or nil when it reads none.
+local function confined(doc)
+  for key in pairs(doc.meta) do
+    if READING_METADATA[key] then
+      return "its metadata names a file to embed (" .. key .. ")"
+    end
+  end
+  local named = nil
+  doc:walk({
+    Image = function(image)
+      named = named or ("an image (" .. image.src .. ")")
+    end,
+    RawInline = function(raw)
+      named = named or ("raw " .. raw.format)
+    end,
+    RawBlock = function(raw)
+      named = named or ("raw " .. raw.format)
+    end,
+  })
+  return named and ("it contains " .. named) or nil
+end
+
+-- As `pandoc --sandbox -f FROM -t TO --metadata-file M [--lua-filter F]`: the metadata file's
+-- values give way to the document's own; the filter runs on the merged document.
+local function convert(job)
+  pandoc.mediabag.empty()
+  local doc = pandoc.read(job.input, job.from, {}, NO_FILES)
+  local metadata = pandoc.read("---\n" .. job.metadata .. "\n---\n", "markdown", {}, NO_FILES).meta
+  for key, value in pairs(doc.meta) do
+    metadata[key] = value
+  end
+  doc.meta = metadata
+  local why = confined(doc)
+  if why then
+    return "unsafe", why
+  end
+  if job.filter then
+    doc = doc:walk(filter_from(job.filter, job.to))
+  end
+  local options = job.writer_options
+  options.template = template_for(job.to)
+  return "ok", pandoc.write(doc, job.to, options)
+end
+
+local function answer(status, bytes)
+  io.stdout:write(status, " ", #bytes, "\n", bytes)
+  io.stdout:flush()
+end
+
+local function serve()
+  while true do
+    local header = io.stdin:read("l")
+    if header == nil then
+      return
+    end
+    local job = pandoc.json.decode(io.stdin:read(tonumber(header)), false)
+    local ran, status, bytes = pcall(convert, job)
+    if ran then
+      answer(status, bytes)
+    else
+      answer("error", tostring(status))
+    end
+  end
+end
+
+pandoc.with_state({ user_data_dir = EMPTY_DATA_DIR }, serve)

@@ -1,0 +1,198 @@
+"""The long-lived pandoc: the command line's bytes, its sandbox's refusals, and a crash that fails one text."""
+
+from __future__ import annotations
+
+import os
+import signal
+import zipfile
+from io import BytesIO
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from pipeline import load
+from pipeline.config import Config
+from pipeline.errors import RenderError
+from pipeline.renderers import pandoc
+from pipeline.renderers.docx import DOCX_ASSETS, DocxRenderer
+from pipeline.renderers.epub import EpubRenderer
+from pipeline.renderers.pandoc_server import PandocServer, PandocStopped
+from tests.conftest import TEXTS
+
+DOCX_ARGUMENTS = [
+    "--reference-doc",
+    str(DOCX_ASSETS / "reference.docx"),
+    "--lua-filter",
+    str(DOCX_ASSETS / "number-tab.lua"),
+]
+EPUB_ARGUMENTS = ["--epub-title-page=false", "--split-level=1"]
+CANARY = b"server-canary-7d1e"
+
+
+def metadata_yaml(metadata: dict[str, Any]) -> str:
+    return yaml.safe_dump(pandoc.literal(metadata), allow_unicode=True, sort_keys=True)
+
+
+def fresh_server(restart_after: int = 200) -> PandocServer:
+    return PandocServer(pandoc.pandoc_executable(), restart_after)
+
+
+def job(html: str, to: str = "docx", arguments: list[str] | None = None) -> dict[str, object]:
+    found = pandoc.server_job(
+        html, to, metadata_yaml({"lang": "en"}), DOCX_ARGUMENTS if arguments is None else arguments
+    )
+    assert found is not None
+    return found
+
+
+@pytest.mark.parametrize("text", TEXTS, ids=[t.name for t in TEXTS])
+def test_the_server_writes_the_command_lines_bytes(text: Path) -> None:
+    document = load(text)
+    docx, epub = DocxRenderer(Config()), EpubRenderer(Config())
+    server = fresh_server()
+    try:
+        for renderer, to, metadata, arguments in (
+            (docx, "docx", {"lang": document.metadata.language}, DOCX_ARGUMENTS),
+            (epub, "epub3", epub.metadata(document), EPUB_ARGUMENTS),
+        ):
+            html = renderer.render_template(document)
+            command = pandoc.run_pandoc_command(html, to, metadata_yaml(metadata), document.stem, arguments)
+            found = pandoc.server_job(html, to, metadata_yaml(metadata), arguments)
+            assert found is not None
+            answer = server.convert(found)
+            assert answer.status == "ok"
+            assert answer.data == command, f"{to}: the server's bytes differ from `pandoc --sandbox`"
+    finally:
+        server.close()
+
+
+def secret(tmp_path: Path) -> Path:
+    path = tmp_path / "secret.txt"
+    path.write_bytes(CANARY)
+    return path
+
+
+def unpacked(package: bytes) -> bytes:
+    with zipfile.ZipFile(BytesIO(package)) as archive:
+        return b"".join(archive.read(name) for name in archive.namelist())
+
+
+@pytest.mark.parametrize("to", ["docx", "epub3"])
+@pytest.mark.parametrize(
+    "naming",
+    [
+        '<p>x <img src="{uri}" alt="x"></p>',
+        '<p>x <img src="{path}" alt="x"></p>',
+        '<p>x <img src="https://example.org/x.png" alt="x"></p>',
+    ],
+    ids=["file URI", "path", "URL"],
+)
+def test_a_document_naming_a_file_is_not_written_by_the_server(naming: str, to: str, tmp_path: Path) -> None:
+    path = secret(tmp_path)
+    html = f"<html><body><main>{naming.format(uri=path.as_uri(), path=path)}</main></body></html>"
+    server = fresh_server()
+    try:
+        answer = server.convert(job(html, to, [] if to == "epub3" else None))
+    finally:
+        server.close()
+    assert answer.status == "unsafe" and b"image" in answer.data
+    edition = pandoc.run_pandoc(html, to, {"lang": "en"}, "x", [] if to == "epub3" else DOCX_ARGUMENTS)
+    assert CANARY not in unpacked(edition)  # the sandboxed command line wrote it, without the file
+
+
+def test_a_stylesheet_named_in_the_metadata_is_not_read(tmp_path: Path) -> None:
+    path = secret(tmp_path)
+    html = f'<html><head><meta name="css" content="{path}"></head><body><main><p>x</p></main></body></html>'
+    server = fresh_server()
+    try:
+        answer = server.convert(job(html, "epub3", []))
+    finally:
+        server.close()
+    assert answer.status == "unsafe" and b"css" in answer.data
+    with pytest.raises(RenderError, match="not found"):  # the sandboxed command line cannot read it either
+        pandoc.run_pandoc(html, "epub3", {"lang": "en"}, "x", [])
+
+
+def test_raw_markup_is_left_to_the_command_line() -> None:
+    arguments = ["--epub-title-page=false"]
+    found = pandoc.server_job("<p>x</p>", "epub3", metadata_yaml({"lang": "en"}), arguments)
+    assert found is not None
+    server = fresh_server()
+    try:
+        assert server.convert(
+            found | {"from": "html+raw_html", "input": "<p>x <video src='x.mp4'></video></p>"}
+        ).status == ("unsafe")
+    finally:
+        server.close()
+
+
+def test_an_option_the_server_does_not_know_takes_the_command_line() -> None:
+    assert pandoc.server_job("<p>x</p>", "epub3", "lang: en\n", ["--epub-cover-image=x.png"]) is None
+
+
+def test_a_crash_fails_that_document_and_the_next_gets_a_fresh_process(tmp_path: Path) -> None:
+    crashing = tmp_path / "crash.lua"
+    crashing.write_text("function Pandoc(doc) os.exit(3) end\n", encoding="utf-8")
+    server = fresh_server()
+    try:
+        first = server.convert(job("<p>one</p>"))
+        pid = server.process.pid if server.process else 0
+        with pytest.raises(PandocStopped, match="exit status 3"):
+            server.convert(job("<p>two</p>", arguments=["--lua-filter", str(crashing)]))
+        again = server.convert(job("<p>one</p>"))
+        assert server.process is not None and server.process.pid != pid
+        assert again == first
+    finally:
+        server.close()
+
+
+def test_a_process_killed_between_documents_is_replaced_unnoticed() -> None:
+    server = fresh_server()
+    try:
+        first = server.convert(job("<p>one</p>"))
+        assert server.process is not None
+        os.kill(server.process.pid, signal.SIGKILL)
+        server.process.wait()
+        assert server.convert(job("<p>one</p>")) == first
+    finally:
+        server.close()
+
+
+def test_a_crash_in_a_build_is_one_texts_render_error(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    crashing = tmp_path / "crash.lua"
+    crashing.write_text("function Pandoc(doc) os.exit(3) end\n", encoding="utf-8")
+    with pytest.raises(RenderError, match="pandoc stopped while converting it"):
+        pandoc.run_pandoc("<p>x</p>", "docx", {"lang": "en"}, "x", ["--lua-filter", str(crashing)])
+    assert pandoc.run_pandoc("<p>x</p>", "docx", {"lang": "en"}, "x", [])[:2] == b"PK"
+
+
+def test_the_process_is_replaced_after_its_quota() -> None:
+    server = fresh_server(restart_after=2)
+    try:
+        pids = []
+        for _ in range(5):
+            assert server.convert(job("<p>x</p>")).status == "ok"
+            assert server.process is not None
+            pids.append(server.process.pid)
+        assert len(set(pids)) == 3 and pids[0] == pids[1] and pids[2] == pids[3] != pids[0]
+    finally:
+        server.close()
+
+
+def test_the_callers_environment_does_not_reach_pandoc(monkeypatch: pytest.MonkeyPatch) -> None:
+    html = DocxRenderer(Config()).render_template(load(TEXTS[0]))
+    expected = pandoc.run_pandoc_command(html, "docx", metadata_yaml({"lang": "en"}), "x", DOCX_ARGUMENTS)
+    for name, value in {"USERNAME": "someone", "LANG": "fr_FR.UTF-8", "SOURCE_DATE_EPOCH": "1700000000"}.items():
+        monkeypatch.setenv(name, value)
+    server = fresh_server()
+    try:
+        assert server.convert(job(html)).data == expected
+    finally:
+        server.close()
+
+
+def test_pandoc_errors_are_render_errors() -> None:
+    with pytest.raises(RenderError, match="pandoc failed"):
+        pandoc.run_pandoc("<p>x</p>", "docx", {"lang": "en"}, "x", ["--reference-doc", "/nonexistent/reference.docx"])
