@@ -111,10 +111,29 @@ def test_source_and_akoma_ntoso_embedded_once_as_associated_files(pdf: Path) -> 
         assert relationships == [(f"{STEM}.akn.xml", "/Alternative"), (f"{STEM}.md", "/Source")]
 
 
-def test_outline_has_the_title_without_note_numbers(pdf: Path) -> None:
+def test_outline_has_the_citation_and_title_without_note_numbers_and_opens_shown(pdf: Path) -> None:
     with pikepdf.open(pdf) as document, document.open_outline() as outline:
         titles = [item.title for item in outline.root]
-    assert titles == ["Activities of the International Organization for Migration (IOM), 1998-2002"]
+        assert document.Root.PageMode == "/UseOutlines"
+    assert titles == [
+        "Recommendation 1607 (2003): Activities of the International Organization for Migration (IOM), 1998-2002"
+    ]
+
+
+def test_an_appendix_outline_entry_carries_its_subtitle(editions: Path) -> None:
+    with pikepdf.open(editions / "resolution-9020-2032.en.pdf") as document, document.open_outline() as outline:
+        [text] = outline.root
+        entries = [(text.title, [item.title for item in text.children])]
+    assert entries == [
+        (
+            "Resolution 9020 (2032): Emergency powers and democratic oversight in an era of recurring climate "
+            "disasters",
+            [
+                "Appendix: Terms of reference of the Committee on Political Affairs and Democracy for the follow-up "
+                "to the resolution"
+            ],
+        )
+    ]
 
 
 def test_references_become_link_annotations_when_published(tmp_path: Path) -> None:
@@ -165,6 +184,10 @@ def test_the_footnote_is_tagged_as_a_note(pdf: Path) -> None:
         elements = [
             o for o in document.objects if isinstance(o, pikepdf.Dictionary) and o.get("/Type") == "/StructElem"
         ]
-        tags = sorted((str(e.S), str(e.P.S)) for e in elements if str(e.S) in ("/Note", "/Reference", "/Lbl"))
-    # The note itself sits in the footnote area (a NonStruct group), not inside the paragraph.
-    assert tags == [("/Lbl", "/Note"), ("/Note", "/NonStruct"), ("/Reference", "/P")]
+        tags = sorted(
+            (str(e.S), str(e.P.S))
+            for e in elements
+            if str(e.S) in ("/Note", "/Reference") or (str(e.S) == "/Lbl" and str(e.P.S) == "/Note")
+        )
+    # The note follows the text (renderers/pdf_structure.py), not inside the paragraph.
+    assert tags == [("/Lbl", "/Note"), ("/Note", "/Document"), ("/Reference", "/H1")]

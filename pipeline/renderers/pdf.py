@@ -23,7 +23,8 @@ from .base import HtmlPageRenderer
 from .fonts import covered_characters, pinned_faces, uncovered
 from .pdf_fit import overflows, refit_css
 from .pdf_lines import body_lines, overlong_runs
-from .pdfa import Version, finish
+from .pdf_structure import record_html_elements, restructure
+from .pdfa import Description, Version, archival_metadata, finish
 
 PRINT_ASSETS = TEMPLATES / "print"
 
@@ -57,6 +58,7 @@ class PdfRenderer(HtmlPageRenderer):
         "pipeline.renderers.pdf_fit",
         "pipeline.renderers.pdfa",
         "pipeline.renderers.pdf_lines",
+        "pipeline.renderers.pdf_structure",
         "pipeline.typography",
     )
     inline_notes = True
@@ -68,7 +70,9 @@ class PdfRenderer(HtmlPageRenderer):
         from weasyprint.text.fonts import FontConfiguration
 
         self.weasyprint = weasyprint
+        _check_version(weasyprint)  # before patching anything
         _tag_notes_as_notes(weasyprint)
+        record_html_elements(weasyprint.pdf.tags)
         self.fonts = pinned_faces(PRINT_ASSETS / "fonts.toml", self.name)
         self.covered = covered_characters(self.fonts)
         allowed = {face.file for face in self.fonts} | {p for p in PRINT_ASSETS.iterdir() if p.is_file()}
@@ -104,15 +108,16 @@ class PdfRenderer(HtmlPageRenderer):
         with _logged_problems() as problems:
             try:
                 laid_out = self.lay_out(document, **options)
-                pdf = laid_out.write_pdf(
-                    finisher=partial(
-                        finish,
-                        language=document.metadata.language,
-                        relations=tuple(v["identifier"] for v in self.versions(document)),
-                        version=Version(document.metadata.status.value, document.metadata.issued.isoformat()),
+                version = Version(document.metadata.status.value, document.metadata.issued.isoformat())
+                laid_out.metadata = archival_metadata(
+                    laid_out.metadata,
+                    Description(
+                        document.metadata.language,
+                        tuple(v["identifier"] for v in self.versions(document)),
+                        version,
                     ),
-                    **options,
                 )
+                pdf = laid_out.write_pdf(finisher=partial(_finish, version=version), **options)
             except self.weasyprint.urls.FatalURLFetchingError as exc:
                 raise RenderError(document.stem, self.name, str(exc)) from None
         if problems:
@@ -169,6 +174,14 @@ class PdfRenderer(HtmlPageRenderer):
 LAYOUT_PASSES = 6
 
 
+def _finish(document: Any, pdf: Any, version: Version) -> None:
+    """The PDF/A + PDF/UA completion, the structure tree as assistive technology reads it, and
+    the outline (citation and title, the appendices) shown when the file opens."""
+    finish(document, pdf, version)
+    restructure(pdf)
+    pdf.catalog["PageMode"] = "/UseOutlines"
+
+
 def _keep(text: str, words: frozenset[str]) -> Markup:
     """A run of text with what must not be hyphenated in `hyphens: none` spans."""
     return Markup("").join(
@@ -190,20 +203,25 @@ STRUCTURE_TAGS = {
 }
 
 
-# The structure-tag hook below replaces a private WeasyPrint function for the whole process: it is
-# applied only to the version it was written and tested against.
-TAGGING_WRITTEN_FOR = "70.0"
+# The structure-tag hook below replaces a private WeasyPrint function for the whole process, and
+# pdfa.archival_metadata copies DocumentMetadata's fields: both are used only with the version
+# they were written and tested against, checked before anything is patched.
+WEASYPRINT_WRITTEN_FOR = "70.0"
+
+
+def _check_version(weasyprint: Any) -> None:
+    tags = weasyprint.pdf.tags
+    if weasyprint.__version__ != WEASYPRINT_WRITTEN_FOR or not callable(getattr(tags, "_get_pdf_tag", None)):
+        raise RenderError(
+            "-",
+            "pdf",
+            f"WeasyPrint {weasyprint.__version__} is not {WEASYPRINT_WRITTEN_FOR}, whose structure tagging the print "
+            "edition adapts for PDF/UA: install the pinned version (make), or port _tag_notes_as_notes first",
+        )
 
 
 def _tag_notes_as_notes(weasyprint: Any) -> None:
     tags = weasyprint.pdf.tags
-    if weasyprint.__version__ != TAGGING_WRITTEN_FOR or not callable(getattr(tags, "_get_pdf_tag", None)):
-        raise RenderError(
-            "-",
-            "pdf",
-            f"WeasyPrint {weasyprint.__version__} is not {TAGGING_WRITTEN_FOR}, whose structure tagging the print "
-            "edition adapts for PDF/UA: install the pinned version (make), or port _tag_notes_as_notes first",
-        )
     original = tags._get_pdf_tag
     if getattr(original, "maps_notes", False):
         return

@@ -2,11 +2,14 @@
 
 WeasyPrint writes one variant's identification; PDF/UA-1 needs `pdfuaid:part` in the same XMP
 packet, declared through a PDF/A extension schema (pdfuaid is not a predefined PDF/A schema).
+The packet is completed through WeasyPrint's documented hook, an override of
+`DocumentMetadata.generate_rdf_metadata` (WeasyPrint 68+), on the laid-out document's metadata.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
 from typing import Any
 from xml.etree.ElementTree import Element, SubElement, fromstring, register_namespace, tostring
 
@@ -30,9 +33,6 @@ for prefix, uri in {
 }.items():
     register_namespace(prefix, uri)
 
-XPACKET_HEAD = b'<?xpacket begin="\xef\xbb\xbf" id="W5M0MpCehiHzreSzNTczkc9d"?>\n<x:xmpmeta xmlns:x="adobe:ns:meta/">'
-XPACKET_TAIL = b'</x:xmpmeta>\n<?xpacket end="r"?>'
-
 
 @dataclass(frozen=True)
 class Version:
@@ -43,11 +43,41 @@ class Version:
     date: str  # YYYY-MM-DD, the day this version was issued
 
 
-def accessible_archival_xmp(
-    rdf_bytes: bytes, language: str, relations: tuple[str, ...] = (), version: Version | None = None
-) -> bytes:
+@dataclass(frozen=True)
+class Description:
+    """What the XMP packet says beyond WeasyPrint's own fields."""
+
+    language: str
+    relations: tuple[str, ...] = ()  # the identifiers of the text's other language versions
+    version: Version | None = None
+
+
+def archival_metadata(metadata: Any, description: Description) -> Any:
+    """WeasyPrint's `metadata` (a DocumentMetadata) as one whose XMP packet also identifies the
+    file as PDF/UA-1 and carries `description`: set it on the laid-out document before write_pdf."""
+    archival = _archival_metadata_type()(**vars(metadata))
+    archival.archival = description  # not `description`: WeasyPrint's own field (the dc:description)
+    return archival
+
+
+@cache
+def _archival_metadata_type() -> type:
+    from weasyprint.pdf.metadata import DocumentMetadata  # imported with WeasyPrint, only for PDFs
+
+    class ArchivalMetadata(DocumentMetadata):  # type: ignore[misc]
+        archival: Description
+
+        def generate_rdf_metadata(self, variant: str, version: int, conformance: str) -> bytes:
+            rdf = super().generate_rdf_metadata(variant, version, conformance)
+            return accessible_archival_rdf(rdf, self.archival)
+
+    return ArchivalMetadata
+
+
+def accessible_archival_rdf(rdf_bytes: bytes, description: Description) -> bytes:
     """WeasyPrint's PDF/A-3b RDF plus the PDF/UA-1 identification, its schema, dc:language,
-    dc:relation (the identifiers of the text's other language versions) and the version."""
+    dc:relation and the version."""
+    language, relations, version = description.language, description.relations, description.version
     rdf = fromstring(rdf_bytes)
     _describe(rdf).set(f"{{{PDFUAID}}}part", "1")
     if version:
@@ -80,17 +110,12 @@ def accessible_archival_xmp(
             ],
         )
     body: bytes = tostring(rdf, encoding="utf-8", xml_declaration=False)
-    return XPACKET_HEAD + body + XPACKET_TAIL
+    return body
 
 
-def finish(
-    document: Any, pdf: Any, language: str, relations: tuple[str, ...] = (), version: Version | None = None
-) -> None:
-    """WeasyPrint finisher: complete the XMP packet, state the version in the Info dictionary too,
-    and list each associated file once in /AF."""
-    metadata = pdf.objects[int(pdf.catalog["Metadata"].split()[0])]
-    rdf = document.metadata.generate_rdf_metadata("a", 3, "B")
-    metadata.stream = [accessible_archival_xmp(rdf, language, relations, version)]
+def finish(document: Any, pdf: Any, version: Version | None = None) -> None:
+    """WeasyPrint finisher: state the version in the Info dictionary too (the XMP packet says it
+    through archival_metadata), and list each associated file once in /AF."""
     if version:
         pdf.info["Status"] = pydyf.String(version.status)
         pdf.info["VersionDate"] = pydyf.String(version.date)

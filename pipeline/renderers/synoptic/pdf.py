@@ -13,8 +13,8 @@ from ...errors import RenderError
 from ...synoptic import Synopsis
 from ...textname import TextName
 from ..fonts import uncovered
-from ..pdf import PRINT_ASSETS, PdfRenderer, _logged_problems
-from ..pdfa import finish
+from ..pdf import PdfRenderer, _logged_problems
+from ..pdfa import Description, archival_metadata, finish
 from .columns import render_synopsis
 from .tagging import tag_columns
 
@@ -35,19 +35,22 @@ class SynopticPdfRenderer(PdfRenderer):
         html = render_synopsis(self, synopsis, self.template, fonts=self.fonts)
         with _logged_problems() as problems:
             try:
-                pdf = self.weasyprint.HTML(
-                    string=html, base_url=PRINT_ASSETS.as_uri() + "/", url_fetcher=self.fetcher
-                ).write_pdf(
-                    font_config=self.font_config,
-                    pdf_variant="pdf/a-3b",
-                    pdf_tags=True,
-                    attachments=[self._source(document) for document in synopsis.versions],
-                    finisher=partial(
-                        _finish,
-                        language=reference.metadata.language,
-                        languages=tuple(document.metadata.language for document in synopsis.versions),
-                        relations=tuple(self._identifier(document) for document in synopsis.versions),
+                options: dict[str, Any] = {
+                    "pdf_variant": "pdf/a-3b",
+                    "pdf_tags": True,
+                    "attachments": [self._source(document) for document in synopsis.versions],
+                }
+                laid_out = self.lay_out_html(html, **options)
+                laid_out.metadata = archival_metadata(
+                    laid_out.metadata,
+                    Description(
+                        reference.metadata.language,
+                        tuple(self._identifier(document) for document in synopsis.versions),
                     ),
+                )
+                pdf = laid_out.write_pdf(
+                    finisher=partial(_finish, languages=tuple(d.metadata.language for d in synopsis.versions)),
+                    **options,
                 )
             except self.weasyprint.urls.FatalURLFetchingError as exc:
                 raise RenderError(synopsis.slug, self.name, str(exc)) from None
@@ -74,8 +77,8 @@ class SynopticPdfRenderer(PdfRenderer):
         return TextName.of(meta).identifier(self.config.identifier)
 
 
-def _finish(document: Any, pdf: Any, language: str, languages: tuple[str, ...], relations: tuple[str, ...]) -> None:
+def _finish(document: Any, pdf: Any, languages: tuple[str, ...]) -> None:
     """The print edition's PDF/A + PDF/UA completion, then each column's language on its cells."""
-    finish(document, pdf, language=language, relations=relations)
+    finish(document, pdf)
     if not tag_columns(pdf, languages):
         raise RenderError("-", "pdf", "the synoptic table was not found in the structure tree")
