@@ -17,7 +17,6 @@ from .agreement import check_sources
 from .config import Config, load_config
 from .environment import EnvironmentProblem, all_checks, preflight
 from .errors import ConfigError, PipelineError, Severity, UsageError, printable
-from .ingest import ingest_all
 from .outcome import Outcome
 from .renderers import REGISTRY, renderer_class
 from .source import find_sources, read
@@ -209,6 +208,8 @@ def synoptic_editions(paths: list[Path], out: Path, config: Config) -> int:
 
 
 def ingest_raw(raws: list[Path], out: Path) -> int:
+    from .ingest import ingest_all  # only here: the importers are a third of the start-up of a build
+
     missing = [p for p in raws if not os.path.isfile(p)]
     if missing:
         raise UsageError(f"no such file: {', '.join(map(str, missing))}")

@@ -4,14 +4,18 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import hashlib
+import os
+import platform
 import re
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+import jinja2
 from babel.dates import format_date
 from babel.lists import format_list
-from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from jinja2 import BytecodeCache, Environment, FileSystemBytecodeCache, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
 
 from .errors import PipelineError
@@ -146,6 +150,15 @@ def citation(metadata: Metadata) -> str:
     return str(macros.citation(metadata))
 
 
+COMPILE_OPTIONS: dict[str, Any] = {
+    "extensions": ["jinja2.ext.i18n"],
+    "trim_blocks": True,
+    "lstrip_blocks": True,
+    "keep_trailing_newline": True,
+}
+CACHE_ENVIRONMENT = "PIPELINE_CACHE_DIR"  # where compiled templates are kept ("" keeps none)
+
+
 @functools.cache
 def environment(language: str = "en", templates: Path = TEMPLATES) -> Environment:
     """The Jinja environment for editions in `language`: one per language, made once."""
@@ -154,10 +167,8 @@ def environment(language: str = "en", templates: Path = TEMPLATES) -> Environmen
         autoescape=_autoescape,
         undefined=StrictUndefined,
         auto_reload=False,  # one run, one set of templates: what the manifest fingerprinted
-        extensions=["jinja2.ext.i18n"],
-        trim_blocks=True,
-        lstrip_blocks=True,
-        keep_trailing_newline=True,
+        bytecode_cache=bytecode_cache(),
+        **COMPILE_OPTIONS,
     )
     env.install_gettext_translations(translations(language), newstyle=True)  # type: ignore[attr-defined]
     env.filters.update(
@@ -174,3 +185,31 @@ def environment(language: str = "en", templates: Path = TEMPLATES) -> Environmen
         kind=node_kind, unknown_node=unknown_node, text_type_name=functools.partial(type_name, language=language)
     )
     return env
+
+
+@functools.cache
+def bytecode_cache() -> BytecodeCache | None:
+    """Compiled templates kept between runs: a one-text build need not compile them again.
+
+    Jinja reuses a template's code only while the template's source has the checksum it was
+    compiled from, so an edited template is always compiled afresh; the folder is named after
+    Jinja's and Python's versions and this module (the compile options, the gettext style),
+    which the checksum does not cover.
+    The cache lives in the user's cache folder (PIPELINE_CACHE_DIR, else $XDG_CACHE_HOME or
+    ~/.cache), and only in a folder that no one else can write: its contents are run as code.
+    """
+    chosen = os.environ.get(CACHE_ENVIRONMENT)
+    if chosen == "":
+        return None
+    base = Path(chosen) if chosen else Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "pipeline"
+    compiler = hashlib.sha256(f"{jinja2.__version__} {platform.python_version()}".encode())
+    compiler.update(Path(__file__).read_bytes())  # the options and the gettext style the templates compile with
+    folder = base / f"templates-{compiler.hexdigest()[:16]}"
+    try:
+        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+        status = folder.stat()
+    except OSError:
+        return None  # a read-only home: compile every run, as without a cache
+    if status.st_uid != os.getuid() or status.st_mode & 0o022:
+        return None
+    return FileSystemBytecodeCache(str(folder))
