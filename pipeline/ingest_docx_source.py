@@ -118,8 +118,11 @@ def _heading(
 
 
 def _is_version_links(paragraph: Paragraph, gettext: Callable[[str], str]) -> bool:
-    """The edition's "Other language versions:" line: made by the build, not part of the source."""
-    return paragraph.style == "unnumbered paragraph" and paragraph.text.startswith(gettext("Other language versions:"))
+    """The edition's "Other language versions:" line: made by the build, not part of the source.
+    Editions set it in "Language Versions"; earlier ones in "Unnumbered Paragraph"."""
+    return paragraph.style in ("language versions", "unnumbered paragraph") and paragraph.text.startswith(
+        gettext("Other language versions:")
+    )
 
 
 def _blocks(paragraphs: list[Paragraph], offset: int, numbers: dict[str, int], problems: Problems) -> list[Block]:

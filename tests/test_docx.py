@@ -135,3 +135,39 @@ def test_every_style_the_templates_use_exists(editions: Path) -> None:
         ids = set(styles.xpath("//w:style/@w:styleId", namespaces=NS))
         assert used <= ids, f"{docx.name}: {used - ids}"
     assert {"Citation", "Body Paragraph", "Sub Paragraph 2", "Sub Paragraph 3"} <= renderer.known_styles
+
+
+def test_tables_are_in_the_house_table_styles_with_a_bold_header_row(editions: Path) -> None:
+    docx = editions / "recommendation-9003-2030.en.docx"
+    [table] = part(docx, "word/document.xml").xpath("//w:tbl", namespaces=NS)
+    assert table.xpath("w:tblPr/w:tblStyle/@w:val", namespaces=NS) == ["Table"]  # ruled, padded: styles.toml
+    header, *rows = table.xpath("w:tr", namespaces=NS)
+    assert header.xpath("w:trPr/w:tblHeader", namespaces=NS), "the header row repeats on every page"
+    assert set(header.xpath(".//w:pStyle/@w:val", namespaces=NS)) == {"TableHeading"}
+    assert {str(s) for row in rows for s in row.xpath(".//w:pStyle/@w:val", namespaces=NS)} == {"TableText"}
+    assert not table.xpath(".//w:rPr/w:b", namespaces=NS), "bold by its style, not by direct formatting"
+    with zipfile.ZipFile(docx) as package:
+        styles = lxml.etree.fromstring(package.read("word/styles.xml"))
+    [heading] = styles.xpath("//w:style[@w:styleId='TableHeading']", namespaces=NS)
+    assert heading.xpath("w:rPr/w:b", namespaces=NS) and heading.xpath("w:basedOn/@w:val", namespaces=NS) == [
+        "TableText"
+    ]
+
+
+def test_the_language_versions_line_closes_the_title_block(editions: Path) -> None:
+    """It sits above the title block's rule, as in the PDF: the same bottom border as the lines
+    before it, which Word and LibreOffice draw once, under the last."""
+    for stem in (STEM, "recommendation-1607-2003.fr"):
+        document = part(editions / f"{stem}.docx", "word/document.xml")
+        styles = [str(s) for s in document.xpath("//w:body/w:p/w:pPr/w:pStyle/@w:val", namespaces=NS)]
+        block = styles[: styles.index("LanguageVersions") + 1]
+        assert block[0] == "Citation" and set(block) <= {"Citation", "Title", "IssuedBy", "Status", "LanguageVersions"}
+        assert styles[len(block)] != "LanguageVersions"
+    with zipfile.ZipFile(editions / f"{STEM}.docx") as package:
+        house = lxml.etree.fromstring(package.read("word/styles.xml"))
+
+    def border(style: str) -> bytes:
+        [element] = house.xpath(f"//w:style[@w:styleId='{style}']/w:pPr/w:pBdr", namespaces=NS)
+        return bytes(lxml.etree.tostring(element))
+
+    assert border("LanguageVersions") == border("IssuedBy") == border("Status")

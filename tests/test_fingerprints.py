@@ -62,7 +62,7 @@ def test_a_configuration_key_rebuilds_the_formats_that_read_it(change: dict[str,
     ("module", "expected"),
     [
         ("renderers/pdf.py", {"pdf"}),
-        ("renderers/fonts.py", {"pdf"}),
+        ("renderers/fonts.py", {"pdf", "docx"}),  # the pinned faces: the PDF's, and those the DOCX embeds
         ("renderers/akn.py", {"akn", "html", "pdf"}),  # the PDF carries the AKN edition, the web page links it
         ("renderers/pandoc.py", {"docx", "epub"}),
         ("renderers/docx/parts.py", {"docx"}),
@@ -97,6 +97,7 @@ def test_editing_a_module_rebuilds_the_formats_it_renders(
         ("akn/document.xml.j2", {"akn", "pdf"}),
         ("web/style.css", {"html"}),
         ("docx/reference.docx", {"docx"}),
+        ("docx/fonts.toml", {"docx"}),
         ("catalogue/index.html.j2", set()),
     ],
 )

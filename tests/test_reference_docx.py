@@ -131,7 +131,7 @@ def test_style_names_lists_the_house_styles() -> None:
     names = style_names()
     for name in ("Citation", "Title", "Issued By", "Status", "Body Paragraph", "Sub Paragraph 2",
                  "Sub Paragraph 3", "Unnumbered Paragraph", "Appendix Heading", "Quotation", "Table Text",
-                 "Footnote Text", "Footnote Reference"):  # fmt: skip
+                 "Footnote Text", "Footnote Reference", "Table Heading", "Language Versions"):  # fmt: skip
         assert name in names
     assert len(names) == len({n.casefold() for n in names})
 
@@ -231,9 +231,9 @@ def test_python_docx_reads_the_house_style_back() -> None:
     citation = styles["Citation"]
     assert citation.font.bold and citation.font.size == Pt(12)
     assert citation.next_paragraph_style.name == "Title"
-    sub = styles["Sub Paragraph 2"]
-    assert sub.base_style.name == "Body Paragraph" and sub.paragraph_format.space_before == Pt(4)
-    assert styles["Issued By"].font.italic and styles["Issued By"].paragraph_format.keep_with_next
+    heading = styles["Table Heading"]
+    assert heading.font.bold and heading.base_style.name == "Table Text"
+    assert heading.paragraph_format.keep_with_next
     assert styles["Footnote Reference"].font.superscript
     assert styles["Status"].font.small_caps
     assert styles["Header"].font.color.rgb == RGBColor(0x33, 0x33, 0x33)

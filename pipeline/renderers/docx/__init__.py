@@ -17,7 +17,9 @@ from ...i18n import translations
 from ...model import Document
 from ...templating import TEMPLATES, citation
 from ..base import HtmlPageRenderer
+from ..fonts import pinned_faces
 from ..pandoc import run_pandoc
+from .fonts import embed_fonts, embedded_face
 from .package import NS, Package
 from .parts import continuous_notes, house_styles, regional_language, running_heads, without_statistics
 from .spec import style_names
@@ -35,9 +37,11 @@ class DocxRenderer(HtmlPageRenderer):
     distributions = ("pypandoc-binary", "lxml")
     template_folders = ("base", "docx")
     modules = (
+        "pipeline.renderers.docx.fonts",
         "pipeline.renderers.docx.package",
         "pipeline.renderers.docx.parts",
         "pipeline.renderers.docx.spec",
+        "pipeline.renderers.fonts",
         "pipeline.renderers.pandoc",
         "pipeline.renderers.pandoc_server",
     )
@@ -50,6 +54,8 @@ class DocxRenderer(HtmlPageRenderer):
         styles = reference.xml("word/styles.xml")
         self.known_styles = {str(name) for name in styles.xpath("//w:style/w:name/@w:val", namespaces=NS)}
         self.house = frozenset(style_names())
+        faces = pinned_faces(DOCX_ASSETS / "fonts.toml", self.name)
+        self.faces = tuple(embedded_face(face, face.file.read_bytes()) for face in faces)
 
     def render(self, document: Document) -> bytes:
         html = self.render_template(document)
@@ -79,6 +85,7 @@ class DocxRenderer(HtmlPageRenderer):
         house_styles(package, self.house, language)
         regional_language(package, language)
         without_statistics(package)
+        embed_fonts(package, self.faces)
         return package.to_bytes()
 
     def check_styles(self, html: str, stem: str) -> None:
