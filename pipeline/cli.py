@@ -126,7 +126,14 @@ def run(arguments: argparse.Namespace) -> int:
 def build(paths: list[Path], arguments: argparse.Namespace, formats: list[str], config: Config) -> int:
     from .incremental import build_corpus
     from .progress import Display, print_summary
+    from .volumes.command import build_volume_files
+    from .volumes.declaration import VOLUME_SUFFIX, VOLUMES_FOLDER, find_volumes
 
+    volumes = [path for path in paths if path.name.endswith(VOLUME_SUFFIX) and not path.is_dir()]
+    if volumes:  # `pipeline build SOURCES… VOLUME.toml`: those volumes, of the texts in SOURCES
+        sources = [path for path in paths if path not in volumes] or [DEFAULT_SOURCES]
+        preflight(formats)
+        return build_volume_files(volumes, sources, arguments.out, formats, config)
     if arguments.executor == "dask":
         check_scheduler(arguments.scheduler)
     if os.path.lexists(arguments.out) and not os.path.isdir(arguments.out):
@@ -153,7 +160,10 @@ def build(paths: list[Path], arguments: argparse.Namespace, formats: list[str], 
     finally:
         display.close()
     print_summary(summary, display)
-    return EXIT_INVALID if any(o.failed for o in summary.outcomes) else EXIT_OK
+    code = EXIT_INVALID if any(o.failed for o in summary.outcomes) else EXIT_OK
+    if not arguments.paths and VOLUMES_FOLDER.is_dir():  # the whole project: its volumes too
+        code = max(code, build_volume_files(find_volumes([VOLUMES_FOLDER]), paths, arguments.out, formats, config))
+    return code
 
 
 def package(paths: list[Path], arguments: argparse.Namespace, formats: list[str], config: Config) -> int:

@@ -31,7 +31,11 @@ class Overflow:
 
 def overflows(laid_out: Any, document: Document) -> list[Overflow]:
     """The blocks of a laid-out WeasyPrint document that run off a page, each once."""
-    lines = block_lines(document)
+    return overflows_at(laid_out, block_lines(document))
+
+
+def overflows_at(laid_out: Any, lines: dict[str, int]) -> list[Overflow]:
+    """The same, for a page of several texts: `lines` gives the source line of each block id."""
     found: dict[str, Overflow] = {}
     for page in laid_out.pages:
         page_box = page._page_box  # WeasyPrint 70: the page's box tree (no public accessor)

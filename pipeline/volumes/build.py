@@ -1,0 +1,86 @@
+"""Building volumes: each declared volume read, its texts selected and read, every format
+rendered before any file is written (a failing volume writes nothing; the others are built)."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+from typing import ClassVar, Protocol
+
+from ..config import Config
+from ..errors import RenderError
+from ..files import write_all_atomically
+from ..outcome import Edition, Outcome
+from ..source import find_sources, read
+from .declaration import read_declaration
+from .selection import Volume, select
+
+FORMATS = ("pdf",)  # the formats a volume is made in, in the order `--format` lists them
+
+
+class VolumeRenderer(Protocol):
+    name: ClassVar[str]
+    extension: ClassVar[str]
+
+    def render_volume(self, volume: Volume) -> bytes: ...
+
+
+def volume_renderer(name: str, config: Config) -> VolumeRenderer:
+    """The renderer of a volume format; its engine starts here (WeasyPrint: ~1 s), once per build."""
+    if name == "pdf":
+        from .pdf import VolumePdfRenderer
+
+        return VolumePdfRenderer(config)
+    raise ValueError(f"no volume format {name!r}")
+
+
+class VolumeBuilder:
+    """Builds volumes from the sources found under `source_paths`, into `out`."""
+
+    def __init__(self, source_paths: list[Path], out: Path, formats: list[str], config: Config) -> None:
+        self.sources = find_sources(source_paths)
+        self.out = out
+        self.formats = [name for name in FORMATS if name in formats]
+        self.config = config
+        self._renderers: dict[str, VolumeRenderer] = {}
+
+    def renderer(self, name: str) -> VolumeRenderer:
+        if name not in self._renderers:
+            self._renderers[name] = volume_renderer(name, self.config)
+        return self._renderers[name]
+
+    def build(self, path: Path) -> Outcome:
+        """The volume declared in `path`, in every format, or every problem found on the way."""
+        declaration, problems = read_declaration(path)
+        outcome = Outcome(path, problems=problems)
+        if declaration is None:
+            return outcome
+        volume, problems = select(declaration, self.sources, lambda source: read(source, self.config))
+        outcome.problems.extend(problems)
+        if volume is None:
+            return outcome
+        outcome.source_sha256 = hashlib.sha256(declaration.source).hexdigest()
+        files: list[tuple[str, Path, bytes]] = []
+        try:
+            for name in self.formats:
+                renderer = self.renderer(name)
+                files.append((name, self.out / f"{volume.stem}.{renderer.extension}", renderer.render_volume(volume)))
+        except RenderError as exc:
+            outcome.failure = str(exc)
+            return outcome
+        try:
+            write_all_atomically([(target, data) for _, target, data in files])
+        except OSError as exc:
+            outcome.failure = f"cannot write the volume in {self.out}: {exc.strerror or exc}"
+            return outcome
+        for name, target, data in files:
+            outcome.written.append(target)
+            outcome.editions.append(Edition(name, target.name, hashlib.sha256(data).hexdigest(), len(data)))
+        return outcome
+
+
+def build_volumes(
+    volumes: list[Path], source_paths: list[Path], out: Path, formats: list[str], config: Config
+) -> list[Outcome]:
+    builder = VolumeBuilder(source_paths, out, formats, config)
+    return [builder.build(path) for path in volumes]

@@ -1,0 +1,151 @@
+"""The print volume: one WeasyPrint layout of the cover, the contents and every text's print
+article, PDF/A-3b + PDF/UA-1 like the print edition, with every text's source embedded."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import re
+import unicodedata
+from functools import partial
+from typing import Any
+
+from markupsafe import Markup
+
+from ..errors import RenderError
+from ..model import TITLE_NOTE_NUMBER, Document
+from ..renderers.fonts import uncovered
+from ..renderers.pdf import PdfRenderer, _logged_problems
+from ..renderers.pdf_fit import Overflow, block_lines, overflows_at, refit_css
+from ..renderers.pdfa import finish
+from ..textname import TextName
+from .selection import Volume, anchor
+
+ARTICLE_CHAIN = ("volume/text.html.j2", "print/document.html.j2", "base/document.html.j2")  # each extends the next
+VOLUME_TEMPLATE = "volume/document.html.j2"
+# The ids the macros write without the model (each note's, the main text's): prefixed with the
+# text's anchor as the model's ids are. Autoescaping writes a source's quote as &#34;, so only
+# the templates' own attributes can match.
+FIXED_IDS = re.compile(r'\bid="(fn-[0-9]+|text)"')
+
+
+class VolumePdfRenderer(PdfRenderer):
+    """The print edition's engine (pinned faces, project-only fetcher, PDF/A + PDF/UA finisher)
+    on the volume's one HTML page, laid out once."""
+
+    template = VOLUME_TEMPLATE
+    template_folders = ("base", "print", "volume")
+
+    def render_volume(self, volume: Volume) -> bytes:
+        for text in volume.texts:
+            missing = uncovered(text, self.covered)
+            if missing:
+                characters = ", ".join(f"U+{ord(c):04X} {unicodedata.name(c, '?')} (line {n})" for n, c in missing)
+                raise RenderError(text.stem, self.name, f"no pinned font has a glyph for {characters}")
+        attachments = [
+            self._attachment(
+                text.source,
+                f"{text.stem}.md",
+                "Canonical source of this text (UTF-8 Markdown)",
+                text.metadata.adoption.date,
+            )
+            for text in volume.texts
+        ]
+        attachments.append(
+            self._attachment(volume.source, f"{volume.stem}.toml", "Declaration of this volume (TOML)", volume.issued)
+        )
+        options: dict[str, Any] = {"pdf_variant": "pdf/a-3b", "pdf_tags": True, "attachments": attachments}
+        relations = tuple(TextName.of(t.metadata).identifier(self.config.identifier) for t in volume.texts)
+        with _logged_problems() as problems:
+            try:
+                laid_out = self._fitted(volume, self.volume_html(volume), options)
+                pdf = laid_out.write_pdf(
+                    finisher=partial(finish, language=volume.language, relations=relations), **options
+                )
+            except self.weasyprint.urls.FatalURLFetchingError as exc:
+                raise RenderError(volume.stem, self.name, str(exc)) from None
+        if problems:
+            raise RenderError(volume.stem, self.name, "WeasyPrint: " + "; ".join(dict.fromkeys(problems)))
+        assert isinstance(pdf, bytes)
+        return pdf
+
+    def volume_html(self, volume: Volume) -> str:
+        """The volume's page: each text's article rendered in its own context, then the whole."""
+        env = self.templates(volume.texts[0])
+        chain = [env.get_template(name) for name in ARTICLE_CHAIN]
+        articles = {}
+        for text in volume.texts:
+            # Only the article's `body` block is rendered, with the blocks it calls resolved up
+            # the template chain as {% extends %} would resolve them.
+            context = chain[0].new_context(self.article_context(text))
+            for ancestor in chain[1:]:
+                for name, block in ancestor.blocks.items():
+                    context.blocks.setdefault(name, []).append(block)
+            html = "".join(chain[0].blocks["body"](context))
+            articles[text.stem] = Markup(FIXED_IDS.sub(rf'id="{anchor(text)}-\1"', html))
+        return env.get_template(VOLUME_TEMPLATE).render(
+            volume=volume,
+            meta=volume,  # the skeleton's <html lang> is the volume's language
+            edition=self,
+            fonts=self.fonts,
+            issuing_body=volume.texts[0].metadata.issuing_body,
+            anchors={text.stem: anchor(text) for text in volume.texts},
+            articles=articles,
+        )
+
+    def article_context(self, document: Document) -> dict[str, Any]:
+        """What the print template sees of one text, as Renderer.render_template gives it."""
+        meta = document.metadata
+        context: dict[str, Any] = {
+            "document": document,
+            "meta": meta,
+            "title_note": TITLE_NOTE_NUMBER,
+            "identifier": TextName.of(meta).identifier(self.config.identifier),
+            "link_target": self.link_target,
+            "edition": self,
+            "versions": [],  # a volume is read in its one language
+            "fonts": self.fonts,
+            "anchor": anchor(document),
+        }
+        # The skeleton imports the macros "with context" at its top, which a lone block skips.
+        context["m"] = self.templates(document).get_template("base/macros.html.j2").make_module(context)
+        return context
+
+    def _fitted(self, volume: Volume, html: str, options: dict[str, Any]) -> Any:
+        """The volume laid out; blocks that ran off the page laid out again breaking anywhere."""
+        # Note ids (fn-N) repeat from text to text: a note's overflow is its paragraph's.
+        owners = {
+            block: (text.stem, line)
+            for text in volume.texts
+            for block, line in block_lines(text).items()
+            if not block.startswith("fn-")
+        }
+        lines = {block: line for block, (_, line) in owners.items()}
+        laid_out = self.lay_out_html(html, **options)
+        found = overflows_at(laid_out, lines)
+        if not found:
+            return laid_out
+        laid_out = self.lay_out_html(html, refit_css(found), **options)
+        left = overflows_at(laid_out, lines)
+        if left:
+            where = "; ".join(self._where(overflow, owners, volume.stem) for overflow in left)
+            raise RenderError(volume.stem, self.name, f"text runs off the page even when broken anywhere ({where})")
+        return laid_out
+
+    @staticmethod
+    def _where(overflow: Overflow, owners: dict[str, tuple[str, int]], default: str) -> str:
+        block = overflow.selector.removeprefix('[id="').removesuffix('"]')
+        stem, line = owners.get(block, (default, overflow.line))
+        return f"{stem}.md line {line}"
+
+    def _attachment(self, data: bytes, name: str, description: str, date: dt.date) -> Any:
+        moment = dt.datetime.combine(date, dt.time(), dt.UTC)
+        return self.weasyprint.Attachment(
+            file_obj=io.BytesIO(data),
+            name=name,
+            relationship="Source",
+            description=description,
+            created=moment,
+            modified=moment,
+            url_fetcher=self.fetcher,
+        )

@@ -1,0 +1,163 @@
+"""The texts of a declared volume, found among the sources, in the order the Assembly prints them:
+Opinions, Recommendations, Resolutions, then the other types; by number within a type."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import difflib
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..errors import Problem, Problems, Severity, shown
+from ..model import Document, Paragraph, Quote, Section, Status, Table, TextType
+from ..source import Reading
+from ..textname import TextName, TextNameError, file_stem
+from .declaration import Declaration
+
+TYPE_ORDER = (TextType.OPINION, TextType.RECOMMENDATION, TextType.RESOLUTION, TextType.ORDER, TextType.DECISION)
+
+
+@dataclass(frozen=True)
+class Group:
+    """The texts of one type, in the volume's order."""
+
+    type: TextType
+    texts: tuple[Document, ...]
+
+
+@dataclass(frozen=True)
+class Volume:
+    """A volume ready to render: its declaration's facts and its texts grouped by type."""
+
+    stem: str
+    title: tuple[str, ...]
+    language: str
+    status: Status
+    recto: bool
+    groups: tuple[Group, ...]  # texts' block ids are prefixed with their anchor: one page holds them all
+    source: bytes = b""  # the volume file, embedded beside the texts' sources
+
+    @property
+    def texts(self) -> tuple[Document, ...]:
+        return tuple(text for group in self.groups for text in group.texts)
+
+    @property
+    def provisional(self) -> bool:
+        return self.status is Status.PROVISIONAL
+
+    @property
+    def issued(self) -> dt.date:
+        """The newest date among its texts' versions: the volume's own date (no clock)."""
+        return max(text.metadata.issued for text in self.texts)
+
+
+def select(
+    declaration: Declaration, sources: list[Path], read: Callable[[Path], Reading]
+) -> tuple[Volume | None, list[Problem]]:
+    """The volume `declaration` asks for, made of the texts among `sources`, or every problem."""
+    problems = Problems(declaration.path)
+    candidates = _candidates(declaration, sources, problems)
+    found: list[Document] = []
+    for name, source in candidates:
+        reading = read(source)
+        problems.items.extend(p for p in reading.problems if p.severity is Severity.ERROR)
+        if reading.document is None:
+            where = declaration.line("texts", name) if declaration.texts else 1
+            problems.error(where, f"the text {name} has errors", f"fix {source} first (pipeline check)")
+            continue
+        if declaration.texts or _in_range(declaration, reading.document):
+            found.append(reading.document)
+    if not problems.errors and not found:
+        problems.error(
+            declaration.line("from"),
+            f"no text in {shown(declaration.language)} was adopted between {declaration.start} and {declaration.end}"
+            + (f" among the types {', '.join(t.value for t in declaration.types)}" if declaration.types else ""),
+            "check the dates and the sources given",
+        )
+    if problems.errors:
+        return None, problems.items
+    return _volume(declaration, found), problems.items
+
+
+def _candidates(declaration: Declaration, sources: list[Path], problems: Problems) -> list[tuple[str, Path]]:
+    """(name, source) of the texts to read: those listed, or every source in the volume's language."""
+    by_stem = {file_stem(source): source for source in sources}
+    if not declaration.texts:
+        return [(stem, source) for stem, source in by_stem.items() if _language_of(stem) == declaration.language]
+    chosen = []
+    for name in declaration.texts:
+        line = declaration.line("texts", name)
+        if name not in by_stem:
+            close = difflib.get_close_matches(name, sorted(by_stem), n=1)
+            hint = f"did you mean {close[0]!r}?" if close else "give the folder that holds it, or remove it"
+            problems.error(line, f"no source named {name}.md among the sources given", hint)
+        elif _language_of(name) != declaration.language.lower():
+            problems.error(
+                line,
+                f"{name} is in {_language_of(name) or 'no language'}, the volume in {declaration.language}",
+                "list the version in the volume's language",
+            )
+        else:
+            chosen.append((name, by_stem[name]))
+    return chosen
+
+
+def _language_of(stem: str) -> str:
+    try:
+        return TextName.parse(stem).language.lower()
+    except TextNameError:
+        return ""
+
+
+def _in_range(declaration: Declaration, document: Document) -> bool:
+    meta = document.metadata
+    assert declaration.start is not None and declaration.end is not None
+    within = declaration.start <= meta.adoption.date <= declaration.end
+    return within and (not declaration.types or meta.type in declaration.types)
+
+
+def _volume(declaration: Declaration, texts: list[Document]) -> Volume:
+    groups = []
+    for kind in TYPE_ORDER:
+        chosen = sorted((t for t in texts if t.metadata.type is kind), key=lambda t: (t.metadata.number, t.stem))
+        if chosen:
+            groups.append(Group(kind, tuple(namespaced(text, anchor(text) + "-") for text in chosen)))
+    return Volume(
+        source=declaration.source,
+        stem=declaration.stem,
+        title=declaration.title,
+        language=declaration.language,
+        status=declaration.status,
+        recto=declaration.recto,
+        groups=tuple(groups),
+    )
+
+
+def anchor(document: Document) -> str:
+    """The id of a text in a volume: its stem, dots made hyphens (ids stay [a-z0-9-])."""
+    return "text-" + document.stem.replace(".", "-")
+
+
+def namespaced(document: Document, prefix: str) -> Document:
+    """`document` with every block id prefixed, so that the texts of one volume page never share
+    an id (the text's own editions keep theirs: they are its permalinks)."""
+    return dataclasses.replace(document, sections=tuple(_section(section, prefix) for section in document.sections))
+
+
+def _section(section: Section, prefix: str) -> Section:
+    return dataclasses.replace(
+        section, id=prefix + section.id, blocks=tuple(_block(block, prefix) for block in section.blocks)
+    )
+
+
+def _block(block: Paragraph | Quote | Table, prefix: str) -> Paragraph | Quote | Table:
+    if isinstance(block, Paragraph):
+        return dataclasses.replace(
+            block,
+            id=prefix + block.id,
+            inserts=tuple(_block(insert, prefix) for insert in block.inserts),  # type: ignore[misc]
+            children=tuple(_block(child, prefix) for child in block.children),  # type: ignore[misc]
+        )
+    return dataclasses.replace(block, id=prefix + block.id)
