@@ -104,6 +104,7 @@ bench: $(STAMPS)/venv $(STAMPS)/render-packages
 	$(BIN)/python bench/scaling.py
 	$(BIN)/python bench/preview_reload.py
 	$(BIN)/python bench/corpus.py
+	$(BIN)/python bench/volume.py
 
 # The corpus at scale: bench/corpus.py with a 10,000-text HTML build beside the 1,000-text one
 # (several minutes on 2 cores; `make bench` runs the 1,000-text build and the 1,000,000-text state).

@@ -37,18 +37,20 @@ def overflows(laid_out: Any, document: Document) -> list[Overflow]:
 def overflows_at(laid_out: Any, lines: dict[str, int]) -> list[Overflow]:
     """The same, for a page of several texts: `lines` gives the source line of each block id."""
     found: dict[str, Overflow] = {}
+    parents: dict[Element, Element] | None = None  # every page has the same root: mapped once, when needed
     for page in laid_out.pages:
         page_box = page._page_box  # WeasyPrint 70: the page's box tree (no public accessor)
         left = page_box.content_box_x() - TOLERANCE
         right = page_box.content_box_x() + page_box.width + TOLERANCE
         root = page_box.children[0].element if page_box.children else None
-        parents = {child: parent for parent in root.iter() for child in parent} if root is not None else {}
         for box in _boxes(page_box):
             if box.position_x >= left and box.position_x + box.margin_width() <= right:
                 continue
             element = getattr(box, "element", None)
             if element is None:
                 continue
+            if parents is None:
+                parents = {child: parent for parent in root.iter() for child in parent} if root is not None else {}
             overflow = _located(element, parents, lines, str(getattr(box, "text", "") or ""))
             found.setdefault(overflow.selector, overflow)
     return list(found.values())
