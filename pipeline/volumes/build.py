@@ -15,7 +15,7 @@ from ..source import find_sources, read
 from .declaration import read_declaration
 from .selection import Volume, select
 
-FORMATS = ("pdf", "epub")  # the formats a volume is made in, in the order `--format` lists them
+FORMATS = ("pdf", "docx", "epub")  # the formats a volume is made in, in the order `--format` lists them
 
 
 class VolumeRenderer(Protocol):
@@ -31,6 +31,10 @@ def volume_renderer(name: str, config: Config) -> VolumeRenderer:
         from .pdf import VolumePdfRenderer
 
         return VolumePdfRenderer(config)
+    if name == "docx":
+        from .docx import VolumeDocxRenderer
+
+        return VolumeDocxRenderer(config)
     if name == "epub":
         from .epub import VolumeEpubRenderer
 

@@ -1,0 +1,109 @@
+"""The DOCX volume: one document with a TOC field, each text in its own section with its own
+running head and its notes numbered from 1, opened by LibreOffice."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+import zipfile
+from pathlib import Path
+
+import lxml.etree
+import pytest
+
+from pipeline.cli import main
+from pipeline.config import Config
+from pipeline.model import Document
+from pipeline.source import find_sources, load
+from pipeline.templating import citation
+from pipeline.testing.corpus import generate
+from tests.validators import libreoffice
+
+pytestmark = pytest.mark.slow
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURE_TEXTS = ROOT / "tests" / "fixtures" / "texts"
+W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+NS = {"w": W, "r": R}
+ORDER = ["opinion", "recommendation", "resolution", "order", "decision"]
+
+
+@pytest.fixture(scope="module")
+def volume(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[Document]]:
+    corpus = tmp_path_factory.mktemp("docx-volume-texts")
+    for source in FIXTURE_TEXTS.glob("*.en.md"):
+        shutil.copyfile(source, corpus / source.name)
+    generate(corpus, 12, 3)  # with an opinion among them
+    out = tmp_path_factory.mktemp("docx-volume")
+    declaration = out / "v.en.toml"
+    declaration.write_text(
+        'title = ["Texts adopted by the Assembly", "Test session"]\nlanguage = "en"\nstatus = "provisional"\n'
+        "from = 1990-01-01\nto = 2040-12-31\n",
+        encoding="utf-8",
+    )
+    assert main(["build", str(corpus), str(declaration), "--out", str(out), "--format", "docx"]) == 0
+    first = (out / "v.en.docx").read_bytes()
+    assert main(["build", str(corpus), str(declaration), "--out", str(out), "--format", "docx"]) == 0
+    assert (out / "v.en.docx").read_bytes() == first  # the same bytes from run to run
+    texts = [load(s, Config()) for s in find_sources([corpus]) if s.name.endswith(".en.md")]
+    texts.sort(key=lambda t: (ORDER.index(t.metadata.type.value), t.metadata.number))
+    return out / "v.en.docx", texts
+
+
+def part(docx: Path, name: str) -> lxml.etree._Element:
+    with zipfile.ZipFile(docx) as package:
+        return lxml.etree.fromstring(package.read(name))
+
+
+def test_a_real_contents_field_listing_every_text(volume: tuple[Path, list[Document]]) -> None:
+    docx, texts = volume
+    assert len(texts) >= 12 and len({t.metadata.type for t in texts}) >= 3
+    document = part(docx, "word/document.xml")
+    (instruction,) = document.xpath("//w:instrText[contains(., 'TOC')]", namespaces=NS)
+    assert instruction.text.strip().startswith("TOC ")
+    listed = ["".join(p.itertext()) for p in document.xpath("//w:body/w:p", namespaces=NS)]
+    entries = [f"{citation(t.metadata)}: {t.metadata.title}" for t in texts]
+    start = listed.index(entries[0])
+    assert [line for line in listed[start:] if line in entries][: len(entries)] == entries  # in the volume's order
+    assert part(docx, "word/settings.xml").find("w:updateFields", NS) is not None
+
+
+def test_each_text_in_its_own_section_with_its_own_header(volume: tuple[Path, list[Document]]) -> None:
+    docx, texts = volume
+    document = part(docx, "word/document.xml")
+    sections = document.xpath("//w:sectPr", namespaces=NS)
+    assert len(sections) == len(texts) + 1  # the cover and contents, then one per text
+    relations = {rel.get("Id"): rel.get("Target") for rel in part(docx, "word/_rels/document.xml.rels")}
+    for section, text in zip(sections[1:], texts, strict=True):
+        (header,) = section.xpath("w:headerReference[@w:type='default']/@r:id", namespaces=NS)
+        words = "".join(part(docx, f"word/{relations[header]}").itertext())
+        assert citation(text.metadata) in words
+        assert section.xpath("w:footnotePr/w:numRestart/@w:val", namespaces=NS) == ["eachSect"]
+        assert section.xpath("w:type/@w:val", namespaces=NS) == ["nextPage"]
+
+
+def test_libreoffice_opens_it_and_numbers_notes_per_text(volume: tuple[Path, list[Document]], tmp_path: Path) -> None:
+    docx, texts = volume
+    assert libreoffice([docx]) == []
+    profile = tmp_path / "profile"
+    subprocess.run(
+        [
+            "soffice",
+            f"-env:UserInstallation={profile.as_uri()}",
+            "--headless",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(tmp_path),
+            str(docx),
+        ],
+        capture_output=True,
+        check=True,
+        timeout=600,
+    )
+    text = subprocess.run(["pdftotext", str(tmp_path / "v.en.pdf"), "-"], capture_output=True, text=True).stdout
+    # Every text's adoption note is note 1 of its own, in LibreOffice as in Word.
+    numbers = re.findall(r"^(\d+)\n\n(?:Assembly debate on|Text adopted by the Standing)", text, flags=re.MULTILINE)
+    assert numbers == ["1"] * len(texts)
