@@ -42,10 +42,10 @@ class VolumeEpubRenderer:
         env = environment(volume.language)
         context = self.context(volume)
         parts += [
-            ("EPUB/content.opf", env.get_template("volume/epub/package.opf.j2").render(context).encode("utf-8")),
-            ("EPUB/nav.xhtml", env.get_template("volume/epub/nav.xhtml.j2").render(context).encode("utf-8")),
+            ("EPUB/content.opf", env.get_template("volume/epub-package.opf.j2").render(context).encode("utf-8")),
+            ("EPUB/nav.xhtml", env.get_template("volume/epub-nav.xhtml.j2").render(context).encode("utf-8")),
             ("EPUB/styles/stylesheet1.css", (EPUB_ASSETS / "style.css").read_bytes()),
-            ("EPUB/text/title.xhtml", env.get_template("volume/epub/title.xhtml.j2").render(context).encode("utf-8")),
+            ("EPUB/text/title.xhtml", env.get_template("volume/epub-title.xhtml.j2").render(context).encode("utf-8")),
             *chapters,
         ]
         return _zipped(parts)
