@@ -25,7 +25,7 @@ import msgspec
 
 from ..config import TOML_POSITION, _Locator, _validation_problem
 from ..errors import Problem, Problems, shown
-from ..i18n import is_language
+from ..languages import is_language
 from ..model import Status, TextType
 from ..safety import forbidden_characters
 

@@ -5,9 +5,7 @@ one section per text with its own running head, and footnotes numbered from 1 in
 from __future__ import annotations
 
 import copy
-import io
 import re
-import zipfile
 from typing import Any, ClassVar
 
 import lxml.etree
@@ -16,15 +14,14 @@ from markupsafe import Markup
 from ..config import Config
 from ..errors import RenderError
 from ..i18n import translations
+from ..model import Document
 from ..renderers.docx import DOCX_ASSETS, DocxRenderer
-from ..renderers.docx_parts import running_parts
+from ..renderers.docx.package import NS, Package, R, W, to_xml
+from ..renderers.docx.parts import running_heads
 from ..renderers.pandoc import run_pandoc
 from ..templating import citation, environment
 from .selection import Volume, anchor
 
-W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
-R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
-NS = {"w": W, "r": R}
 HEADER_TYPE = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/header"
 HEADER_MEDIA = "application/vnd.openxmlformats-officedocument.wordprocessingml.header+xml"
 DEFAULT_HEADER, FIRST_HEADER = "rIdHouseHeaderDefault", "rIdHouseHeaderFirst"  # as reference.docx names them
@@ -48,7 +45,7 @@ class VolumeDocxRenderer:
     def render_volume(self, volume: Volume) -> bytes:
         html = self.volume_html(volume)
         self.single.check_styles(html, volume.stem)
-        package = run_pandoc(
+        made = run_pandoc(
             html,
             "docx",
             {"lang": volume.language},
@@ -61,27 +58,32 @@ class VolumeDocxRenderer:
             ],
         )
         page_label = translations(volume.language).gettext("Page {page} of {pages}")
-        headers = {}
-        for index, text in enumerate(volume.texts):
-            parts = running_parts(package, citation(text.metadata), page_label)
-            header = lxml.etree.fromstring(parts[_part_of(package, DEFAULT_HEADER)])
-            if text.metadata.status.value == "provisional":  # after the field, which Word updates to the citation
-                _words(
-                    header.find("w:p", NS), " – " + translations(text.metadata.language).gettext("Provisional version")
-                )
-            headers[f"word/header-text-{index + 1}.xml"] = _xml(header)
-        document = lxml.etree.fromstring(zipfile.ZipFile(io.BytesIO(package)).read("word/document.xml"))
+        package = Package(made)
+        header_part = _part_of(package, DEFAULT_HEADER)
+        headers = [self.running_head(made, header_part, text, page_label) for text in volume.texts]
+        running_heads(package, "", page_label)  # the cover's and contents' pages: no running head
+        document = package.xml("word/document.xml")
         self._contents_field(document, volume)
         self._sections(document, len(volume.texts), volume.stem)
         _numbered_per_text(document)
-        replaced = {
-            **running_parts(package, "", page_label),  # the cover's and contents' pages: no running head
-            "word/document.xml": _xml(document),
-            "word/_rels/document.xml.rels": _with_headers(package, len(volume.texts)),
-            "[Content_Types].xml": _with_header_types(package, list(headers)),
-            "word/settings.xml": _updating_fields(package),
-        }
-        return _rebuilt(package, replaced, headers)
+        package.changed("word/document.xml")
+        for index, header in enumerate(headers, start=1):
+            package.put(f"word/header-text-{index}.xml", header)
+        _with_headers(package, len(headers))
+        _with_header_types(package, [f"word/header-text-{index}.xml" for index in range(1, len(headers) + 1)])
+        _updating_fields(package)
+        return package.to_bytes()
+
+    def running_head(self, made: bytes, part: str, text: Document, page_label: str) -> bytes:
+        """The header part of one text's section: the house header with its citation cached
+        (and "Provisional version" after the field, which Word updates to the citation)."""
+        own = Package(made)
+        running_heads(own, citation(text.metadata), page_label)
+        header = own.xml(part)
+        if text.metadata.status.value == "provisional":
+            provisional = translations(text.metadata.language).gettext("Provisional version")
+            _words(header.find("w:p", NS), " – " + provisional)
+        return to_xml(header)
 
     def volume_html(self, volume: Volume) -> str:
         """Each text's <main> as its DOCX edition renders it, under its type's heading."""
@@ -230,16 +232,15 @@ def _break(section: Any) -> Any:
     return paragraph
 
 
-def _part_of(package: bytes, relation: str) -> str:
-    rels = lxml.etree.fromstring(zipfile.ZipFile(io.BytesIO(package)).read("word/_rels/document.xml.rels"))
-    for rel in rels:
+def _part_of(package: Package, relation: str) -> str:
+    for rel in package.xml("word/_rels/document.xml.rels"):
         if rel.get("Id") == relation:
             return "word/" + str(rel.get("Target"))
     raise KeyError(relation)
 
 
-def _with_headers(package: bytes, texts: int) -> bytes:
-    rels = lxml.etree.fromstring(zipfile.ZipFile(io.BytesIO(package)).read("word/_rels/document.xml.rels"))
+def _with_headers(package: Package, texts: int) -> None:
+    rels = package.xml("word/_rels/document.xml.rels")
     namespace = lxml.etree.QName(rels).namespace
     for index in range(1, texts + 1):
         lxml.etree.SubElement(
@@ -247,25 +248,25 @@ def _with_headers(package: bytes, texts: int) -> bytes:
             f"{{{namespace}}}Relationship",
             {"Id": f"rIdTextHeader{index}", "Type": HEADER_TYPE, "Target": f"header-text-{index}.xml"},
         )
-    return _xml(rels)
+    package.changed("word/_rels/document.xml.rels")
 
 
-def _with_header_types(package: bytes, names: list[str]) -> bytes:
-    types = lxml.etree.fromstring(zipfile.ZipFile(io.BytesIO(package)).read("[Content_Types].xml"))
+def _with_header_types(package: Package, names: list[str]) -> None:
+    types = package.xml("[Content_Types].xml")
     namespace = lxml.etree.QName(types).namespace
     for name in names:
         lxml.etree.SubElement(types, f"{{{namespace}}}Override", {"PartName": f"/{name}", "ContentType": HEADER_MEDIA})
-    return _xml(types)
+    package.changed("[Content_Types].xml")
 
 
 # What may follow updateFields and footnotePr in CT_Settings: they go before the first of these.
 SETTINGS_AFTER = ("hdrShapeDefaults", "footnotePr", "endnotePr", "compat", "docVars", "rsids")
 
 
-def _updating_fields(package: bytes) -> bytes:
+def _updating_fields(package: Package) -> None:
     """Settings that make Word update the contents' field when the document opens, and number
-    notes from 1 in each section (LibreOffice reads the rule here, Word in each section)."""
-    settings = lxml.etree.fromstring(zipfile.ZipFile(io.BytesIO(package)).read("word/settings.xml"))
+    notes from 1 in each section."""
+    settings = package.xml("word/settings.xml")
     later = [child for child in settings if lxml.etree.QName(child).localname in SETTINGS_AFTER]
     update = lxml.etree.Element(f"{{{W}}}updateFields", {f"{{{W}}}val": "true"})
     notes = lxml.etree.Element(f"{{{W}}}footnotePr")
@@ -275,22 +276,4 @@ def _updating_fields(package: bytes) -> bytes:
             later[0].addprevious(element)
         else:
             settings.append(element)
-    return _xml(settings)
-
-
-def _xml(root: Any) -> bytes:
-    data: bytes = lxml.etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
-    return data
-
-
-def _rebuilt(package: bytes, replaced: dict[str, bytes], added: dict[str, bytes]) -> bytes:
-    """`package` with parts replaced and parts added at its end, dated as pandoc dates its own."""
-    output = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(package)) as source, zipfile.ZipFile(output, "w") as target:
-        infos = source.infolist()
-        for info in infos:
-            target.writestr(info, replaced.get(info.filename, source.read(info.filename)), info.compress_type)
-        for name, data in added.items():
-            info = zipfile.ZipInfo(name, date_time=infos[0].date_time)
-            target.writestr(info, data, zipfile.ZIP_DEFLATED)
-    return output.getvalue()
+    package.changed("word/settings.xml")
