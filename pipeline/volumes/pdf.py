@@ -15,8 +15,9 @@ from markupsafe import Markup
 from ..errors import RenderError
 from ..model import TITLE_NOTE_NUMBER, Document
 from ..renderers.fonts import uncovered
-from ..renderers.pdf import PdfRenderer, _logged_problems
+from ..renderers.pdf import LAYOUT_PASSES, PdfRenderer, _keep, _logged_problems
 from ..renderers.pdf_fit import Overflow, block_lines, overflows_at, refit_css
+from ..renderers.pdf_lines import body_lines, overlong_runs
 from ..renderers.pdfa import finish
 from ..textname import TextName
 from .selection import Volume, anchor
@@ -58,7 +59,7 @@ class VolumePdfRenderer(PdfRenderer):
         relations = tuple(TextName.of(t.metadata).identifier(self.config.identifier) for t in volume.texts)
         with _logged_problems() as problems:
             try:
-                laid_out = self._fitted(volume, self.volume_html(volume), options)
+                laid_out = self._fitted(volume, *self._hyphenated(volume, options), options)
                 pdf = laid_out.write_pdf(
                     finisher=partial(finish, language=volume.language, relations=relations), **options
                 )
@@ -69,7 +70,21 @@ class VolumePdfRenderer(PdfRenderer):
         assert isinstance(pdf, bytes)
         return pdf
 
-    def volume_html(self, volume: Volume) -> str:
+    def _hyphenated(self, volume: Volume, options: dict[str, Any]) -> tuple[str, Any]:
+        """The volume's page with never more than two hyphenated lines in a row, as the print
+        edition sets each text: the words the third line splits are protected, and the volume
+        laid out again (a protected word is protected in every text of the volume)."""
+        protected: frozenset[str] = frozenset()
+        for _ in range(LAYOUT_PASSES):
+            html = self.volume_html(volume, protected)
+            laid_out = self.lay_out_html(html, **options)
+            more = frozenset(overlong_runs(body_lines(laid_out))) - protected
+            if not more:
+                break
+            protected |= more
+        return html, laid_out
+
+    def volume_html(self, volume: Volume, protected: frozenset[str] = frozenset()) -> str:
         """The volume's page: each text's article rendered in its own context, then the whole."""
         env = self.templates(volume.texts[0])
         chain = [env.get_template(name) for name in ARTICLE_CHAIN]
@@ -77,7 +92,7 @@ class VolumePdfRenderer(PdfRenderer):
         for text in volume.texts:
             # Only the article's `body` block is rendered, with the blocks it calls resolved up
             # the template chain as {% extends %} would resolve them.
-            context = chain[0].new_context(self.article_context(text))
+            context = chain[0].new_context(self.article_context(text, protected))
             for ancestor in chain[1:]:
                 for name, block in ancestor.blocks.items():
                     context.blocks.setdefault(name, []).append(block)
@@ -91,9 +106,10 @@ class VolumePdfRenderer(PdfRenderer):
             issuing_body=volume.texts[0].metadata.issuing_body,
             anchors={text.stem: anchor(text) for text in volume.texts},
             articles=articles,
+            hyphenation_language=self.config.regional(volume.language),
         )
 
-    def article_context(self, document: Document) -> dict[str, Any]:
+    def article_context(self, document: Document, protected: frozenset[str] = frozenset()) -> dict[str, Any]:
         """What the print template sees of one text, as Renderer.render_template gives it."""
         meta = document.metadata
         context: dict[str, Any] = {
@@ -106,12 +122,14 @@ class VolumePdfRenderer(PdfRenderer):
             "versions": [],  # a volume is read in its one language
             "fonts": self.fonts,
             "anchor": anchor(document),
+            "keep": partial(_keep, words=protected),
+            "hyphenation_language": self.config.regional(meta.language),
         }
         # The skeleton imports the macros "with context" at its top, which a lone block skips.
         context["m"] = self.templates(document).get_template("base/macros.html.j2").make_module(context)
         return context
 
-    def _fitted(self, volume: Volume, html: str, options: dict[str, Any]) -> Any:
+    def _fitted(self, volume: Volume, html: str, laid_out: Any, options: dict[str, Any]) -> Any:
         """The volume laid out; blocks that ran off the page laid out again breaking anywhere."""
         # Note ids (fn-N) repeat from text to text: a note's overflow is its paragraph's.
         owners = {
@@ -121,7 +139,6 @@ class VolumePdfRenderer(PdfRenderer):
             if not block.startswith("fn-")
         }
         lines = {block: line for block, (_, line) in owners.items()}
-        laid_out = self.lay_out_html(html, **options)
         found = overflows_at(laid_out, lines)
         if not found:
             return laid_out
