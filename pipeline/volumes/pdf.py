@@ -18,7 +18,8 @@ from ..renderers.fonts import uncovered
 from ..renderers.pdf import LAYOUT_PASSES, PdfRenderer, _keep, _logged_problems
 from ..renderers.pdf_fit import Overflow, block_lines, overflows_at, refit_css
 from ..renderers.pdf_lines import body_lines, overlong_runs
-from ..renderers.pdfa import finish
+from ..renderers.pdf_structure import restructure
+from ..renderers.pdfa import Description, Version, archival_metadata, finish
 from ..textname import TextName
 from .selection import Volume, anchor
 
@@ -60,9 +61,11 @@ class VolumePdfRenderer(PdfRenderer):
         with _logged_problems() as problems:
             try:
                 laid_out = self._fitted(volume, *self._hyphenated(volume, options), options)
-                pdf = laid_out.write_pdf(
-                    finisher=partial(finish, language=volume.language, relations=relations), **options
+                version = Version(volume.status.value, volume.issued.isoformat())
+                laid_out.metadata = archival_metadata(
+                    laid_out.metadata, Description(volume.language, relations, version)
                 )
+                pdf = laid_out.write_pdf(finisher=partial(_finish, version=version), **options)
             except self.weasyprint.urls.FatalURLFetchingError as exc:
                 raise RenderError(volume.stem, self.name, str(exc)) from None
         if problems:
@@ -125,8 +128,11 @@ class VolumePdfRenderer(PdfRenderer):
             "keep": partial(_keep, words=protected),
             "hyphenation_language": self.config.regional(meta.language),
         }
-        # The skeleton imports the macros "with context" at its top, which a lone block skips.
-        context["m"] = self.templates(document).get_template("base/macros.html.j2").make_module(context)
+        # The skeleton and the print template import macros "with context" at their top, which a
+        # lone block skips.
+        env = self.templates(document)
+        context["m"] = env.get_template("base/macros.html.j2").make_module(context)
+        context["p"] = env.get_template("print/macros.html.j2").make_module(context)
         return context
 
     def _fitted(self, volume: Volume, html: str, laid_out: Any, options: dict[str, Any]) -> Any:
@@ -166,3 +172,10 @@ class VolumePdfRenderer(PdfRenderer):
             modified=moment,
             url_fetcher=self.fetcher,
         )
+
+
+def _finish(document: Any, pdf: Any, version: Version) -> None:
+    """As the print edition finishes a text: PDF/A + PDF/UA, the structure tree, the outline shown."""
+    finish(document, pdf, version)
+    restructure(pdf)
+    pdf.catalog["PageMode"] = "/UseOutlines"
