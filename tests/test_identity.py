@@ -8,6 +8,7 @@ from pathlib import Path
 
 import lxml.etree
 import lxml.html
+import pikepdf
 import pytest
 
 from tests.conftest import TEXTS
@@ -15,6 +16,8 @@ from tests.conftest import TEXTS
 AKN = {"a": "http://docs.oasis-open.org/legaldocml/ns/akn/3.0"}
 OPF = {"opf": "http://www.idpf.org/2007/opf", "dc": "http://purl.org/dc/elements/1.1/"}
 ELI = "http://data.europa.eu/eli/ontology#"
+ADOPTED = "tag:coe.int,2026:pace/adopted-texts/xmp/"
+XMP_SCHEMA = "http://www.aiim.org/pdfa/ns/schema#"
 STEMS = [text.name.removesuffix(".md") for text in TEXTS]
 
 
@@ -56,9 +59,26 @@ def epub_identifiers(editions: Path, stem: str) -> list[str]:
     return [str(identifier) for identifier in opf.xpath("//dc:identifier/text()", namespaces=OPF)]
 
 
+def pdf_identity(editions: Path, stem: str) -> tuple[str, str]:
+    """The XMP packet's own properties, which PDF/A requires its extension schema to declare."""
+    with pikepdf.open(editions / f"{stem}.pdf") as pdf:
+        packet = pdf.Root.Metadata.read_bytes()
+        xmp = pdf.open_metadata()
+        work, expression = str(xmp[f"{{{ADOPTED}}}work"]), str(xmp[f"{{{ADOPTED}}}expression"])
+    root = lxml.etree.fromstring(packet)
+    declared = root.xpath(f"//*[local-name()='namespaceURI' and text()='{ADOPTED}']/..")
+    assert len(declared) == 1, "the properties' schema is declared once"
+    names = declared[0].xpath(".//*[local-name()='name']/text()")
+    assert {"work", "expression"} <= set(names)
+    assert all(t == "URI" for t in declared[0].xpath(".//*[local-name()='valueType']/text()")[-2:])
+    assert declared[0].xpath(f"./*[namespace-uri()='{XMP_SCHEMA}' and local-name()='prefix']/text()") == ["adopted"]
+    return work, expression
+
+
 @pytest.mark.parametrize("stem", STEMS)
 def test_every_edition_names_the_akn_editions_work_and_expression(editions: Path, stem: str) -> None:
     work, expression = akn_identity(editions, stem)
     assert expression.startswith(f"{work}/")
     assert html_identity(editions, stem) == (work, expression)
     assert epub_identifiers(editions, stem)[1:] == [work, expression]
+    assert pdf_identity(editions, stem) == (work, expression)

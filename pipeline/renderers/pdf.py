@@ -15,6 +15,7 @@ from markupsafe import Markup, escape
 
 from ..config import Config
 from ..errors import RenderError
+from ..frbr import FrbrUri
 from ..model import Document
 from ..templating import TEMPLATES
 from ..typography import protected_spans
@@ -24,7 +25,7 @@ from .fonts import covered_characters, pinned_faces, uncovered
 from .pdf_fit import overflows, refit_css
 from .pdf_lines import body_lines, overlong_runs
 from .pdf_structure import record_html_elements, restructure
-from .pdfa import Description, Version, archival_metadata, finish
+from .pdfa import Description, Identity, Version, archival_metadata, finish
 
 PRINT_ASSETS = TEMPLATES / "print"
 
@@ -109,12 +110,14 @@ class PdfRenderer(HtmlPageRenderer):
             try:
                 laid_out = self.lay_out(document, **options)
                 version = Version(document.metadata.status.value, document.metadata.issued.isoformat())
+                frbr = FrbrUri.for_text(document.metadata)
                 laid_out.metadata = archival_metadata(
                     laid_out.metadata,
                     Description(
                         document.metadata.language,
                         tuple(v["identifier"] for v in self.versions(document)),
                         version,
+                        Identity(frbr.work, frbr.expression),
                     ),
                 )
                 pdf = laid_out.write_pdf(finisher=partial(_finish, version=version), **options)

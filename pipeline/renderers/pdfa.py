@@ -44,12 +44,23 @@ class Version:
 
 
 @dataclass(frozen=True)
+class Identity:
+    """The Akoma Ntoso FRBR work and expression the text is (issue 20): the same URIs as its AKN
+    edition, its web page and its EPUB. Our own properties, because XMP's dc:identifier holds one
+    value and stays the file's own identifier."""
+
+    work: str
+    expression: str
+
+
+@dataclass(frozen=True)
 class Description:
     """What the XMP packet says beyond WeasyPrint's own fields."""
 
     language: str
     relations: tuple[str, ...] = ()  # the identifiers of the text's other language versions
     version: Version | None = None
+    identity: Identity | None = None
 
 
 def archival_metadata(metadata: Any, description: Description) -> Any:
@@ -84,6 +95,10 @@ def accessible_archival_rdf(rdf_bytes: bytes, description: Description) -> bytes
         described = _describe(rdf)
         described.set(f"{{{ADOPTED}}}status", version.status)
         described.set(f"{{{ADOPTED}}}versionDate", version.date)
+    if description.identity:
+        described = _describe(rdf)
+        described.set(f"{{{ADOPTED}}}work", description.identity.work)
+        described.set(f"{{{ADOPTED}}}expression", description.identity.expression)
     languages = SubElement(SubElement(_describe(rdf), f"{{{DC}}}language"), f"{{{RDF}}}Bag")
     SubElement(languages, f"{{{RDF}}}li").text = language
     if relations:
@@ -98,17 +113,19 @@ def accessible_archival_rdf(rdf_bytes: bytes, description: Description) -> bytes
         "pdfuaid",
         [("part", "Integer", "internal", "Part of ISO 14289 to which the file conforms")],
     )
+    fields: list[tuple[str, str, str, str]] = []
     if version:
-        _declare(
-            schemas,
-            "Adopted text version",
-            ADOPTED,
-            "adopted",
-            [
-                ("status", "Text", "external", "provisional or final"),
-                ("versionDate", "Date", "external", "The day this version of the text was issued"),
-            ],
-        )
+        fields += [
+            ("status", "Text", "external", "provisional or final"),
+            ("versionDate", "Date", "external", "The day this version of the text was issued"),
+        ]
+    if description.identity:
+        fields += [
+            ("work", "URI", "external", "The Akoma Ntoso FRBR work URI of the text"),
+            ("expression", "URI", "external", "The Akoma Ntoso FRBR expression URI of this language version"),
+        ]
+    if fields:
+        _declare(schemas, "Adopted text version", ADOPTED, "adopted", fields)
     body: bytes = tostring(rdf, encoding="utf-8", xml_declaration=False)
     return body
 
