@@ -158,13 +158,19 @@ def test_what_a_source_says_is_text_on_the_preview_pages(served: tuple[str, Path
         events.close()
 
 
+def _default_ctrl_c() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 @pytest.mark.slow
 def test_pipeline_preview_serves_html_and_pdf_and_stops_on_ctrl_c(tmp_path: Path) -> None:
     folder = tmp_path / "source"
     folder.mkdir()
     source = Path(shutil.copy(SEED, folder))
     command = [sys.executable, "-m", "pipeline", "preview", str(folder), "--port", "0"]
-    server = subprocess.Popen(command, cwd=tmp_path, stderr=subprocess.PIPE, text=True)
+    # Ctrl-C as a terminal sends it: a suite started in the background (`make test &`) ignores
+    # SIGINT, the child would inherit that, and Python then installs no KeyboardInterrupt.
+    server = subprocess.Popen(command, cwd=tmp_path, stderr=subprocess.PIPE, text=True, preexec_fn=_default_ctrl_c)
     try:
         assert server.stderr is not None
         first_line = server.stderr.readline()
