@@ -98,6 +98,9 @@ def test_generated_sources_pass_pipeline_check(tmp_path: Path) -> None:
 
 def test_a_generated_source_is_deterministic() -> None:
     """The same seed gives the same texts: a failure found once can be found again."""
-    one = find(sources(), lambda t: len(t.expected) > 10, settings=settings(derandomize=True, database=None))
-    two = find(sources(), lambda t: len(t.expected) > 10, settings=settings(derandomize=True, database=None))
+    # No shrinking: Hypothesis stops shrinking after a wall-clock limit, so on a loaded machine two
+    # shrinks can end at different examples. The first example found is a function of the seed alone.
+    once = settings(derandomize=True, database=None, phases=[Phase.generate])
+    one = find(sources(), lambda t: len(t.expected) > 10, settings=once)
+    two = find(sources(), lambda t: len(t.expected) > 10, settings=once)
     assert one == two and Path(one.name).suffix == ".md"
