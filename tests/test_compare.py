@@ -32,6 +32,7 @@ from pipeline.templating import citation
 
 from .parity.generate import GeneratedSource, sources
 from .sources import FRONT, NAME
+from .validators import convert_with_libreoffice
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT / "source" / "recommendation-1607-2003.en.md"
@@ -215,14 +216,7 @@ def test_the_docx_is_the_same_bytes_every_time(documents: tuple[Document, Docume
 def test_libreoffice_lists_the_tracked_changes(documents: tuple[Document, Document], tmp_path: Path) -> None:
     docx = tmp_path / "compare.docx"
     docx.write_bytes(render_docx(compare(*documents), author="Table Office"))
-    profile = (tmp_path / "lo-profile").as_uri()
-    convert = ["soffice", f"-env:UserInstallation={profile}", "--headless", "--convert-to", "fodt"]
-    subprocess.run(
-        [*convert, "--outdir", str(tmp_path), str(docx)],
-        check=True,
-        capture_output=True,
-        timeout=180,
-    )
+    convert_with_libreoffice([docx], tmp_path, target="fodt", timeout=180).check_returncode()
     flat = (tmp_path / "compare.fodt").read_text(encoding="utf-8")
     regions = re.findall(r"<text:changed-region.*?</text:changed-region>", flat, re.S)
     kinds = [re.search(r"<text:(insertion|deletion|format-change)>", region).group(1) for region in regions]  # type: ignore[union-attr]

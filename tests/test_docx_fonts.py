@@ -15,6 +15,7 @@ import lxml.etree
 import pytest
 
 from pipeline.renderers.docx import DOCX_ASSETS
+from tests.validators import convert_with_libreoffice
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
@@ -129,13 +130,9 @@ def pdf_fonts(pdf: Path) -> set[str]:
 def convert(files: list[Path], config: Path, out: Path) -> None:
     """PDFs of `files` by LibreOffice, in a process of its own (fonts a document embeds are
     registered for the rest of the process), with only the fonts `config` names."""
-    with tempfile.TemporaryDirectory() as work:
-        subprocess.run(
-            ["soffice", f"-env:UserInstallation={(Path(work) / 'profile').as_uri()}", "--headless",
-             "--convert-to", "pdf", "--outdir", str(out), *map(str, files)],
-            env={"PATH": "/usr/bin:/bin", "HOME": work, "FONTCONFIG_FILE": str(config)},
-            capture_output=True, check=True, timeout=300,
-        )  # fmt: skip
+    with tempfile.TemporaryDirectory() as home:
+        environment = {"PATH": "/usr/bin:/bin", "HOME": home, "FONTCONFIG_FILE": str(config)}
+        convert_with_libreoffice(files, out, env=environment, timeout=300).check_returncode()
 
 
 @pytest.mark.slow

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import io
 import re
-import subprocess
 import zipfile
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -20,6 +19,7 @@ from tests.parity.check import FORMATS, Editions, assert_parity, render_all
 from tests.parity.editions import XHTML, _Glyph, _lines, _pages, pdf_reading
 from tests.parity.reading import Entry, model_reading
 from tests.sources import FRONT, NAME
+from tests.validators import convert_with_libreoffice
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 WNS = {"w": W}
@@ -133,11 +133,7 @@ def libreoffice_pdf(docx: bytes, folder: Path) -> bytes:
     folder.mkdir(parents=True, exist_ok=True)
     source = folder / "edition.docx"
     source.write_bytes(docx)
-    subprocess.run(
-        ["soffice", f"-env:UserInstallation=file://{folder}/profile", "--headless", "--convert-to", "pdf",
-         "--outdir", str(folder), str(source)],
-        check=True, capture_output=True, timeout=180,
-    )  # fmt: skip
+    convert_with_libreoffice([source], folder, timeout=180).check_returncode()
     return (folder / "edition.pdf").read_bytes()
 
 

@@ -18,7 +18,7 @@ from pipeline.model import Document
 from pipeline.source import find_sources, load
 from pipeline.templating import citation
 from pipeline.testing.corpus import generate
-from tests.validators import libreoffice
+from tests.validators import convert_with_libreoffice, libreoffice
 
 pytestmark = pytest.mark.slow
 
@@ -87,22 +87,7 @@ def test_each_text_in_its_own_section_with_its_own_header(volume: tuple[Path, li
 def test_libreoffice_opens_it_and_numbers_notes_per_text(volume: tuple[Path, list[Document]], tmp_path: Path) -> None:
     docx, texts = volume
     assert libreoffice([docx]) == []
-    profile = tmp_path / "profile"
-    subprocess.run(
-        [
-            "soffice",
-            f"-env:UserInstallation={profile.as_uri()}",
-            "--headless",
-            "--convert-to",
-            "pdf",
-            "--outdir",
-            str(tmp_path),
-            str(docx),
-        ],
-        capture_output=True,
-        check=True,
-        timeout=600,
-    )
+    convert_with_libreoffice([docx], tmp_path).check_returncode()
     text = subprocess.run(["pdftotext", str(tmp_path / "v.en.pdf"), "-"], capture_output=True, text=True).stdout
     # Every text's adoption note is note 1 of its own, in LibreOffice as in Word.
     numbers = re.findall(r"^(\d+)\n\n(?:Assembly debate on|Text adopted by the Standing)", text, flags=re.MULTILINE)

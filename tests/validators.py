@@ -187,26 +187,24 @@ def ace(files: list[Path]) -> list[Finding]:
     return findings
 
 
+def convert_with_libreoffice(
+    files: list[Path], out: Path, target: str = "pdf", env: dict[str, str] | None = None, timeout: int = 600
+) -> subprocess.CompletedProcess[str]:
+    """Convert `files` into `out` in one headless LibreOffice run, with a profile of its own (so
+    parallel runs never collide, and fonts a document embeds are not registered for the next)."""
+    with tempfile.TemporaryDirectory() as work:
+        profile = Path(work) / "profile"
+        return subprocess.run(
+            ["soffice", f"-env:UserInstallation={profile.as_uri()}", "--headless", "--convert-to", target,
+             "--outdir", str(out), *map(str, files)],
+            capture_output=True, text=True, check=False, timeout=timeout, env=env,
+        )  # fmt: skip
+
+
 def libreoffice(files: list[Path]) -> list[Finding]:
     """DOCX files LibreOffice cannot open: each is converted to PDF in one headless run."""
     with tempfile.TemporaryDirectory() as work:
-        profile = Path(work) / "profile"  # a profile of its own, so parallel runs never collide
-        result = subprocess.run(
-            [
-                "soffice",
-                f"-env:UserInstallation={profile.as_uri()}",
-                "--headless",
-                "--convert-to",
-                "pdf",
-                "--outdir",
-                work,
-                *map(str, files),
-            ],
-            capture_output=True,
-            text=True,
-            check=False,
-            timeout=600,
-        )
+        result = convert_with_libreoffice(files, Path(work))
         return [
             Finding(file.name, f"soffice exit {result.returncode}", result.stderr[-500:] or "no PDF written")
             for file in files
