@@ -7,6 +7,7 @@ import io
 import logging
 import threading
 import unicodedata
+from collections.abc import Callable, Iterable
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -81,10 +82,7 @@ class PdfRenderer(HtmlPageRenderer):
         self.font_config = FontConfiguration()  # one per process: font loading is the slow part
 
     def render(self, document: Document) -> bytes:
-        missing = uncovered(document, self.covered)
-        if missing:
-            characters = ", ".join(f"U+{ord(c):04X} {unicodedata.name(c, '?')} (line {line})" for line, c in missing)
-            raise RenderError(document.stem, self.name, f"no pinned font has a glyph for {characters}")
+        self.check_coverage([document])
         adopted = dt.datetime.combine(document.metadata.adoption.date, dt.time(), dt.UTC)
         source = self.weasyprint.Attachment(
             file_obj=io.BytesIO(document.source),
@@ -106,28 +104,53 @@ class PdfRenderer(HtmlPageRenderer):
             url_fetcher=self.fetcher,
         )
         options: dict[str, Any] = {"pdf_variant": "pdf/a-3b", "pdf_tags": True, "attachments": [source, structure]}
+        frbr = FrbrUri.for_text(document.metadata)
+        description = Description(
+            document.metadata.language,
+            tuple(v["identifier"] for v in self.versions(document)),
+            Version(document.metadata.status.value, document.metadata.issued.isoformat()),
+            Identity(frbr.work, frbr.expression),
+        )
+        return self.write_archival(document.stem, partial(self.lay_out, document, **options), description, options)
+
+    def check_coverage(self, documents: Iterable[Document]) -> None:
+        """Fails on the first text with a character no pinned face can draw (the PDF would show a box)."""
+        for document in documents:
+            missing = uncovered(document, self.covered)
+            if missing:
+                characters = ", ".join(f"U+{ord(c):04X} {unicodedata.name(c, '?')} (line {n})" for n, c in missing)
+                raise RenderError(document.stem, self.name, f"no pinned font has a glyph for {characters}")
+
+    def write_archival(
+        self,
+        stem: str,
+        lay_out: Callable[[], Any],
+        description: Description,
+        options: dict[str, Any],
+        finisher: Callable[[Any, Any], None] | None = None,
+    ) -> bytes:
+        """The PDF/A-3b + PDF/UA-1 file of what `lay_out` lays out (a WeasyPrint Document), its XMP
+        packet carrying `description`, finished by `finisher` (by default the print edition's:
+        archival completion, structure tree, outline shown). A refused fetch and any warning
+        WeasyPrint logs meanwhile fail the edition of `stem`."""
         with _logged_problems() as problems:
             try:
-                laid_out = self.lay_out(document, **options)
-                version = Version(document.metadata.status.value, document.metadata.issued.isoformat())
-                frbr = FrbrUri.for_text(document.metadata)
-                laid_out.metadata = archival_metadata(
-                    laid_out.metadata,
-                    Description(
-                        document.metadata.language,
-                        tuple(v["identifier"] for v in self.versions(document)),
-                        version,
-                        Identity(frbr.work, frbr.expression),
-                    ),
-                )
-                pdf = laid_out.write_pdf(finisher=partial(_finish, version=version), **options)
+                laid_out = lay_out()
+                laid_out.metadata = archival_metadata(laid_out.metadata, description)
+                pdf = laid_out.write_pdf(finisher=finisher or partial(_finish, version=description.version), **options)
             except self.weasyprint.urls.FatalURLFetchingError as exc:
-                raise RenderError(document.stem, self.name, str(exc)) from None
+                raise RenderError(stem, self.name, str(exc)) from None
         if problems:
             # one warning per face would repeat the same words: each message once, in order
-            raise RenderError(document.stem, self.name, "WeasyPrint: " + "; ".join(dict.fromkeys(problems)))
+            raise RenderError(stem, self.name, "WeasyPrint: " + "; ".join(dict.fromkeys(problems)))
         assert isinstance(pdf, bytes)
         return pdf
+
+    @staticmethod
+    def keep(protected: frozenset[str]) -> Callable[[str], Markup]:
+        """The templates' `keep` filter: a run of text with the `protected` words (and what
+        typography.protected_spans always protects) in `hyphens: none` spans."""
+        return partial(_keep, words=protected)
 
     def lay_out_html(self, html: str, css: str = "", **options: Any) -> Any:
         """The print HTML laid out in pages (a WeasyPrint Document), with `css` added."""
@@ -163,7 +186,7 @@ class PdfRenderer(HtmlPageRenderer):
             html = self.render_template(
                 document,
                 fonts=self.fonts,
-                keep=partial(_keep, words=protected),
+                keep=self.keep(protected),
                 hyphenation_language=self.config.regional(document.metadata.language),
             )
             laid_out = self.lay_out_html(html, **options)
@@ -177,7 +200,7 @@ class PdfRenderer(HtmlPageRenderer):
 LAYOUT_PASSES = 6
 
 
-def _finish(document: Any, pdf: Any, version: Version) -> None:
+def _finish(document: Any, pdf: Any, version: Version | None) -> None:
     """The PDF/A + PDF/UA completion, the structure tree as assistive technology reads it, and
     the outline (citation and title, the appendices) shown when the file opens."""
     finish(document, pdf, version)

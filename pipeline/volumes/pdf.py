@@ -6,20 +6,16 @@ from __future__ import annotations
 import datetime as dt
 import io
 import re
-import unicodedata
-from functools import partial
 from typing import Any
 
 from markupsafe import Markup
 
 from ..errors import RenderError
 from ..model import TITLE_NOTE_NUMBER, Document
-from ..renderers.fonts import uncovered
-from ..renderers.pdf import LAYOUT_PASSES, PdfRenderer, _keep, _logged_problems
+from ..renderers.pdf import LAYOUT_PASSES, PdfRenderer
 from ..renderers.pdf_fit import Overflow, block_lines, overflows_at, refit_css
 from ..renderers.pdf_lines import body_lines, overlong_runs
-from ..renderers.pdf_structure import restructure
-from ..renderers.pdfa import Description, Version, archival_metadata, finish
+from ..renderers.pdfa import Description, Version
 from ..textname import TextName
 from .selection import Volume, anchor
 
@@ -39,11 +35,7 @@ class VolumePdfRenderer(PdfRenderer):
     template_folders = ("base", "print", "volume")
 
     def render_volume(self, volume: Volume) -> bytes:
-        for text in volume.texts:
-            missing = uncovered(text, self.covered)
-            if missing:
-                characters = ", ".join(f"U+{ord(c):04X} {unicodedata.name(c, '?')} (line {n})" for n, c in missing)
-                raise RenderError(text.stem, self.name, f"no pinned font has a glyph for {characters}")
+        self.check_coverage(volume.texts)
         attachments = [
             self._attachment(
                 text.source,
@@ -58,20 +50,13 @@ class VolumePdfRenderer(PdfRenderer):
         )
         options: dict[str, Any] = {"pdf_variant": "pdf/a-3b", "pdf_tags": True, "attachments": attachments}
         relations = tuple(TextName.of(t.metadata).identifier(self.config.identifier) for t in volume.texts)
-        with _logged_problems() as problems:
-            try:
-                laid_out = self._fitted(volume, *self._hyphenated(volume, options), options)
-                version = Version(volume.status.value, volume.issued.isoformat())
-                laid_out.metadata = archival_metadata(
-                    laid_out.metadata, Description(volume.language, relations, version)
-                )
-                pdf = laid_out.write_pdf(finisher=partial(_finish, version=version), **options)
-            except self.weasyprint.urls.FatalURLFetchingError as exc:
-                raise RenderError(volume.stem, self.name, str(exc)) from None
-        if problems:
-            raise RenderError(volume.stem, self.name, "WeasyPrint: " + "; ".join(dict.fromkeys(problems)))
-        assert isinstance(pdf, bytes)
-        return pdf
+        description = Description(volume.language, relations, Version(volume.status.value, volume.issued.isoformat()))
+        return self.write_archival(
+            volume.stem,
+            lambda: self._fitted(volume, *self._hyphenated(volume, options), options),
+            description,
+            options,
+        )
 
     def _hyphenated(self, volume: Volume, options: dict[str, Any]) -> tuple[str, Any]:
         """The volume's page with never more than two hyphenated lines in a row, as the print
@@ -125,7 +110,7 @@ class VolumePdfRenderer(PdfRenderer):
             "versions": [],  # a volume is read in its one language
             "fonts": self.fonts,
             "anchor": anchor(document),
-            "keep": partial(_keep, words=protected),
+            "keep": self.keep(protected),
             "hyphenation_language": self.config.regional(meta.language),
         }
         # The skeleton and the print template import macros "with context" at their top, which a
@@ -172,10 +157,3 @@ class VolumePdfRenderer(PdfRenderer):
             modified=moment,
             url_fetcher=self.fetcher,
         )
-
-
-def _finish(document: Any, pdf: Any, version: Version) -> None:
-    """As the print edition finishes a text: PDF/A + PDF/UA, the structure tree, the outline shown."""
-    finish(document, pdf, version)
-    restructure(pdf)
-    pdf.catalog["PageMode"] = "/UseOutlines"

@@ -5,16 +5,14 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import unicodedata
 from functools import partial
 from typing import Any
 
 from ...errors import RenderError
 from ...synoptic import Synopsis
 from ...textname import TextName
-from ..fonts import uncovered
-from ..pdf import PdfRenderer, _logged_problems
-from ..pdfa import Description, archival_metadata, finish
+from ..pdf import PdfRenderer
+from ..pdfa import Description, finish
 from .columns import render_synopsis
 from .tagging import tag_columns
 
@@ -27,37 +25,23 @@ class SynopticPdfRenderer(PdfRenderer):
 
     def render_synopsis(self, synopsis: Synopsis) -> bytes:
         reference = synopsis.versions[0]
-        for document in synopsis.versions:
-            missing = uncovered(document, self.covered)
-            if missing:
-                characters = ", ".join(f"U+{ord(c):04X} {unicodedata.name(c, '?')} (line {n})" for n, c in missing)
-                raise RenderError(document.stem, self.name, f"no pinned font has a glyph for {characters}")
+        self.check_coverage(synopsis.versions)
         html = render_synopsis(self, synopsis, self.template, fonts=self.fonts)
-        with _logged_problems() as problems:
-            try:
-                options: dict[str, Any] = {
-                    "pdf_variant": "pdf/a-3b",
-                    "pdf_tags": True,
-                    "attachments": [self._source(document) for document in synopsis.versions],
-                }
-                laid_out = self.lay_out_html(html, **options)
-                laid_out.metadata = archival_metadata(
-                    laid_out.metadata,
-                    Description(
-                        reference.metadata.language,
-                        tuple(self._identifier(document) for document in synopsis.versions),
-                    ),
-                )
-                pdf = laid_out.write_pdf(
-                    finisher=partial(_finish, languages=tuple(d.metadata.language for d in synopsis.versions)),
-                    **options,
-                )
-            except self.weasyprint.urls.FatalURLFetchingError as exc:
-                raise RenderError(synopsis.slug, self.name, str(exc)) from None
-        if problems:
-            raise RenderError(synopsis.slug, self.name, "WeasyPrint: " + "; ".join(dict.fromkeys(problems)))
-        assert isinstance(pdf, bytes)
-        return pdf
+        options: dict[str, Any] = {
+            "pdf_variant": "pdf/a-3b",
+            "pdf_tags": True,
+            "attachments": [self._source(document) for document in synopsis.versions],
+        }
+        description = Description(
+            reference.metadata.language, tuple(self._identifier(document) for document in synopsis.versions)
+        )
+        return self.write_archival(
+            synopsis.slug,
+            partial(self.lay_out_html, html, **options),
+            description,
+            options,
+            finisher=partial(_finish, languages=tuple(d.metadata.language for d in synopsis.versions)),
+        )
 
     def _source(self, document: Any) -> Any:
         """The version's canonical source as an associated file, dated by the adoption."""
