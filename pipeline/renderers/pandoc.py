@@ -24,7 +24,7 @@ from typing import Any
 import yaml
 
 from ..errors import RenderError
-from .pandoc_server import PandocFailed, PandocStopped, server
+from .pandoc_server import RTS_OPTIONS, PandocFailed, PandocStopped, server
 
 MARKDOWN_PUNCTUATION = re.compile(r"[!-/:-@\[-`{-~]")  # every ASCII punctuation character
 # The command-line options the server understands, as pandoc's Lua WriterOptions (or the filter).
@@ -100,7 +100,7 @@ def run_pandoc_command(html: str, to: str, metadata_yaml: str, stem: str, argume
         metadata_file = Path(work) / "metadata.yaml"
         metadata_file.write_text(metadata_yaml, encoding="utf-8")
         target = Path(work) / f"edition.{to}"
-        command = [pandoc_executable(), "--sandbox", "--from=html", f"--to={to}", f"--output={target}"]
+        command = [pandoc_executable(), *RTS_OPTIONS, "--sandbox", "--from=html", f"--to={to}", f"--output={target}"]
         command += ["--metadata-file", str(metadata_file), *arguments]
         result = subprocess.run(command, input=html.encode("utf-8"), capture_output=True, check=False)
         if result.returncode != 0:
