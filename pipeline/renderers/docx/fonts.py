@@ -18,6 +18,7 @@ from dataclasses import dataclass
 import lxml.etree
 
 from ..fonts import FontFace
+from ..zipparts import Deflated
 from .package import NS, Element, Package, R, to_xml, w
 
 FONT_TABLE = "word/fontTable.xml"
@@ -49,12 +50,14 @@ class EmbeddedFace:
     element: str  # "embedRegular", "embedBold", …
     key: str  # "{XXXXXXXX-XXXX-XXXX-XXXX-XXXXXXXXXXXX}", as the font table writes it
     data: bytes
+    deflated: Deflated  # the same, deflated once: every package carries it unchanged
 
 
 def embedded_face(face: FontFace, data: bytes) -> EmbeddedFace:
     element = FACE_ELEMENTS[(face.weight >= 700) + 2 * (face.style == "italic")]
     key = font_key(data)
-    return EmbeddedFace(face.family, element, "{" + str(key).upper() + "}", obfuscate(data, key))
+    obfuscated = obfuscate(data, key)
+    return EmbeddedFace(face.family, element, "{" + str(key).upper() + "}", obfuscated, Deflated.of(obfuscated))
 
 
 def font_key(data: bytes) -> uuid.UUID:
@@ -113,7 +116,7 @@ def embed_fonts(package: Package, faces: Iterable[EmbeddedFace]) -> None:
     relationships = lxml.etree.Element(f"{{{RELATIONSHIPS}}}Relationships", nsmap={None: RELATIONSHIPS})
     for number, face in enumerate(chosen, start=1):
         identifier, target = f"rIdFont{number}", f"fonts/font{number}.odttf"
-        package.put(f"word/{target}", face.data)
+        package.put(f"word/{target}", face.data, face.deflated)
         lxml.etree.SubElement(
             relationships, f"{{{RELATIONSHIPS}}}Relationship", Id=identifier, Type=f"{R}/font", Target=target
         )

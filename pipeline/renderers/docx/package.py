@@ -14,6 +14,8 @@ from typing import Any
 
 import lxml.etree
 
+from ..zipparts import Deflated, write_zip
+
 Element = Any  # lxml.etree._Element: lxml ships no type information
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
@@ -46,6 +48,7 @@ class Package:
             self._data = {entry.filename: archive.read(entry) for entry in self._entries}
         self._trees: dict[str, Element] = {}
         self._changed: set[str] = set()
+        self._deflated: dict[str, Deflated] = {}
 
     def names(self) -> list[str]:
         return [entry.filename for entry in self._entries]
@@ -65,24 +68,26 @@ class Package:
     def changed(self, name: str) -> None:
         self._changed.add(name)
 
-    def put(self, name: str, data: bytes) -> None:
-        """Replace a part, or add it after the others, dated and deflated like pandoc's."""
+    def put(self, name: str, data: bytes, deflated: Deflated | None = None) -> None:
+        """Replace a part, or add it after the others, dated and deflated like pandoc's;
+        `deflated`, the same bytes deflated ahead of time, is written as it is."""
         if name not in self._data:
             entry = zipfile.ZipInfo(name, date_time=self._entries[0].date_time)
             entry.compress_type = zipfile.ZIP_DEFLATED
             entry.create_system = self._entries[0].create_system
             entry.external_attr = self._entries[0].external_attr
             self._entries.append(entry)
+        if deflated is not None and deflated.size == len(data):
+            self._deflated[name] = deflated
+        else:
+            self._deflated.pop(name, None)
         self._data[name] = data
         self._trees.pop(name, None)
         self._changed.discard(name)
 
     def to_bytes(self) -> bytes:
-        output = io.BytesIO()
-        with zipfile.ZipFile(output, "w") as archive:
-            for entry in self._entries:
-                archive.writestr(entry, self.read(entry.filename), compress_type=entry.compress_type)
-        return output.getvalue()
+        parts = ((entry, self._deflated.get(entry.filename) or self.read(entry.filename)) for entry in self._entries)
+        return write_zip(parts)
 
 
 def deterministic_zip(parts: dict[str, bytes]) -> bytes:

@@ -1,0 +1,57 @@
+"""The package writer that takes parts deflated ahead of time writes what zipfile writes."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from pipeline.renderers.zipparts import Deflated, write_zip
+
+NAMES = st.text(st.characters(codec="utf-8", exclude_characters="\x00/\\"), min_size=1, max_size=12)
+ENTRIES = st.lists(
+    st.tuples(
+        NAMES,
+        st.binary(max_size=3000) | st.text(max_size=3000).map(str.encode),  # random and compressible
+        st.sampled_from([zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED]),
+        st.booleans(),  # deflated ahead of time (deflated entries only)
+        st.sampled_from([0, 0o644 << 16]),
+    ),
+    max_size=6,
+    unique_by=lambda entry: entry[0],
+)
+
+
+def info(name: str, compression: int, attributes: int) -> zipfile.ZipInfo:
+    entry = zipfile.ZipInfo(name, date_time=(2001, 2, 3, 4, 5, 6))
+    entry.compress_type = compression
+    entry.external_attr = attributes
+    return entry
+
+
+@settings(max_examples=60, deadline=None)
+@given(ENTRIES)
+def test_the_same_bytes_as_zipfile(entries: list[tuple[str, bytes, int, bool, int]]) -> None:
+    expected = io.BytesIO()
+    with zipfile.ZipFile(expected, "w") as archive:
+        for name, data, compression, _, attributes in entries:
+            archive.writestr(info(name, compression, attributes), data, compress_type=compression)
+    ours = write_zip(
+        (
+            info(name, compression, attributes),
+            Deflated.of(data) if ahead and compression == zipfile.ZIP_DEFLATED else data,
+        )
+        for name, data, compression, ahead, attributes in entries
+    )
+    assert ours == expected.getvalue()
+    with zipfile.ZipFile(io.BytesIO(ours)) as archive:
+        assert archive.testzip() is None
+        assert [archive.read(name) for name, *_ in entries] == [data for _, data, *_ in entries]
+
+
+def test_a_deflated_part_in_a_stored_entry_is_refused() -> None:
+    with pytest.raises(ValueError, match="not"):
+        write_zip([(info("x", zipfile.ZIP_STORED, 0), Deflated.of(b"x"))])
