@@ -157,7 +157,7 @@ def _real_rows(source: Path, versions: tuple[LanguageVersion, ...], out: Path, f
     edition = out / f"{stem}.html"
     data = f"<!DOCTYPE html><title>{stem}</title>".encode()
     edition.write_bytes(data)
-    text = (stem, source.as_posix(), digest(source.read_bytes()), versions_key(versions), *_record(stem))
+    text = (stem, source.as_posix(), digest(source.read_bytes()), versions_key(versions), "{}", *_record(stem))
     return text, (stem, "html", edition.name, digest(data), len(data), edition.stat().st_mtime_ns, fingerprint)
 
 
@@ -165,7 +165,7 @@ def _simulated_rows(n: int, fingerprint: int) -> Rows:
     """A text of the archive that this build is not given: never looked at by its plan."""
     stem = f"simulated-{n:07d}.en"
     sha256 = digest(stem.encode())
-    text = (stem, f"archive/{stem}.md", sha256, "[]", *_record(stem))
+    text = (stem, f"archive/{stem}.md", sha256, "[]", "{}", *_record(stem))
     return text, (stem, "html", f"{stem}.html", sha256, 12_000, 1, fingerprint)
 
 

@@ -11,6 +11,7 @@ from .config import Config
 from .errors import RenderError
 from .files import write_all_atomically
 from .files import write_atomically as write_atomically  # where the synoptic command finds it
+from .linking import Targets, absent_problems, resolve
 from .model import LanguageVersion
 from .outcome import Edition
 from .outcome import Outcome as Outcome  # where the synoptic command finds it
@@ -25,11 +26,14 @@ class Builder:
     (WeasyPrint's import and font configuration, the reference documents) once, for all its texts.
     """
 
-    def __init__(self, formats: list[str], out_dir: Path, config: Config, debug: bool = False) -> None:
+    def __init__(
+        self, formats: list[str], out_dir: Path, config: Config, debug: bool = False, targets: Targets | None = None
+    ) -> None:
         self.formats = [renderer_class(name).name for name in formats]  # unknown names fail here
         self.out_dir = out_dir
         self.config = config
         self.debug = debug
+        self.targets = targets  # a corpus build's: references then point only at texts it has
         self._renderers: dict[str, Renderer] = {}
 
     def renderer(self, name: str) -> Renderer:
@@ -60,6 +64,10 @@ class Builder:
         if reading.document is None:
             return outcome
         document = replace(reading.document, versions=versions)
+        if self.targets is not None:
+            resolution = resolve(document, self.targets)
+            document, outcome.links = resolution.document, resolution.links
+            outcome.problems += absent_problems(resolution, source)
         outcome.source_sha256 = hashlib.sha256(document.source).hexdigest()
         outcome.record = catalogue_record(document)
         editions: list[tuple[str, Path, bytes]] = []

@@ -1,6 +1,7 @@
 """The build state: what was built from what, in an SQLite database beside the outputs.
 
-An edition is up to date when its source, its language versions, and its format's fingerprint
+An edition is up to date when its source, its language versions, what its references link to
+(pipeline/linking.py), and its format's fingerprint
 (pipeline/fingerprints.py) are as they were when it was written, and its file is still the one
 written. Outputs are checked by size and modification time and re-hashed only when either
 changed (`verify` re-hashes them all).
@@ -25,13 +26,14 @@ import msgspec
 
 from .errors import OutputError, printable
 from .fingerprints import Inputs, digest_file
+from .linking import Links, Targets, stem_language
 from .model import LanguageVersion
 from .outcome import Edition
 from .renderers import REGISTRY
 from .source import SAFE_STEM
 
 STATE_NAME = ".buildstate.sqlite"
-SCHEMA_VERSION = 1  # PRAGMA user_version: a database of another version is rebuilt, never misread
+SCHEMA_VERSION = 2  # PRAGMA user_version: a database of another version is rebuilt, never misread
 BUSY_SECONDS = 30.0  # a reader (`pipeline package`) and a build may meet on a touched file's update
 Notify = Callable[[str], None]
 
@@ -41,6 +43,7 @@ CREATE TABLE texts (
     source TEXT NOT NULL,            -- the source's path as the build was given it
     source_sha256 TEXT NOT NULL,     -- of the bytes rendered
     versions TEXT NOT NULL,          -- its language versions, a JSON list of "language:stem"
+    links TEXT NOT NULL,             -- what its references link to, JSON {cited slug: stem, or "" if absent}
     slug TEXT NOT NULL,              -- what the catalogue shows, from the document
     type TEXT NOT NULL,
     number INTEGER NOT NULL,
@@ -78,6 +81,7 @@ class TextRow(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
     source: str
     source_sha256: str
     versions: str
+    links: str
     slug: str
     type: str
     number: int
@@ -101,18 +105,23 @@ class EditionRow(msgspec.Struct, frozen=True):
     fingerprint: int
 
 
-RECORD_FIELDS = TextRow.__struct_fields__[4:]  # the catalogue's facts: catalogue.catalogue_record's keys
+RECORD_FIELDS = TextRow.__struct_fields__[5:]  # the catalogue's facts: catalogue.catalogue_record's keys
 
 
 def versions_key(versions: tuple[LanguageVersion, ...]) -> str:
     return msgspec.json.encode([f"{v.language}:{v.stem}" for v in versions]).decode()
 
 
-def text_row(stem: str, source: str, source_sha256: str, versions: str, record: dict[str, Any]) -> TextRow:
+def links_key(links: Links) -> str:
+    return msgspec.json.encode(dict(sorted(links.items()))).decode()
+
+
+def text_row(
+    stem: str, source: str, source_sha256: str, versions: str, record: dict[str, Any], links: str = "{}"
+) -> TextRow:
     """The row of a text; a record of another shape than the table's is refused, never half-kept."""
-    return msgspec.convert(
-        {"stem": stem, "source": source, "source_sha256": source_sha256, "versions": versions, **record}, TextRow
-    )
+    row = {"stem": stem, "source": source, "source_sha256": source_sha256, "versions": versions, "links": links}
+    return msgspec.convert({**row, **record}, TextRow)
 
 
 def _insert(table: str, fields: tuple[str, ...]) -> str:
@@ -233,10 +242,12 @@ class BuildState:
         inputs: dict[str, Inputs],
         wanted: dict[str, int | None],
         verify: bool = False,
+        targets: Targets | None = None,
     ) -> dict[str, str]:
         """The formats of `stem` that must be rebuilt, each with the reason (`wanted` from fingerprint_ids)."""
         rows = self.connection.execute(
-            "SELECT t.source_sha256, t.versions, e.format, e.file, e.sha256, e.size, e.mtime_ns, e.fingerprint "
+            "SELECT t.source_sha256, t.versions, t.links, "
+            "e.format, e.file, e.sha256, e.size, e.mtime_ns, e.fingerprint "
             "FROM texts t LEFT JOIN editions e ON e.stem = t.stem WHERE t.stem = ?",
             (stem,),
         ).fetchall()
@@ -246,7 +257,9 @@ class BuildState:
             return dict.fromkeys(inputs, "source changed")
         if rows[0][1] != versions_key(versions):
             return dict.fromkeys(inputs, "language versions changed")
-        editions = {row[2]: EditionRow(stem, *row[2:]) for row in rows if row[2] is not None}
+        if targets is not None and _links_changed(rows[0][2], targets, stem):
+            return dict.fromkeys(inputs, "linked texts changed")
+        editions = {row[3]: EditionRow(stem, *row[3:]) for row in rows if row[3] is not None}
         if any(edition.file != expected_file(stem, name) for name, edition in editions.items()):
             return dict.fromkeys(inputs, "new")
         reasons = {}
@@ -299,17 +312,18 @@ class BuildState:
         record: dict[str, Any],
         editions: list[Edition],
         inputs: dict[str, Inputs],
+        links: Links | None = None,
     ) -> None:
         """Remember a text's new editions, in one transaction; editions of other formats stay if
         the text did not change."""
-        row = text_row(stem, source.as_posix(), source_sha256, versions_key(versions), record)
+        row = text_row(stem, source.as_posix(), source_sha256, versions_key(versions), record, links_key(links or {}))
         rows = [
             (edition, (self.folder / edition.file).stat().st_mtime_ns, inputs[edition.format]) for edition in editions
         ]
         db = self.connection
         with self.transaction():
-            before = db.execute("SELECT source_sha256, versions FROM texts WHERE stem = ?", (stem,)).fetchone()
-            if before is not None and before != (row.source_sha256, row.versions):
+            before = db.execute("SELECT source_sha256, versions, links FROM texts WHERE stem = ?", (stem,)).fetchone()
+            if before is not None and before != (row.source_sha256, row.versions, row.links):
                 db.execute("DELETE FROM editions WHERE stem = ?", (stem,))
             db.execute(INSERT_TEXT, msgspec.structs.astuple(row))
             for edition, mtime_ns, made_from in rows:
@@ -363,6 +377,21 @@ class BuildState:
                     "editions": editions,
                 }
 
+    def absent_references(self) -> int:
+        """How many (text, cited text) pairs of the folder's texts cite a text that is not in it."""
+        return sum(
+            list(msgspec.json.decode(links, type=dict[str, str]).values()).count("")
+            for (links,) in self.connection.execute("SELECT links FROM texts")
+            if links.startswith("{")
+        )
+
+    def has_edition(self, stem: str, format_name: str) -> bool:
+        """Whether `stem` has a recorded edition of `format_name` whose file is there."""
+        row = self.connection.execute(
+            "SELECT file FROM editions WHERE stem = ? AND format = ?", (stem, format_name)
+        ).fetchone()
+        return row is not None and row[0] == expected_file(stem, format_name) and (self.folder / row[0]).is_file()
+
     def stems(self) -> list[str]:
         return [row[0] for row in self.connection.execute("SELECT stem FROM texts ORDER BY stem")]
 
@@ -393,6 +422,15 @@ class _Transaction:
             db.execute("ROLLBACK")
         if isinstance(error, sqlite3.Error):
             raise _output_error(self.state.path, error) from None
+
+
+def _links_changed(recorded: str, targets: Targets, stem: str) -> bool:
+    """Whether the text's citations would now link elsewhere (a row of an earlier version: always)."""
+    try:
+        links = msgspec.json.decode(recorded, type=dict[str, str])
+    except msgspec.DecodeError:
+        return True
+    return targets.links_changed(links, stem_language(stem))
 
 
 def _connect(path: Path) -> sqlite3.Connection:

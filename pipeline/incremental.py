@@ -18,7 +18,7 @@ from __future__ import annotations
 import contextlib
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from .buildstate import BuildState
@@ -27,6 +27,7 @@ from .config import Config
 from .errors import OutputError, Problems
 from .files import folder_lock, remove_stale_parts, write_atomically
 from .fingerprints import Inputs, digest, fingerprints
+from .linking import Targets
 from .model import LanguageVersion
 from .outcome import Outcome
 from .source import all_language_versions, find_sources, read_source_bytes
@@ -34,6 +35,7 @@ from .textname import file_stem
 from .workers import Job, Settings, run_jobs
 
 CATALOGUE_NAME = "index.html"
+WEB_FORMAT = "html"  # the edition references link to
 # How our catalogue page is recognised: a page without it is the user's, never replaced.
 CATALOGUE_MARK = b"<title>Adopted texts: catalogue</title>"
 Notify = Callable[[str], None]
@@ -47,7 +49,10 @@ class Plan:
     up_to_date: list[Path] = field(default_factory=list)
     refused: list[Outcome] = field(default_factory=list)  # sources that cannot be built at all
     hashes: dict[Path, str] = field(default_factory=dict)
-    versions: dict[Path, tuple[LanguageVersion, ...]] = field(default_factory=dict)
+    versions: dict[Path, tuple[LanguageVersion, ...]] = field(default_factory=dict)  # those built too
+    targets: Targets = field(
+        default_factory=lambda: Targets(frozenset())
+    )  # the texts references may link to: those of this build
 
 
 @dataclass
@@ -59,30 +64,40 @@ class Summary:
     stale_parts: int
     seconds: float = 0.0
     notices: list[str] = field(default_factory=list)  # warnings about the folder, not about a text
+    absent_references: int = 0  # citations of texts that are not in the corpus (the folder's, when recorded)
 
 
 def plan(
     sources: list[Path], state: BuildState, inputs: dict[str, Inputs], force: bool = False, verify: bool = False
 ) -> Plan:
     """Which sources need which editions, from hashes only: nothing is parsed or rendered here.
-    The state is asked about each source's stem: its size does not matter, only the sources'."""
+    The state is asked about each source's stem: its size does not matter, only the sources'.
+
+    The corpus (what references may link to) is every source that can be built; one that then
+    fails is taken out of it afterwards (`relink`)."""
     accepted, refused = unique_stems(sources)
-    result = Plan(versions=all_language_versions(accepted), refused=refused)
-    wanted = state.fingerprint_ids(inputs)
+    result = Plan(refused=refused)
     for source in accepted:
-        stem = file_stem(source)
-        if f"{stem}.html" == CATALOGUE_NAME:
+        if f"{file_stem(source)}.html" == CATALOGUE_NAME:
             result.refused.append(Outcome(source, failure=f"{CATALOGUE_NAME} is the catalogue page: rename the source"))
             continue
-        versions = result.versions[source]
         problems = Problems(source)
         data = read_source_bytes(source, problems)  # checked before read: no FIFO, device or giant file
         if data is None:
             result.refused.append(Outcome(source, problems=problems.items))
             continue
-        sha = digest(data)
-        result.hashes[source] = sha
-        stale = dict.fromkeys(inputs, "forced") if force else state.stale(stem, sha, versions, inputs, wanted, verify)
+        result.hashes[source] = digest(data)
+    result.targets = Targets(frozenset(file_stem(source) for source in result.hashes))
+    siblings = all_language_versions(accepted)
+    wanted = state.fingerprint_ids(inputs)
+    for source, sha in result.hashes.items():
+        stem = file_stem(source)
+        versions = result.versions[source] = result.targets.versions(siblings[source])
+        stale = (
+            dict.fromkeys(inputs, "forced")
+            if force
+            else state.stale(stem, sha, versions, inputs, wanted, verify, result.targets)
+        )
         if stale:
             result.jobs.append(Job(source, versions, tuple(name for name in inputs if name in stale)))
             result.reasons[source] = stale
@@ -153,14 +168,16 @@ def build_corpus(
     inputs = fingerprints(formats, config)
     sources = find_sources(paths)
     settings = Settings(tuple(formats), out_dir, config, debug)
+    run = _Run(settings, inputs, workers, executor, scheduler, report)
+    absent = 0
     if manifest:
         with _output_folder(out_dir, notice) as stale_parts:  # locked before anything is read or deleted
             state = BuildState.open(out_dir, on_invalid=notice)
             try:
                 work = plan(sources, state, inputs, force, verify)
-                outcomes = _refusals(work, on_start, report)
-                outcomes += _run(work, state, inputs, settings, workers, executor, scheduler, report)
+                outcomes = _refusals(work, on_start, report) + run.all(work, state)
                 _write_catalogue(out_dir, state, notice)
+                absent = state.absent_references()
             finally:
                 state.close()
     else:  # nothing recorded, so nothing to lock while planning; no folder made when nothing is written
@@ -168,8 +185,10 @@ def build_corpus(
         stale_parts, outcomes = 0, _refusals(work, on_start, report)
         if work.jobs:
             with _output_folder(out_dir, notice) as stale_parts:
-                outcomes += _run(work, None, inputs, settings, workers, executor, scheduler, report)
+                outcomes += run.all(work, None)
+        absent = sum(list(outcome.links.values()).count("") for outcome in outcomes)
     summary = Summary(len(sources), outcomes, work.up_to_date, work.reasons, stale_parts, notices=notices)
+    summary.absent_references = absent
     summary.seconds = time.perf_counter() - start
     return summary
 
@@ -194,32 +213,79 @@ def _refusals(work: Plan, on_start: Callable[[int, int], None] | None, report: R
     return list(work.refused)
 
 
-def _run(
-    work: Plan,
-    state: BuildState | None,
-    inputs: dict[str, Inputs],
-    settings: Settings,
-    workers: int,
-    executor: str,
-    scheduler: str,
-    report: Report,
-) -> list[Outcome]:
-    """Render the plan's jobs, recording each finished text in its own transaction as it comes."""
-    outcomes = []
-    for outcome in run_jobs(work.jobs, settings, workers, executor, scheduler):
-        if state is not None and not outcome.failed:
-            state.record(
-                file_stem(outcome.source),
-                outcome.source,
-                outcome.source_sha256,
-                work.versions[outcome.source],
-                outcome.record,
-                outcome.editions,
-                inputs,
+@dataclass
+class _Run:
+    """How the plan's jobs are rendered: where, by how many workers, what is reported."""
+
+    settings: Settings
+    inputs: dict[str, Inputs]
+    workers: int
+    executor: str
+    scheduler: str
+    report: Report
+
+    def all(self, work: Plan, state: BuildState | None) -> list[Outcome]:
+        """Render the plan's jobs, then again those that linked to a text that failed."""
+        outcomes = self.jobs(work.jobs, work, state, {})
+        jobs = relink(work, outcomes, state, self.inputs)
+        if not jobs:
+            return outcomes
+        first = {outcome.source: outcome for outcome in outcomes}
+        again = {outcome.source: outcome for outcome in self.jobs(jobs, work, state, first)}
+        return [_merged(outcome, again[outcome.source]) if outcome.source in again else outcome for outcome in outcomes]
+
+    def jobs(self, jobs: list[Job], work: Plan, state: BuildState | None, before: dict[Path, Outcome]) -> list[Outcome]:
+        """Render `jobs`, recording each finished text in its own transaction as it comes; a
+        problem already reported by an earlier round is not reported again."""
+        settings = replace(self.settings, targets=work.targets)
+        outcomes = []
+        for outcome in run_jobs(jobs, settings, self.workers, self.executor, self.scheduler):
+            if state is not None and not outcome.failed:
+                state.record(
+                    file_stem(outcome.source),
+                    outcome.source,
+                    outcome.source_sha256,
+                    work.versions[outcome.source],
+                    outcome.record,
+                    outcome.editions,
+                    self.inputs,
+                    outcome.links,
+                )
+            outcomes.append(outcome)
+            seen = set(before[outcome.source].problems) if outcome.source in before else set()
+            self.report(
+                replace(outcome, problems=[p for p in outcome.problems if p not in seen]),
+                work.reasons.get(outcome.source, {}),
             )
-        outcomes.append(outcome)
-        report(outcome, work.reasons.get(outcome.source, {}))
-    return outcomes
+        return outcomes
+
+
+def relink(work: Plan, outcomes: list[Outcome], state: BuildState | None, inputs: dict[str, Inputs]) -> list[Job]:
+    """The jobs that must run again because a text they link to failed and has no web edition:
+    the corpus loses it, and the texts that cite it or are its language versions link elsewhere."""
+    failed = {file_stem(o.source) for o in outcomes if o.failed} & work.targets.stems
+    gone = {stem for stem in failed if state is None or not state.has_edition(stem, WEB_FORMAT)}
+    if not gone:
+        return []
+    work.targets = Targets(work.targets.stems - gone)
+    jobs = []
+    for outcome in outcomes:
+        if outcome.failed:
+            continue
+        versions = work.versions[outcome.source]
+        if gone.isdisjoint(outcome.links.values()) and gone.isdisjoint(v.stem for v in versions):
+            continue
+        work.versions[outcome.source] = work.targets.versions(versions)
+        work.reasons[outcome.source] = {**dict.fromkeys(inputs, "linked texts changed"), **work.reasons[outcome.source]}
+        jobs.append(Job(outcome.source, work.versions[outcome.source], tuple(inputs)))
+    return jobs
+
+
+def _merged(first: Outcome, again: Outcome) -> Outcome:
+    """One outcome for a text rendered twice: the second's editions, every problem once."""
+    problems = list(dict.fromkeys([*first.problems, *again.problems]))
+    written = list(dict.fromkeys([*first.written, *again.written]))
+    return replace(again, problems=problems, written=written, seconds=first.seconds + again.seconds)
 
 
 def _write_catalogue(out_dir: Path, state: BuildState, notice: Notify) -> None:

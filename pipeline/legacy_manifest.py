@@ -102,6 +102,7 @@ def _write(state: BuildState, texts: dict[str, _Entry]) -> int:
         for stem, entry in sorted(kept.items()):
             record = msgspec.structs.asdict(entry.record)
             versions = msgspec.json.encode(entry.versions).decode()
+            # Linked by its pattern then: kept until the text is rebuilt (`--force` relinks every text).
             row = text_row(stem, entry.source, entry.source_sha256, versions, record)
             db.execute(INSERT_TEXT, msgspec.structs.astuple(row))
             for name, edition in sorted(entry.editions.items()):

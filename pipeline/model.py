@@ -116,6 +116,7 @@ class Reference:
     number: str
     year: int | None
     url: str
+    language: str = ""  # the target's language when it is not the text's own (a corpus build's `hreflang`)
 
 
 @dataclass(frozen=True)

@@ -34,6 +34,7 @@ class Outcome:
     editions: list[Edition] = field(default_factory=list)
     source_sha256: str = ""  # of the bytes actually read, so the build state records what was rendered
     record: dict[str, Any] = field(default_factory=dict)  # catalogue facts: type, number, year, title…
+    links: dict[str, str] = field(default_factory=dict)  # cited text's slug -> the stem linked ("" if absent)
     payload: dict[str, bytes] = field(default_factory=dict)  # file name -> bytes, when not written here
     seconds: float = 0.0
     worker: str = ""  # which process rendered it, and its peak memory then (for the summary)

@@ -80,6 +80,10 @@ class Display:
         if outcome.failure:
             self.line(f"{outcome.source}: error: {outcome.failure}")
         self.done += 1
+        if self.done > self.total:  # a text rendered again, to link past one that failed
+            self.total = self.done
+            if self.progress is not None and self.task is not None:
+                self.progress.update(self.task, total=self.total)
         if self.progress is not None and self.task is not None:
             self.progress.advance(self.task)
             return
@@ -126,6 +130,11 @@ def print_summary(summary: Summary, display: Display) -> None:
     if workers:
         peak = max(workers.values()) / 1024
         display.line(f"{len(workers)} worker(s), peak memory per worker {peak:.0f} MiB; {summary.seconds:.1f} s")
+    if summary.absent_references:
+        display.line(
+            f"{summary.absent_references} references to texts not in the corpus "
+            "(printed as plain text, or linked to the official site)"
+        )
     if summary.stale_parts:
         display.line(f"removed {summary.stale_parts} temporary file(s) left by an interrupted build")
     display.line(summary_line(summary))

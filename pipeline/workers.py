@@ -32,6 +32,7 @@ from .config import Config
 from .errors import UsageError, shown
 from .files import write_all_atomically
 from .fingerprints import Inputs, fingerprints
+from .linking import Targets
 from .model import LanguageVersion
 from .outcome import Outcome
 from .renderers import pandoc_server
@@ -63,6 +64,10 @@ class Settings:
     out_dir: Path
     config: Config
     debug: bool = False
+    targets: Targets | None = None  # the texts references may link to (None: as the link pattern says)
+
+    def builder(self) -> Builder:
+        return Builder(list(self.formats), self.out_dir, self.config, self.debug, self.targets)
 
 
 def timed(builder: Builder, job: Job, write: bool = True) -> Outcome:
@@ -80,7 +85,7 @@ def timed(builder: Builder, job: Job, write: bool = True) -> Outcome:
 
 
 def run_serial(jobs: list[Job], settings: Settings) -> Iterator[Outcome]:
-    builder = Builder(list(settings.formats), settings.out_dir, settings.config, settings.debug)
+    builder = settings.builder()
     for job in jobs:
         yield timed(builder, job)
 
@@ -103,7 +108,7 @@ def _start_worker(settings: Settings, ledger: str, parent: int) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
     global _builder, _ledger
     _ledger = Path(ledger) / str(os.getpid())
-    _builder = Builder(list(settings.formats), settings.out_dir, settings.config, settings.debug)
+    _builder = settings.builder()
     for name in settings.formats:
         with contextlib.suppress(Exception):  # a failing engine is reported with each text instead
             _builder.renderer(name)
@@ -239,12 +244,13 @@ def render_remote(job: Job, settings: Settings, expected: dict[str, Inputs]) -> 
             failure=f"worker {socket.gethostname()} has other templates or tool versions for {', '.join(different)}",
         )
     builder: Builder | None = getattr(_local, "builder", None)
-    if builder is None or (builder.formats, builder.config, builder.debug) != (
+    if builder is None or (builder.formats, builder.config, builder.debug, builder.targets) != (
         list(settings.formats),
         settings.config,
         settings.debug,
+        settings.targets,
     ):
-        builder = _local.builder = Builder(list(settings.formats), settings.out_dir, settings.config, settings.debug)
+        builder = _local.builder = settings.builder()
     with tempfile.TemporaryDirectory(prefix="pipeline-job-") as work:
         copy = Path(work) / job.source.name  # the same name: the edition and problem lines depend on it
         copy.write_bytes(job.data)
@@ -282,14 +288,16 @@ def run_dask(jobs: list[Job], settings: Settings, scheduler: str, expected: dict
         queue = iter(jobs)
         completed = distributed.as_completed(loop=client.loop)
         window = _dask_window(client)
-        yield from _ship(client, queue, completed, window, settings, expected)
+        # Sent to every worker once, not with each job: a corpus's targets are thousands of names.
+        shared = client.scatter(settings, broadcast=True, hash=False)
+        yield from _ship(client, queue, completed, window, shared, expected)
         for count, future in enumerate(completed, 1):
             outcome: Outcome = future.result()
             future.release()  # the editions' bytes need not stay on the cluster
             yield _write_payload(outcome, settings.out_dir)
             if count % DASK_WINDOW_REVIEW == 0:
                 window = _dask_window(client)
-            yield from _ship(client, queue, completed, window - completed.count(), settings, expected)
+            yield from _ship(client, queue, completed, window - completed.count(), shared, expected)
     finally:
         client.close()
 
@@ -300,7 +308,7 @@ def _dask_window(client: Any) -> int:
 
 
 def _ship(
-    client: Any, queue: Iterator[Job], completed: Any, room: int, settings: Settings, expected: dict[str, Inputs]
+    client: Any, queue: Iterator[Job], completed: Any, room: int, settings: Any, expected: dict[str, Inputs]
 ) -> Iterator[Outcome]:
     """Submit up to `room` more jobs with their sources' bytes; a source that cannot be read fails here."""
     while room > 0:

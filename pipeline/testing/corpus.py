@@ -29,6 +29,7 @@ PAGE_WEIGHTS = {1: 18, 2: 22, 3: 18, 4: 12, 5: 8, 6: 6, 7: 4, 8: 3, 9: 2, 10: 2,
 TYPE_WEIGHTS = {"resolution": 55, "recommendation": 35, "opinion": 5, "order": 5}
 FRENCH_SHARE = 0.9  # most texts are published in both official languages
 FIRST_NUMBER = 1000
+CORPUS_CITATIONS = 0.5  # of the references, those citing another text of the corpus
 WORDS_PER_SENTENCE = 16  # measured on the generated wording
 WORDS_PER_ITEM = 14
 
@@ -262,16 +263,28 @@ class Skeleton:
     main: list[Item] = field(default_factory=list)
     appendix: list[Item] = field(default_factory=list)
     languages: tuple[str, ...] = ("en", "fr")
+    seed: int = 1  # of the corpus it belongs to: its citations of earlier texts depend on it
 
     def name(self, language: str) -> TextName:
         return TextName(TextType(self.type), self.number, self.year, language)
 
 
+def _type_and_year(rng: random.Random) -> tuple[str, int]:
+    """The first draws of a text: what another text needs to cite it."""
+    text_type = rng.choices(list(TYPE_WEIGHTS), weights=list(TYPE_WEIGHTS.values()))[0]
+    return text_type, rng.randint(1995, 2025)
+
+
+def citation_of(seed: int, index: int) -> tuple[TextType, int, int]:
+    """The type, number and year of text `index`, without drawing the rest of it."""
+    text_type, year = _type_and_year(random.Random(f"corpus:{seed}:{index}"))
+    return TextType(text_type), FIRST_NUMBER + index, year
+
+
 def skeleton(seed: int, index: int) -> Skeleton:
     """The structure of text `index`: a pure function of (seed, index)."""
     rng = random.Random(f"corpus:{seed}:{index}")
-    text_type = rng.choices(list(TYPE_WEIGHTS), weights=list(TYPE_WEIGHTS.values()))[0]
-    year = rng.randint(1995, 2025)
+    text_type, year = _type_and_year(rng)
     adoption = dt.date(year, rng.choice([1, 4, 6, 10]), rng.randint(1, 28))
     pages = rng.choices(list(PAGE_WEIGHTS), weights=list(PAGE_WEIGHTS.values()))[0]
     languages = ("en", "fr") if rng.random() < FRENCH_SHARE else ("en",)
@@ -291,6 +304,7 @@ def skeleton(seed: int, index: int) -> Skeleton:
         keywords=tuple(rng.sample(range(len(EN["object"])), 3)),
         pages=pages,
         languages=languages,
+        seed=seed,
     )
     budget = pages * WORDS_PER_PAGE
     with_appendix = pages >= 4 and rng.random() < 0.3
@@ -405,13 +419,23 @@ class _Writer:
         return body
 
     def reference(self) -> str:
-        """A sentence citing an earlier text: recognised and linked by the pipeline."""
-        kind = self.rng.choice([TextType.RESOLUTION, TextType.RECOMMENDATION])
+        """A sentence citing an earlier text: recognised and linked by the pipeline. Some cite a
+        text of the corpus (an earlier index: it exists in any corpus this text is in), the
+        others a text that is not in it."""
+        kind, number, year = self._cited()
         name = type_name(kind, self.language)
-        number, year = self.rng.randint(1000, 2400), self.rng.randint(1990, self.text.year)
         if self.language == "fr":
             return f"L’Assemblée rappelle sa {name} {number} ({year}) sur {self.pick('object')}."
         return f"The Assembly recalls its {name} {number} ({year}) on {self.pick('object')}."
+
+    def _cited(self) -> tuple[TextType, int, int]:
+        if self.text.index and self.rng.random() < CORPUS_CITATIONS:
+            kind, number, year = citation_of(self.text.seed, self.rng.randrange(self.text.index))
+            if kind in (TextType.RESOLUTION, TextType.RECOMMENDATION):  # "sa Résolution": feminine names
+                return kind, number, year
+        kind = self.rng.choice([TextType.RESOLUTION, TextType.RECOMMENDATION])
+        # Numbers of no generated text: 3000 and up is beyond any corpus of less than 2,000 texts.
+        return kind, self.rng.randint(3000, 4400), self.rng.randint(1990, self.text.year)
 
     def emphasised(self, text: str) -> str:
         """Now and then one word in italics, as the official texts do for foreign words and titles."""
