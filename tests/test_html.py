@@ -90,12 +90,11 @@ def test_no_dead_links(page: lxml.html.HtmlElement) -> None:
 
 
 def test_references_are_links(page: lxml.html.HtmlElement) -> None:
-    links = [(visible_text(a), a.get("href")) for a in page.xpath("//a[contains(@class,'ref')]")]
-    assert links == [
-        ("Recommendation 1253 (1994)", "recommendation-1253-1994.en.html"),
-        ("Recommendation 1370 (1998)", "recommendation-1370-1998.en.html"),
-        ("Recommendation 1370", "recommendation-1370-1998.en.html"),
-    ]
+    # The texts it cites are not among those built: plain text, never a link to a missing page
+    # (tests/test_links.py builds corpora where they are).
+    assert page.xpath("//a[contains(@class,'ref')]") == []
+    texts = [visible_text(s) for s in page.xpath("//span[contains(@class,'ref-recommendation')]")]
+    assert texts == ["Recommendation 1253 (1994)", "Recommendation 1370 (1998)", "Recommendation 1370"]
     # Documents are recognised but not linked until pipeline.toml gives their URL pattern.
     assert [visible_text(s) for s in page.xpath("//span[contains(@class,'ref-document')]")] == ["Doc. 9814"]
 
