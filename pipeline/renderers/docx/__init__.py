@@ -44,6 +44,7 @@ class DocxRenderer(HtmlPageRenderer):
         "pipeline.renderers.fonts",
         "pipeline.renderers.pandoc",
         "pipeline.renderers.pandoc_server",
+        "pipeline.renderers.zipparts",
     )
     config_keys = HtmlPageRenderer.config_keys | {"regions"}
     code_assets = ("renderers/pandoc_server.lua",)
