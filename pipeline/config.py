@@ -102,13 +102,13 @@ def decode_config(text: str, name: str = CONFIG_NAME) -> Config:
         line = position.group("line") if position else "1"
         what = TOML_POSITION.sub("", str(exc)).strip()
         raise ConfigError(printable(f"{name}:{line}: error: invalid TOML: {what}")) from None
-    locate = _Locator(text)
+    locate = TomlLocator(text)
     problems = [f"{name}:{locate(path)}: error: {message}" for path, message in _unknown_keys(data, Config, ())]
     if not problems:
         try:
             config = msgspec.convert(data, type=Config, strict=True)
         except msgspec.ValidationError as exc:
-            path, message = _validation_problem(str(exc))
+            path, message = validation_problem(str(exc))
             problems.append(f"{name}:{locate(path)}: error: {message}")
         else:
             problems += [f"{name}:{locate(path)}: error: {message}" for path, message in _value_problems(config)]
@@ -133,7 +133,8 @@ def _unknown_keys(data: dict[str, Any], kind: type[Any], path: Key) -> list[tupl
     return found
 
 
-def _validation_problem(error: str) -> tuple[Key, str]:
+def validation_problem(error: str) -> tuple[Key, str]:
+    """msgspec's message as (the TOML key it is about, a sentence naming it): shared with volume files."""
     match = MESSAGE.match(error)
     if not match:
         return (), error
@@ -213,8 +214,8 @@ def _absolute_https(url: str) -> bool:
     return parts.scheme == "https" and bool(parts.hostname) and " " not in url
 
 
-class _Locator:
-    """The line of a key in the TOML text, for messages (tomllib keeps no positions)."""
+class TomlLocator:
+    """The line of a key in a TOML text, for messages (tomllib keeps no positions): shared with volume files."""
 
     def __init__(self, text: str) -> None:
         self.lines = text.split("\n")

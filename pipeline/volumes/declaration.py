@@ -23,7 +23,7 @@ from typing import Literal
 
 import msgspec
 
-from ..config import TOML_POSITION, _Locator, _validation_problem
+from ..config import TOML_POSITION, TomlLocator, validation_problem
 from ..errors import Problem, Problems, shown
 from ..languages import is_language
 from ..model import Status, TextType
@@ -113,7 +113,7 @@ def decode_declaration(text: str, path: Path, stem: str, problems: Problems) -> 
             int(position.group("line")) if position else 1, f"invalid TOML: {TOML_POSITION.sub('', str(exc)).strip()}"
         )
         return None
-    locate = _Locator(text)
+    locate = TomlLocator(text)
     for key in sorted(set(data) - KEYS):
         close = difflib.get_close_matches(key, sorted(KEYS), n=1)
         hint = f"did you mean {close[0]!r}?" if close else f"known keys: {', '.join(sorted(KEYS))}"
@@ -127,7 +127,7 @@ def decode_declaration(text: str, path: Path, stem: str, problems: Problems) -> 
     try:
         fields = msgspec.convert(renamed, type=_Fields)
     except msgspec.ValidationError as exc:
-        where, message = _validation_problem(str(exc).replace("$.start", "$.from"))
+        where, message = validation_problem(str(exc).replace("$.start", "$.from"))
         problems.error(locate(where[:1]), message, _hint_for(where))
         return None
     lines: dict[tuple[str, ...], int] = {(key,): locate((key,)) for key in data}
