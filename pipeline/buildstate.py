@@ -7,9 +7,11 @@ written. Outputs are checked by size and modification time and re-hashed only wh
 changed (`verify` re-hashes them all).
 
 The database (`.buildstate.sqlite`, WAL mode; schema in SCHEMA, documented in the README) has a
-row per text and a row per edition. Each finished text is written in one transaction, after
-its files, so a `kill -9` loses at most the texts being rendered. Everything is read by query:
-a plan asks for the stems it has, the catalogue and the archive stream the rows.
+row per text and a row per edition, and likewise a row per volume (`volumes/<stem>.toml`, with the
+texts it holds and their sources' hashes) and a row per volume edition. Each finished text (or
+volume) is written in one transaction, after its files, so a `kill -9` loses at most the texts
+being rendered. Everything is read by query: a plan asks for the stems it has, the catalogue and
+the archive stream the rows.
 """
 
 from __future__ import annotations
@@ -33,7 +35,7 @@ from .renderers import REGISTRY
 from .source import SAFE_STEM
 
 STATE_NAME = ".buildstate.sqlite"
-SCHEMA_VERSION = 2  # PRAGMA user_version: a database of another version is rebuilt, never misread
+SCHEMA_VERSION = 3  # PRAGMA user_version: a database of another version is rebuilt, never misread
 BUSY_SECONDS = 30.0  # a reader (`pipeline package`) and a build may meet on a touched file's update
 Notify = Callable[[str], None]
 
@@ -71,7 +73,28 @@ CREATE TABLE editions (
     fingerprint INTEGER NOT NULL REFERENCES fingerprints (id),
     PRIMARY KEY (stem, format)
 ) STRICT, WITHOUT ROWID;
+CREATE TABLE volumes (
+    stem TEXT PRIMARY KEY,           -- the volume file's stem: its editions are <stem>.<extension>
+    source TEXT NOT NULL,            -- the volume file's path as the build was given it
+    source_sha256 TEXT NOT NULL,     -- of the volume file
+    texts TEXT NOT NULL,             -- the texts it holds, a sorted JSON list of "stem:source sha256"
+    title TEXT NOT NULL,             -- what the catalogue shows: its title lines (a JSON list),
+    language TEXT NOT NULL,
+    status TEXT NOT NULL,
+    date TEXT NOT NULL               -- and its date, the newest of its texts' versions
+) STRICT, WITHOUT ROWID;
+CREATE TABLE volume_editions (       -- as editions, for a volume
+    stem TEXT NOT NULL REFERENCES volumes (stem) ON DELETE CASCADE,
+    format TEXT NOT NULL,
+    file TEXT NOT NULL,
+    sha256 TEXT NOT NULL,
+    size INTEGER NOT NULL,
+    mtime_ns INTEGER NOT NULL,
+    fingerprint INTEGER NOT NULL REFERENCES fingerprints (id),
+    PRIMARY KEY (stem, format)
+) STRICT, WITHOUT ROWID;
 """
+TABLES = {"texts", "editions", "fingerprints", "volumes", "volume_editions"}
 
 
 class TextRow(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
@@ -105,6 +128,27 @@ class EditionRow(msgspec.Struct, frozen=True):
     fingerprint: int
 
 
+class VolumeRow(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
+    """One row of `volumes`."""
+
+    stem: str
+    source: str
+    source_sha256: str
+    texts: str
+    title: str
+    language: str
+    status: str
+    date: str
+
+
+class TextFacts(msgspec.Struct, frozen=True):
+    """What a volume chosen by dates needs to know of a built text, without reading it."""
+
+    source_sha256: str
+    type: str
+    date: str
+
+
 RECORD_FIELDS = TextRow.__struct_fields__[5:]  # the catalogue's facts: catalogue.catalogue_record's keys
 
 
@@ -135,6 +179,8 @@ INSERT_TEXT = (
     + ", ".join(f"{name} = excluded.{name}" for name in TextRow.__struct_fields__[1:])
 )
 INSERT_EDITION = _insert("editions", EditionRow.__struct_fields__).replace("INSERT", "INSERT OR REPLACE", 1)
+INSERT_VOLUME = _insert("volumes", VolumeRow.__struct_fields__).replace("INSERT", "INSERT OR REPLACE", 1)
+INSERT_VOLUME_EDITION = INSERT_EDITION.replace("editions", "volume_editions", 1)
 
 
 def expected_file(stem: str, format_name: str) -> str:
@@ -210,7 +256,7 @@ class BuildState:
         if version == 0 and not tables:
             db.executescript(f"BEGIN IMMEDIATE; {SCHEMA} PRAGMA user_version = {SCHEMA_VERSION}; COMMIT;")
             return
-        if version != SCHEMA_VERSION or not {"texts", "editions", "fingerprints"} <= tables:
+        if version != SCHEMA_VERSION or not tables >= TABLES:
             raise _NotOurs(f"schema version {version}, not {SCHEMA_VERSION}")
 
     def close(self) -> None:
@@ -269,7 +315,9 @@ class BuildState:
                 reasons[name] = reason
         return reasons
 
-    def _edition_reason(self, edition: EditionRow | None, wanted: Inputs, wanted_id: int | None, verify: bool) -> str:
+    def _edition_reason(
+        self, edition: EditionRow | None, wanted: Inputs, wanted_id: int | None, verify: bool, table: str = "editions"
+    ) -> str:
         if edition is None:
             return "new format"
         if edition.fingerprint != wanted_id:
@@ -285,7 +333,7 @@ class BuildState:
             return "output modified"
         with self.transaction():  # same bytes, touched: remember the new time
             self.connection.execute(
-                "UPDATE editions SET mtime_ns = ? WHERE stem = ? AND format = ?",
+                f"UPDATE {table} SET mtime_ns = ? WHERE stem = ? AND format = ?",
                 (stat.st_mtime_ns, edition.stem, edition.format),
             )
         return ""
@@ -346,6 +394,91 @@ class BuildState:
         ).fetchone()[0]
         return found
 
+    # Volumes -----------------------------------------------------------------------------------
+
+    def text_facts(self, stem: str) -> TextFacts | None:
+        """A text's hash, type and adoption date as last built, by primary key."""
+        row = self.connection.execute("SELECT source_sha256, type, date FROM texts WHERE stem = ?", (stem,)).fetchone()
+        return TextFacts(*row) if row else None
+
+    def volume_stale(
+        self,
+        stem: str,
+        source_sha256: str,
+        texts: str | None,
+        inputs: dict[str, Inputs],
+        wanted: dict[str, int | None],
+        verify: bool = False,
+    ) -> dict[str, str]:
+        """The formats of volume `stem` to rebuild, each with the reason; `texts` is the key of the
+        texts it holds now (see record_volume), None when that cannot be known without reading them."""
+        rows = self.connection.execute(
+            "SELECT v.source_sha256, v.texts, e.format, e.file, e.sha256, e.size, e.mtime_ns, e.fingerprint "
+            "FROM volumes v LEFT JOIN volume_editions e ON e.stem = v.stem WHERE v.stem = ?",
+            (stem,),
+        ).fetchall()
+        if not rows or not trustworthy(stem):
+            return dict.fromkeys(inputs, "new")
+        if rows[0][0] != source_sha256:
+            return dict.fromkeys(inputs, "volume file changed")
+        if rows[0][1] != texts:
+            return dict.fromkeys(inputs, "texts changed")
+        editions = {row[2]: EditionRow(stem, *row[2:]) for row in rows if row[2] is not None}
+        if any(edition.file != expected_file(stem, name) for name, edition in editions.items()):
+            return dict.fromkeys(inputs, "new")
+        reasons = {}
+        for name in inputs:
+            reason = self._edition_reason(editions.get(name), inputs[name], wanted[name], verify, "volume_editions")
+            if reason:
+                reasons[name] = reason
+        return reasons
+
+    def record_volume(self, row: VolumeRow, editions: list[Edition], inputs: dict[str, Inputs]) -> None:
+        """Remember a volume's new editions, in one transaction, after its files; its editions of
+        other formats stay if neither its file nor its texts changed."""
+        times = [(self.folder / edition.file).stat().st_mtime_ns for edition in editions]
+        db = self.connection
+        with self.transaction():
+            before = db.execute("SELECT source_sha256, texts FROM volumes WHERE stem = ?", (row.stem,)).fetchone()
+            if before is not None and before != (row.source_sha256, row.texts):
+                db.execute("DELETE FROM volume_editions WHERE stem = ?", (row.stem,))
+            db.execute(INSERT_VOLUME, msgspec.structs.astuple(row))
+            for edition, mtime_ns in zip(editions, times, strict=True):
+                fingerprint = self.fingerprint_id(inputs[edition.format])
+                values = (row.stem, edition.format, edition.file, edition.sha256, edition.size, mtime_ns, fingerprint)
+                db.execute(INSERT_VOLUME_EDITION, values)
+
+    def volumes_present(self) -> Iterator[dict[str, Any]]:
+        """Every volume with the editions whose files are still in the output folder, by stem:
+        stem, source, source_sha256, title (its lines), language, status, date, texts (their
+        stems), editions (format -> file, sha256, size)."""
+        columns = ", ".join(f"v.{name}" for name in VolumeRow.__struct_fields__)
+        query = self.connection.execute(
+            f"SELECT {columns}, e.format, e.file, e.sha256, e.size "
+            "FROM volumes v JOIN volume_editions e ON e.stem = v.stem ORDER BY v.stem, e.format"
+        )
+        width = len(VolumeRow.__struct_fields__)
+        for stem, group in itertools.groupby(query, key=lambda row: row[0]):
+            rows = list(group)
+            if not trustworthy(stem):
+                continue
+            volume = VolumeRow(*rows[0][:width])
+            editions = {
+                name: {"file": file, "sha256": sha256, "size": size}
+                for name, file, sha256, size in (row[width:] for row in rows)
+                if file == expected_file(stem, name) and (self.folder / file).is_file()
+            }
+            if editions:
+                yield {
+                    **{name: getattr(volume, name) for name in ("stem", "source", "source_sha256")},
+                    "title": _json_strings(volume.title),
+                    "language": volume.language,
+                    "status": volume.status,
+                    "date": volume.date,
+                    "texts": [item.rsplit(":", 1)[0] for item in _json_strings(volume.texts)],
+                    "editions": editions,
+                }
+
     # Reading it all -----------------------------------------------------------------------------
 
     def present(self) -> Iterator[dict[str, Any]]:
@@ -394,6 +527,14 @@ class BuildState:
 
     def stems(self) -> list[str]:
         return [row[0] for row in self.connection.execute("SELECT stem FROM texts ORDER BY stem")]
+
+
+def _json_strings(text: str) -> list[str]:
+    """A column holding a JSON list of strings; anything else reads as an empty list."""
+    try:
+        return msgspec.json.decode(text, type=list[str])
+    except msgspec.DecodeError:  # ValidationError is one
+        return []
 
 
 class _Transaction:

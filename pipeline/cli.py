@@ -140,6 +140,7 @@ def build(paths: list[Path], arguments: argparse.Namespace, formats: list[str], 
         raise UsageError(f"not a folder: {arguments.out}")
     if arguments.executor == "local":  # Dask workers are other machines: each checks its own engines
         preflight(formats)
+    project = not arguments.paths and VOLUMES_FOLDER.is_dir()  # the whole project: its volumes too
     display = Display()
     try:
         summary = build_corpus(
@@ -156,14 +157,14 @@ def build(paths: list[Path], arguments: argparse.Namespace, formats: list[str], 
             on_start=display.start,
             on_outcome=display.outcome,
             on_notice=lambda text: display.line(f"pipeline: {text}"),
+            volumes=find_volumes([VOLUMES_FOLDER]) if project else None,
+            on_volume=display.volume,
         )
     finally:
         display.close()
     print_summary(summary, display)
-    code = EXIT_INVALID if any(o.failed for o in summary.outcomes) else EXIT_OK
-    if not arguments.paths and VOLUMES_FOLDER.is_dir():  # the whole project: its volumes too
-        code = max(code, build_volume_files(find_volumes([VOLUMES_FOLDER]), paths, arguments.out, formats, config))
-    return code
+    failed = any(o.failed for o in summary.outcomes) or any(o.failed for o in summary.volume_outcomes)
+    return EXIT_INVALID if failed else EXIT_OK
 
 
 def package(paths: list[Path], arguments: argparse.Namespace, formats: list[str], config: Config) -> int:

@@ -73,8 +73,12 @@ def config_fingerprint(format_name: str, config: Config) -> str:
 @functools.cache
 def template_fingerprint(format_name: str) -> str:
     """Every file in the template folders the format declares (its assets live beside them)."""
-    folders = renderer_class(format_name).template_folders
-    return digest_tree(sorted(TEMPLATES / folder for folder in folders))
+    return folders_fingerprint(renderer_class(format_name).template_folders)
+
+
+def folders_fingerprint(folders: Iterable[str]) -> str:
+    """Every file in these folders of templates/ (a volume format's are its text format's and its own)."""
+    return digest_tree(sorted(TEMPLATES / folder for folder in set(folders)))
 
 
 @functools.cache

@@ -3,7 +3,8 @@ run it on workers, keep the build state and catalogue. Which sources are refused
 
 Order of writes, so that a build killed at any moment leaves a folder the next build repairs:
 a text's editions (together, atomically), then its rows in the build state (one transaction),
-then, once every text is done, the catalogue. A text whose editions are not all recorded as
+then, once every text is done, each stale volume's editions and rows the same way
+(pipeline/volumes/incremental.py), then the catalogue. A text whose editions are not all recorded as
 present and matching is simply rebuilt; temporary files of a killed build are deleted first.
 
 The output folder is locked (flock) for the whole build. The database serialises its own
@@ -49,6 +50,7 @@ class Plan:
     up_to_date: list[Path] = field(default_factory=list)
     refused: list[Outcome] = field(default_factory=list)  # sources that cannot be built at all
     hashes: dict[Path, str] = field(default_factory=dict)
+    sources: list[Path] = field(default_factory=list)  # those that may be built (one per stem)
     versions: dict[Path, tuple[LanguageVersion, ...]] = field(default_factory=dict)  # those built too
     targets: Targets = field(
         default_factory=lambda: Targets(frozenset())
@@ -65,6 +67,10 @@ class Summary:
     seconds: float = 0.0
     notices: list[str] = field(default_factory=list)  # warnings about the folder, not about a text
     absent_references: int = 0  # citations of texts that are not in the corpus (the folder's, when recorded)
+    volumes: int = 0  # volume files given
+    volume_outcomes: list[Outcome] = field(default_factory=list)  # of the volumes (re)built or failed
+    volumes_up_to_date: list[Path] = field(default_factory=list)
+    volume_reasons: dict[Path, dict[str, str]] = field(default_factory=dict)
 
 
 def plan(
@@ -76,7 +82,7 @@ def plan(
     The corpus (what references may link to) is every source that can be built; one that then
     fails is taken out of it afterwards (`relink`)."""
     accepted, refused = unique_stems(sources)
-    result = Plan(refused=refused)
+    result = Plan(refused=refused, sources=accepted)
     for source in accepted:
         if f"{file_stem(source)}.html" == CATALOGUE_NAME:
             result.refused.append(Outcome(source, failure=f"{CATALOGUE_NAME} is the catalogue page: rename the source"))
@@ -146,11 +152,15 @@ def build_corpus(
     on_start: Callable[[int, int], None] | None = None,
     on_outcome: Report | None = None,
     on_notice: Notify | None = None,
+    volumes: list[Path] | None = None,
+    on_volume: Report | None = None,
 ) -> Summary:
-    """Bring `out_dir` up to date with the sources under `paths`; see the module's docstring.
+    """Bring `out_dir` up to date with the sources under `paths`, then with the `volumes` (volume
+    files) in the formats they are made in; see the module's docstring.
 
     With `manifest=False` (the library route) nothing is recorded, so every text is rebuilt, no
-    catalogue is written, and the output folder is made only when there is something to write.
+    volume is built, no catalogue is written, and the output folder is made only when there is
+    something to write.
     (The flag keeps its name for the library's callers; what it records is the build state.)
     """
     start = time.perf_counter()
@@ -170,12 +180,14 @@ def build_corpus(
     settings = Settings(tuple(formats), out_dir, config, debug)
     run = _Run(settings, inputs, workers, executor, scheduler, report)
     absent = 0
+    volume_work: tuple[list[Outcome], list[Path], dict[Path, dict[str, str]]] = ([], [], {})
     if manifest:
         with _output_folder(out_dir, notice) as stale_parts:  # locked before anything is read or deleted
             state = BuildState.open(out_dir, on_invalid=notice)
             try:
                 work = plan(sources, state, inputs, force, verify)
                 outcomes = _refusals(work, on_start, report) + run.all(work, state)
+                volume_work = _volumes(work, volumes or [], state, formats, out_dir, config, force, verify, on_volume)
                 _write_catalogue(out_dir, state, notice)
                 absent = state.absent_references()
             finally:
@@ -189,6 +201,9 @@ def build_corpus(
         absent = sum(list(outcome.links.values()).count("") for outcome in outcomes)
     summary = Summary(len(sources), outcomes, work.up_to_date, work.reasons, stale_parts, notices=notices)
     summary.absent_references = absent
+    if manifest and volumes and _volume_formats(formats):
+        summary.volumes = len(volumes)
+        summary.volume_outcomes, summary.volumes_up_to_date, summary.volume_reasons = volume_work
     summary.seconds = time.perf_counter() - start
     return summary
 
@@ -286,6 +301,36 @@ def _merged(first: Outcome, again: Outcome) -> Outcome:
     problems = list(dict.fromkeys([*first.problems, *again.problems]))
     written = list(dict.fromkeys([*first.written, *again.written]))
     return replace(again, problems=problems, written=written, seconds=first.seconds + again.seconds)
+
+
+def _volumes(
+    work: Plan,
+    volumes: list[Path],
+    state: BuildState,
+    formats: list[str],
+    out_dir: Path,
+    config: Config,
+    force: bool,
+    verify: bool,
+    on_volume: Report | None,
+) -> tuple[list[Outcome], list[Path], dict[Path, dict[str, str]]]:
+    """The stale volumes built after the texts (so that the state knows the texts as they are now):
+    their outcomes, the volumes up to date, and why each stale one was rebuilt."""
+    from .volumes.incremental import plan_volumes, run_volumes, volume_inputs
+
+    if not volumes or not _volume_formats(formats):
+        return [], [], {}
+    inputs = volume_inputs(formats, config)
+    volume_work = plan_volumes(volumes, work.sources, work.hashes, state, inputs, force, verify)
+    report = on_volume or (lambda outcome, reasons: None)
+    outcomes = run_volumes(volume_work, work.sources, out_dir, config, state, inputs, report)
+    return outcomes, volume_work.up_to_date, volume_work.reasons
+
+
+def _volume_formats(formats: list[str]) -> list[str]:
+    from .volumes.incremental import volume_formats
+
+    return volume_formats(formats)
 
 
 def _write_catalogue(out_dir: Path, state: BuildState, notice: Notify) -> None:

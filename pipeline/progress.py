@@ -95,6 +95,19 @@ class Display:
             why = "; ".join(sorted(set(reasons.values())))
             self.line(f"[{self.done}/{self.total}] built {stem} ({formats}) in {outcome.seconds:.2f} s: {why}")
 
+    def volume(self, outcome: Outcome, reasons: dict[str, str]) -> None:
+        """A volume's problems, then one line: volumes are few, each is named even on a terminal."""
+        for problem in outcome.problems:
+            self.line(str(problem))
+        if outcome.failure:
+            self.line(f"{outcome.source}: error: {outcome.failure}")
+        if outcome.failed:
+            self.line(f"failed volume {outcome.source}")
+            return
+        formats = ", ".join(edition.format for edition in outcome.editions)
+        why = "; ".join(sorted(set(reasons.values())))
+        self.line(f"built volume {outcome.source} ({formats}) in {outcome.seconds:.2f} s: {why}")
+
     def line(self, text: str) -> None:
         """One line, never wrapped or styled: problem lines are read by people and by scripts."""
         self.console.print(printable(text), markup=False, emoji=False, highlight=False, overflow="ignore", crop=False)
@@ -138,6 +151,8 @@ def print_summary(summary: Summary, display: Display) -> None:
     if summary.stale_parts:
         display.line(f"removed {summary.stale_parts} temporary file(s) left by an interrupted build")
     display.line(summary_line(summary))
+    if summary.volumes:
+        display.line(volume_summary_line(summary))
 
 
 _text_wide = {"new", "source changed", "language versions changed", "forced"}
@@ -168,3 +183,11 @@ def summary_line(summary: Summary) -> str:
         f"{summary.total - failed} of {summary.total} texts built{skipped}, {files} files written; "
         f"{failed} failed, {warnings} warnings"
     )
+
+
+def volume_summary_line(summary: Summary) -> str:
+    failed = sum(1 for o in summary.volume_outcomes if o.failed)
+    files = sum(len(o.written) for o in summary.volume_outcomes)
+    skipped = f" ({len(summary.volumes_up_to_date)} up to date)" if summary.volumes_up_to_date else ""
+    built = f"{summary.volumes - failed} of {summary.volumes} volumes built{skipped}"
+    return f"{built}, {files} files written; {failed} failed"

@@ -7,6 +7,8 @@ import hashlib
 from pathlib import Path
 from typing import ClassVar, Protocol
 
+import msgspec
+
 from ..config import Config
 from ..errors import RenderError
 from ..files import write_all_atomically
@@ -43,10 +45,10 @@ def volume_renderer(name: str, config: Config) -> VolumeRenderer:
 
 
 class VolumeBuilder:
-    """Builds volumes from the sources found under `source_paths`, into `out`."""
+    """Builds volumes from the texts of `sources` (source files), into `out`."""
 
-    def __init__(self, source_paths: list[Path], out: Path, formats: list[str], config: Config) -> None:
-        self.sources = find_sources(source_paths)
+    def __init__(self, sources: list[Path], out: Path, formats: list[str], config: Config) -> None:
+        self.sources = sources
         self.out = out
         self.formats = [name for name in FORMATS if name in formats]
         self.config = config
@@ -57,8 +59,9 @@ class VolumeBuilder:
             self._renderers[name] = volume_renderer(name, self.config)
         return self._renderers[name]
 
-    def build(self, path: Path) -> Outcome:
-        """The volume declared in `path`, in every format, or every problem found on the way."""
+    def build(self, path: Path, formats: tuple[str, ...] | None = None) -> Outcome:
+        """The volume declared in `path`, in each of `formats` (default: the builder's), or every
+        problem found on the way. Its `record` is the volume's row of the build state."""
         declaration, problems = read_declaration(path)
         outcome = Outcome(path, problems=problems)
         if declaration is None:
@@ -68,9 +71,10 @@ class VolumeBuilder:
         if volume is None:
             return outcome
         outcome.source_sha256 = hashlib.sha256(declaration.source).hexdigest()
+        outcome.record = volume_record(path, volume, outcome.source_sha256)
         files: list[tuple[str, Path, bytes]] = []
         try:
-            for name in self.formats:
+            for name in self.formats if formats is None else [n for n in self.formats if n in formats]:
                 renderer = self.renderer(name)
                 files.append((name, self.out / f"{volume.stem}.{renderer.extension}", renderer.render_volume(volume)))
         except RenderError as exc:
@@ -87,8 +91,29 @@ class VolumeBuilder:
         return outcome
 
 
+def volume_record(path: Path, volume: Volume, source_sha256: str) -> dict[str, str]:
+    """The volume's row of the build state (pipeline.buildstate.VolumeRow): the texts it holds
+    with their sources' hashes, so that a changed text rebuilds it, and what the catalogue shows."""
+    held = [f"{text.stem}:{hashlib.sha256(text.source).hexdigest()}" for text in volume.texts]
+    return {
+        "stem": volume.stem,
+        "source": path.as_posix(),
+        "source_sha256": source_sha256,
+        "texts": texts_key(held),
+        "title": msgspec.json.encode(list(volume.title)).decode(),
+        "language": volume.language,
+        "status": volume.status.value,
+        "date": volume.issued.isoformat(),
+    }
+
+
+def texts_key(held: list[str]) -> str:
+    """The `texts` column: the "stem:sha256" of each text a volume holds, sorted, as JSON."""
+    return msgspec.json.encode(sorted(held)).decode()
+
+
 def build_volumes(
     volumes: list[Path], source_paths: list[Path], out: Path, formats: list[str], config: Config
 ) -> list[Outcome]:
-    builder = VolumeBuilder(source_paths, out, formats, config)
+    builder = VolumeBuilder(find_sources(source_paths), out, formats, config)
     return [builder.build(path) for path in volumes]

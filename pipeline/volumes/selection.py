@@ -67,7 +67,8 @@ def select(
             where = declaration.line("texts", name) if declaration.texts else 1
             problems.error(where, f"the text {name} has errors", f"fix {source} first (pipeline check)")
             continue
-        if declaration.texts or _in_range(declaration, reading.document):
+        meta = reading.document.metadata
+        if declaration.texts or in_range(declaration, meta.adoption.date, meta.type):
             found.append(reading.document)
     if not problems.errors and not found:
         problems.error(
@@ -85,7 +86,8 @@ def _candidates(declaration: Declaration, sources: list[Path], problems: Problem
     """(name, source) of the texts to read: those listed, or every source in the volume's language."""
     by_stem = {file_stem(source): source for source in sources}
     if not declaration.texts:
-        return [(stem, source) for stem, source in by_stem.items() if _language_of(stem) == declaration.language]
+        language = declaration.language.lower()
+        return [(stem, source) for stem, source in by_stem.items() if language_of(stem) == language]
     chosen = []
     for name in declaration.texts:
         line = declaration.line("texts", name)
@@ -93,10 +95,10 @@ def _candidates(declaration: Declaration, sources: list[Path], problems: Problem
             close = difflib.get_close_matches(name, sorted(by_stem), n=1)
             hint = f"did you mean {close[0]!r}?" if close else "give the folder that holds it, or remove it"
             problems.error(line, f"no source named {name}.md among the sources given", hint)
-        elif _language_of(name) != declaration.language.lower():
+        elif language_of(name) != declaration.language.lower():
             problems.error(
                 line,
-                f"{name} is in {_language_of(name) or 'no language'}, the volume in {declaration.language}",
+                f"{name} is in {language_of(name) or 'no language'}, the volume in {declaration.language}",
                 "list the version in the volume's language",
             )
         else:
@@ -104,18 +106,19 @@ def _candidates(declaration: Declaration, sources: list[Path], problems: Problem
     return chosen
 
 
-def _language_of(stem: str) -> str:
+def language_of(stem: str) -> str:
+    """The language a text's file name gives it, in lower case ("" if it names none)."""
     try:
         return TextName.parse(stem).language.lower()
     except TextNameError:
         return ""
 
 
-def _in_range(declaration: Declaration, document: Document) -> bool:
-    meta = document.metadata
+def in_range(declaration: Declaration, adopted: dt.date, kind: TextType) -> bool:
+    """Whether a volume chosen by dates (and types) holds a text adopted on `adopted`."""
     assert declaration.start is not None and declaration.end is not None
-    within = declaration.start <= meta.adoption.date <= declaration.end
-    return within and (not declaration.types or meta.type in declaration.types)
+    within = declaration.start <= adopted <= declaration.end
+    return within and (not declaration.types or kind in declaration.types)
 
 
 def _volume(declaration: Declaration, texts: list[Document]) -> Volume:

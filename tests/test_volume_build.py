@@ -1,0 +1,286 @@
+"""Volumes in the corpus build: rebuilt when, and only when, one of their texts, the volume file,
+their templates or their tools change; recorded in the build state like texts.
+
+Built as HTML + EPUB (the EPUB volume is the quickest volume format); what is rebuilt is read
+both from the build's report and from the files' modification times.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+import pipeline.fingerprints as fingerprinting
+from pipeline.buildstate import STATE_NAME, BuildState
+from pipeline.cli import main
+from pipeline.config import Config
+from pipeline.files import PART_SUFFIX
+from pipeline.fingerprints import fingerprints
+from pipeline.incremental import Summary, build_corpus
+from pipeline.renderers import REGISTRY
+from pipeline.templating import TEMPLATES
+from pipeline.volumes.incremental import volume_inputs
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURE_TEXTS = ROOT / "tests" / "fixtures" / "texts"
+FORMATS = ["html", "epub"]
+VOLUMES = {
+    # by list
+    "listed.en.toml": """title = ["Texts adopted by the Assembly", "2030-2031"]
+language = "en"
+status = "provisional"
+texts = [
+  "resolution-9004-2030.en",
+  "opinion-9006-2031.en",
+]
+""",
+    # by dates: order-9011-2031.en and resolution-9010-2031.en, both adopted on 2 October 2031
+    "october.en.toml": """title = ["Texts adopted by the Assembly", "2031 Ordinary Session", "Fourth part"]
+language = "en"
+status = "final"
+from = 2031-09-29
+to = 2031-10-03
+""",
+    "janvier.fr.toml": """title = ["Textes adoptés par l'Assemblée", "Session ordinaire de 2032"]
+language = "fr"
+status = "provisional"
+texts = ["recommendation-9013-2032.fr"]
+""",
+}
+
+
+class Project:
+    """A corpus of the fixture texts and three volumes, built into `out`."""
+
+    def __init__(self, root: Path) -> None:
+        self.sources = root / "source"
+        self.volumes = root / "volumes"
+        self.out = root / "output"
+        shutil.copytree(FIXTURE_TEXTS, self.sources)
+        self.volumes.mkdir()
+        for name, text in VOLUMES.items():
+            (self.volumes / name).write_text(text, encoding="utf-8")
+
+    def build(self, **options: object) -> Summary:
+        volumes = sorted(self.volumes.glob("*.toml"))
+        return build_corpus([self.sources], FORMATS, self.out, Config(), volumes=volumes, **options)  # type: ignore[arg-type]
+
+    def times(self) -> dict[str, int]:
+        """Each edition's modification time (the catalogue page, which lists their hashes, aside)."""
+        return {
+            path.name: path.stat().st_mtime_ns
+            for path in self.out.iterdir()
+            if not path.name.startswith(".") and path.name != "index.html"
+        }
+
+    def edit(self, name: str, old: str, new: str) -> None:
+        path = (self.volumes if name.endswith(".toml") else self.sources) / name
+        text = path.read_text(encoding="utf-8")
+        assert old in text
+        path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def built(summary: Summary) -> tuple[list[str], list[str]]:
+    """The texts and the volumes a build (re)built, by stem; it must have failed nothing."""
+    assert [o for o in summary.outcomes if o.failed] == []
+    assert [(o.problems, o.failure) for o in summary.volume_outcomes if o.failed] == []
+    texts = sorted(o.source.name.removesuffix(".md") for o in summary.outcomes)
+    return texts, sorted(o.source.name.removesuffix(".toml") for o in summary.volume_outcomes)
+
+
+def changed(before: dict[str, int], after: dict[str, int]) -> list[str]:
+    return sorted(name for name in after if before.get(name) != after[name])
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Project:
+    made = Project(tmp_path)
+    texts, volumes = built(made.build())
+    assert len(texts) == 9 and volumes == ["janvier.fr", "listed.en", "october.en"]
+    return made
+
+
+def test_changing_one_text_rebuilds_its_editions_and_the_volumes_that_hold_it(project: Project) -> None:
+    before = project.times()
+    project.edit("resolution-9004-2030.en.md", "Heat stress is not", "Heat stress is never")
+    summary = project.build()
+    assert built(summary) == (["resolution-9004-2030.en"], ["listed.en"])
+    assert summary.volume_reasons == {project.volumes / "listed.en.toml": {"epub": "texts changed"}}
+    after = project.times()
+    assert changed(before, after) == ["listed.en.epub", "resolution-9004-2030.en.epub", "resolution-9004-2030.en.html"]
+
+    # A text of a volume chosen by dates: that volume only.
+    project.edit("order-9011-2031.en.md", "within two years", "within three years")
+    assert built(project.build()) == (["order-9011-2031.en"], ["october.en"])
+    assert changed(after, project.times()) == ["october.en.epub", "order-9011-2031.en.epub", "order-9011-2031.en.html"]
+
+
+def test_a_text_entering_or_leaving_a_range_rebuilds_that_volume(project: Project) -> None:
+    project.edit("resolution-9008-2031.en.md", "  date: 2031-04-10\n", "  date: 2031-10-01\n")
+    summary = project.build()
+    assert built(summary) == (["resolution-9008-2031.en"], ["october.en"])
+    with contextlib.closing(BuildState.open(project.out)) as state:
+        (october,) = [v for v in state.volumes_present() if v["stem"] == "october.en"]
+    assert october["texts"] == ["order-9011-2031.en", "resolution-9008-2031.en", "resolution-9010-2031.en"]
+    project.edit("resolution-9008-2031.en.md", "  date: 2031-10-01\n", "  date: 2031-04-10\n")
+    assert built(project.build()) == (["resolution-9008-2031.en"], ["october.en"])
+
+
+def test_changing_the_volume_file_rebuilds_only_that_volume(project: Project) -> None:
+    before = project.times()
+    project.edit("janvier.fr.toml", '"Session ordinaire de 2032"', '"Session ordinaire de 2032", "Première partie"')
+    summary = project.build()
+    assert built(summary) == ([], ["janvier.fr"])
+    assert summary.volume_reasons == {project.volumes / "janvier.fr.toml": {"epub": "volume file changed"}}
+    assert changed(before, project.times()) == ["janvier.fr.epub"]
+
+
+def test_a_no_op_build_writes_nothing_and_force_rebuilds_every_volume(project: Project) -> None:
+    before = project.times()
+    state = (project.out / STATE_NAME).read_bytes()
+    summary = project.build()
+    assert built(summary) == ([], [])
+    assert len(summary.volumes_up_to_date) == 3
+    assert project.times() == before
+    assert (project.out / STATE_NAME).read_bytes() == state
+    forced = project.build(force=True)
+    assert built(forced)[1] == ["janvier.fr", "listed.en", "october.en"]
+    assert {reason for reasons in forced.volume_reasons.values() for reason in reasons.values()} == {"forced"}
+
+
+def test_verify_hashes_volume_files_again(project: Project) -> None:
+    path = project.out / "listed.en.epub"
+    stat = path.stat()
+    data = bytearray(path.read_bytes())
+    data[-1] ^= 1  # same size and time: only a hash sees it
+    path.write_bytes(bytes(data))
+    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    assert built(project.build()) == ([], [])
+    summary = project.build(verify=True)
+    assert built(summary) == ([], ["listed.en"])
+    assert summary.volume_reasons == {project.volumes / "listed.en.toml": {"epub": "output modified"}}
+
+
+def test_a_missing_text_fails_its_volume_only_at_the_line_that_names_it(project: Project) -> None:
+    (project.sources / "opinion-9006-2031.en.md").unlink()
+    project.edit("resolution-9005-2030.en.md", "power outages", "long power outages")
+    summary = project.build()
+    assert [o.source.name for o in summary.outcomes] == ["resolution-9005-2030.en.md"]
+    assert not summary.outcomes[0].failed
+    (failed,) = summary.volume_outcomes
+    assert failed.failed and failed.source.name == "listed.en.toml"
+    assert [str(p) for p in failed.problems] == [
+        f"{project.volumes / 'listed.en.toml'}:6:1: error: no source named opinion-9006-2031.en.md among the "
+        "sources given (did you mean 'resolution-9010-2031.en'?)"
+    ]
+    assert len(summary.volumes_up_to_date) == 2
+    # Every build says so again, until the volume or the corpus is mended.
+    assert [o.source.name for o in project.build().volume_outcomes] == ["listed.en.toml"]
+    project.edit("listed.en.toml", '  "opinion-9006-2031.en",\n', "")
+    assert built(project.build()) == ([], ["listed.en"])
+
+
+def test_a_volume_that_cannot_be_written_leaves_no_file(project: Project) -> None:
+    project.edit("listed.en.toml", '"2030-2031"', '"2030 and 2031"')
+    target = project.out / "listed.en.epub"
+    target.unlink()
+    target.mkdir()  # a folder where the volume goes: renaming onto it fails
+    summary = project.build()
+    (failed,) = summary.volume_outcomes
+    assert failed.failure.startswith(f"cannot write the volume in {project.out}")
+    assert [p.name for p in project.out.iterdir() if p.name.endswith(PART_SUFFIX)] == []
+    target.rmdir()
+    assert built(project.build()) == ([], ["listed.en"])  # not recorded: built at the next build
+
+
+def test_a_volume_named_like_a_text_is_refused(project: Project) -> None:
+    (project.volumes / "order-9011-2031.en.toml").write_text(VOLUMES["listed.en.toml"], encoding="utf-8")
+    summary = project.build()
+    (refused,) = summary.volume_outcomes
+    assert "both would write order-9011-2031.en.*" in refused.failure
+    assert summary.outcomes == [] and len(summary.volumes_up_to_date) == 3
+
+
+@pytest.fixture
+def fresh_fingerprints() -> Iterator[None]:
+    fingerprinting.tool_fingerprint.cache_clear()
+    fingerprinting.template_fingerprint.cache_clear()
+    yield
+    fingerprinting.tool_fingerprint.cache_clear()
+    fingerprinting.template_fingerprint.cache_clear()
+
+
+@pytest.mark.parametrize(
+    ("template", "texts_moved", "volumes_moved"),
+    [
+        ("volume/epub-nav.xhtml.j2", set(), {"pdf", "docx", "epub"}),
+        ("print/style.css.j2", {"pdf"}, {"pdf"}),
+        ("epub/style.css", {"epub"}, {"epub"}),
+    ],
+)
+def test_templates_rebuild_the_volumes_that_use_them(
+    template: str,
+    texts_moved: set[str],
+    volumes_moved: set[str],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    fresh_fingerprints: None,
+) -> None:
+    copy = tmp_path / "templates"
+    shutil.copytree(TEMPLATES, copy)
+    monkeypatch.setattr(fingerprinting, "TEMPLATES", copy)
+    formats = list(REGISTRY)
+    texts, volumes = fingerprints(formats, Config()), volume_inputs(formats, Config())
+    with (copy / template).open("ab") as stream:
+        stream.write(b"\n")
+    fingerprinting.template_fingerprint.cache_clear()
+    texts_after, volumes_after = fingerprints(formats, Config()), volume_inputs(formats, Config())
+    assert {name for name in texts if texts[name] != texts_after[name]} == texts_moved
+    assert {name for name in volumes if volumes[name] != volumes_after[name]} == volumes_moved
+
+
+@pytest.mark.parametrize(
+    ("module", "texts_moved", "volumes_moved"),
+    [
+        ("volumes/pdf.py", set(), {"pdf", "docx", "epub"}),
+        ("volumes/command.py", set(), set()),  # prints, never renders
+        ("renderers/epub.py", {"epub"}, {"epub"}),
+    ],
+)
+def test_code_rebuilds_the_volumes_it_renders(
+    module: str,
+    texts_moved: set[str],
+    volumes_moved: set[str],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    fresh_fingerprints: None,
+) -> None:
+    copy = tmp_path / "pipeline"
+    shutil.copytree(fingerprinting.PACKAGE, copy, ignore=shutil.ignore_patterns("__pycache__"))
+    monkeypatch.setattr(fingerprinting, "PACKAGE", copy)
+    formats = list(REGISTRY)
+    texts, volumes = fingerprints(formats, Config()), volume_inputs(formats, Config())
+    with (copy / module).open("a", encoding="utf-8") as stream:
+        stream.write("\n# edited\n")
+    fingerprinting.tool_fingerprint.cache_clear()
+    texts_after, volumes_after = fingerprints(formats, Config()), volume_inputs(formats, Config())
+    assert {name for name in texts if texts[name] != texts_after[name]} == texts_moved
+    assert {name for name in volumes if volumes[name] != volumes_after[name]} == volumes_moved
+
+
+def test_pipeline_build_reports_the_volumes_and_fails_for_a_failed_one(
+    project: Project, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.chdir(project.sources.parent)  # `pipeline build` with no argument: source/ and volumes/
+    assert main(["build", "--format", "html,epub", "-j", "1"]) == 0
+    assert "3 of 3 volumes built (3 up to date), 0 files written; 0 failed" in capsys.readouterr().err
+    project.edit("october.en.toml", "from = 2031-09-29", "from = 2031-09-29\nrecto = 1")
+    assert main(["build", "--format", "html,epub", "-j", "1"]) == 1
+    errors = capsys.readouterr().err
+    assert f"{Path('volumes') / 'october.en.toml'}:5:1: error: 'recto': expected true or false" in errors
+    assert "2 of 3 volumes built (2 up to date), 0 files written; 1 failed" in errors
