@@ -50,9 +50,13 @@ def parser() -> argparse.ArgumentParser:
         "--executor", choices=EXECUTORS, default="local", help="where texts are rendered (default: local)"
     )
     build.add_argument("--scheduler", default="", metavar="ADDRESS", help="Dask scheduler, e.g. tcp://10.0.0.5:8786")
-    package = commands.add_parser("package", help="write a BagIt archive of every source and edition")
+    package = commands.add_parser("package", help="write a BagIt archive of every source, volume and edition")
     package.add_argument(
-        "paths", nargs="*", type=Path, metavar="PATH", help="source files or folders (default: source/)"
+        "paths",
+        nargs="*",
+        type=Path,
+        metavar="PATH",
+        help="source files or folders, volume files (default: source/ and volumes/)",
     )
     package.add_argument(
         "--editions", type=Path, default=DEFAULT_OUTPUT, help="folder built by `pipeline build` (default: output/)"
@@ -169,11 +173,16 @@ def build(paths: list[Path], arguments: argparse.Namespace, formats: list[str], 
 
 def package(paths: list[Path], arguments: argparse.Namespace, formats: list[str], config: Config) -> int:
     from .package import package as make_package
+    from .volumes.declaration import VOLUME_SUFFIX, VOLUMES_FOLDER, find_volumes
 
-    packed = make_package(paths, arguments.editions, arguments.out, formats, config)
+    volumes = [path for path in paths if path.name.endswith(VOLUME_SUFFIX) and not path.is_dir()]
+    if not arguments.paths and VOLUMES_FOLDER.is_dir():  # the whole project: its volumes too
+        volumes = find_volumes([VOLUMES_FOLDER])
+    sources = [path for path in paths if path not in volumes] or [DEFAULT_SOURCES]
+    packed = make_package(sources, arguments.editions, arguments.out, formats, config, volumes=volumes)
     print(
-        f"{packed.bag}: bag of {packed.texts} texts, {packed.sources} sources and {packed.editions} editions "
-        f"({packed.size} bytes of payload)",
+        f"{packed.bag}: bag of {packed.texts} texts, {packed.sources} sources, {packed.volumes} volumes and "
+        f"{packed.editions} editions ({packed.size} bytes of payload)",
         file=sys.stderr,
     )
     return EXIT_OK

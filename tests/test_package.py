@@ -110,5 +110,5 @@ def test_the_package_command(built: tuple[Path, Path], tmp_path: Path) -> None:
         [*command, "--out", str(tmp_path / "bag")], cwd=ROOT, capture_output=True, text=True, check=False
     )
     assert result.returncode == 0, result.stderr
-    assert result.stderr.startswith(f"{tmp_path / 'bag'}: bag of 2 texts, 3 sources and 12 editions")
+    assert result.stderr.startswith(f"{tmp_path / 'bag'}: bag of 2 texts, 3 sources, 0 volumes and 12 editions")
     bagit.Bag(str(tmp_path / "bag")).validate()

@@ -13,15 +13,18 @@ import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
+import bagit  # type: ignore[import-untyped]
 import pytest
 
 import pipeline.fingerprints as fingerprinting
 from pipeline.buildstate import STATE_NAME, BuildState
 from pipeline.cli import main
 from pipeline.config import Config
+from pipeline.errors import UsageError
 from pipeline.files import PART_SUFFIX
 from pipeline.fingerprints import fingerprints
 from pipeline.incremental import Summary, build_corpus
+from pipeline.package import package
 from pipeline.renderers import REGISTRY
 from pipeline.templating import TEMPLATES
 from pipeline.volumes.incremental import volume_inputs
@@ -284,3 +287,34 @@ def test_pipeline_build_reports_the_volumes_and_fails_for_a_failed_one(
     errors = capsys.readouterr().err
     assert f"{Path('volumes') / 'october.en.toml'}:5:1: error: 'recto': expected true or false" in errors
     assert "2 of 3 volumes built (2 up to date), 0 files written; 1 failed" in errors
+
+
+def test_the_package_holds_the_volumes_with_their_checksums(project: Project, tmp_path: Path) -> None:
+    volumes = sorted(project.volumes.glob("*.toml"))
+    packed = package([project.sources], project.out, tmp_path / "bag", FORMATS, Config(), volumes=volumes)
+    bag = bagit.Bag(str(packed.bag))
+    bag.validate()
+    payload = set(bag.payload_files())
+    stems = [path.name.removesuffix(".toml") for path in volumes]
+    assert {f"data/editions/{stem}.epub" for stem in stems} | {f"data/volumes/{p.name}" for p in volumes} <= payload
+    assert (bag.info["Volume-Count"], bag.info["Volume-Edition-Count"]) == ("3", "3")
+    with contextlib.closing(BuildState.open(project.out)) as state:
+        recorded = {v["stem"]: v["editions"]["epub"]["sha256"] for v in state.volumes_present()}
+    assert {stem: bag.entries[f"data/editions/{stem}.epub"]["sha256"] for stem in stems} == recorded
+    assert packed.volumes == 3
+
+    # The bag's verification covers them: an altered volume fails it.
+    bagged = packed.bag / "data" / "editions" / "listed.en.epub"
+    bagged.write_bytes(bagged.read_bytes() + b"\0")
+    with pytest.raises(bagit.BagValidationError):
+        bagit.Bag(str(packed.bag)).validate()
+
+
+def test_the_package_refuses_a_volume_not_up_to_date(project: Project, tmp_path: Path) -> None:
+    project.edit("october.en.toml", '"Fourth part"', '"Fourth part, 29 September-3 October 2031"')
+    volumes = sorted(project.volumes.glob("*.toml"))
+    with pytest.raises(
+        UsageError, match=r"1 of 3 volumes .* october\.en\.toml \(volume file changed\).*pipeline build"
+    ):
+        package([project.sources], project.out, tmp_path / "bag", FORMATS, Config(), volumes=volumes)
+    assert not (tmp_path / "bag").exists()
