@@ -22,12 +22,14 @@ from pipeline.cli import main
 from pipeline.config import Config
 from pipeline.errors import UsageError
 from pipeline.files import PART_SUFFIX
-from pipeline.fingerprints import fingerprints
+from pipeline.fingerprints import code_files, fingerprints
 from pipeline.incremental import Summary, build_corpus
 from pipeline.package import package
 from pipeline.renderers import REGISTRY
 from pipeline.templating import TEMPLATES
+from pipeline.volumes.incremental import NOT_RENDERING as VOLUME_NOT_RENDERING
 from pipeline.volumes.incremental import volume_inputs
+from tests.test_fingerprints import _imported_files
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURE_TEXTS = ROOT / "tests" / "fixtures" / "texts"
@@ -318,3 +320,22 @@ def test_the_package_refuses_a_volume_not_up_to_date(project: Project, tmp_path:
     ):
         package([project.sources], project.out, tmp_path / "bag", FORMATS, Config(), volumes=volumes)
     assert not (tmp_path / "bag").exists()
+
+
+@pytest.mark.parametrize("name", ["pdf", "docx", "epub"])
+def test_every_module_a_volume_format_imports_is_in_its_fingerprint(name: str) -> None:
+    """What the volume's renderer and its text format's renderer import from this package is
+    hashed into the volume format's tools: the text format's code files and pipeline/volumes/."""
+    # pipeline.volumes.build only dispatches (its imports name every format) and writes the files.
+    modules = {
+        "pipeline.source",
+        "pipeline.volumes.declaration",
+        "pipeline.volumes.selection",
+        f"pipeline.volumes.{name}",
+    }
+    reached = _imported_files(modules | {cls.__module__ for cls in REGISTRY[name].__mro__[:-1]})
+    volume_code = {
+        path for path in (fingerprinting.PACKAGE / "volumes").glob("*.py") if path.name not in VOLUME_NOT_RENDERING
+    }
+    fingerprinted = {path for _, path in code_files(name)} | volume_code
+    assert sorted(str(p.relative_to(fingerprinting.PACKAGE)) for p in reached - fingerprinted) == []
