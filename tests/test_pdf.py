@@ -10,7 +10,7 @@ import pytest
 
 from pipeline import build
 from pipeline.config import Config
-from tests.conftest import SEED
+from tests.conftest import FIXTURE_TEXTS, SEED
 from tests.pdftext import body_text, footer_text, header_text, page_count
 from tests.wordcheck import raw_seed, tokens
 
@@ -137,16 +137,19 @@ def test_an_appendix_outline_entry_carries_its_subtitle(editions: Path) -> None:
 
 
 def test_references_become_link_annotations_when_published(tmp_path: Path) -> None:
+    """A reference to a text of the corpus links to its web edition at publication_url (in the
+    language it exists in); one to a text that is not in it stays text: no link to a missing page."""
     config = Config(publication_url="https://texts.example.int/")
-    [outcome] = build([SEED], ["pdf"], tmp_path, config)
-    assert not outcome.failed, outcome.failure
-    with pikepdf.open(tmp_path / f"{STEM}.pdf") as document:
-        uris = [str(a.A.URI) for page in document.pages for a in page.get("/Annots", []) if "/A" in a]
-    assert uris == [
-        "https://texts.example.int/recommendation-1253-1994.en.html",
-        "https://texts.example.int/recommendation-1370-1998.en.html",
-        "https://texts.example.int/recommendation-1370-1998.en.html",
-    ]
+    citing, cited = FIXTURE_TEXTS / "recommendation-9013-2032.fr.md", FIXTURE_TEXTS / "opinion-9006-2031.en.md"
+    outcomes = build([SEED, citing, cited], ["pdf"], tmp_path, config)
+    assert not [o for o in outcomes if o.failed]
+
+    def uris(stem: str) -> list[str]:
+        with pikepdf.open(tmp_path / f"{stem}.pdf") as document:
+            return [str(a.A.URI) for page in document.pages for a in page.get("/Annots", []) if "/A" in a]
+
+    assert uris("recommendation-9013-2032.fr") == ["https://texts.example.int/opinion-9006-2031.en.html"]
+    assert uris(STEM) == []  # Recommendations 1253 (1994) and 1370 (1998) are not among the texts built
 
 
 def test_two_builds_are_byte_identical(tmp_path: Path, pdf: Path) -> None:
