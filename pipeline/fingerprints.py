@@ -41,6 +41,7 @@ NOT_RENDERING = {
     "outcome.py",
     "package.py",
     "progress.py",
+    "progress_bar.py",
     "workers.py",
 }
 COMMON_TOOLS = ("jinja2", "markupsafe", "markdown-it-py", "mdit-py-plugins", "babel", "pyyaml")  # the reader's

@@ -8,10 +8,6 @@ import gettext
 import io
 from pathlib import Path
 
-from babel.messages.mofile import write_mo
-from babel.messages.pofile import read_po
-from babel.support import Translations
-
 from .languages import DEFAULT_LANGUAGE, base_language
 from .model import TextType
 
@@ -50,6 +46,12 @@ def translations(language: str) -> gettext.NullTranslations:
     po_file = catalogue_file(language)
     if not po_file.is_file():
         return gettext.NullTranslations()
+    # Babel's catalogue machinery (and the email package under it) only when there is a catalogue:
+    # an English text's build never loads it.
+    from babel.messages.mofile import write_mo
+    from babel.messages.pofile import read_po
+    from babel.support import Translations
+
     with po_file.open("rb") as stream:
         catalog = read_po(stream, locale=base_language(language))
     compiled = io.BytesIO()

@@ -10,21 +10,10 @@ from __future__ import annotations
 
 import sys
 from collections import Counter
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from rich import box
 from rich.console import Console
-from rich.progress import (
-    BarColumn,
-    MofNCompleteColumn,
-    Progress,
-    ProgressColumn,
-    Task,
-    TaskID,
-    TextColumn,
-    TimeElapsedColumn,
-    TimeRemainingColumn,
-)
 from rich.table import Table
 from rich.text import Text
 
@@ -33,13 +22,10 @@ from .incremental import Summary
 from .outcome import Outcome
 from .textname import file_stem
 
+if TYPE_CHECKING:
+    from rich.progress import Progress, TaskID
+
 MAX_FAILED_ROWS = 20  # the table names this many failed texts; every problem line is above it anyway
-
-
-class RateColumn(ProgressColumn):
-    def render(self, task: Task) -> Text:
-        speed = task.finished_speed or task.speed
-        return Text(f"{speed:.1f} texts/s" if speed else "– texts/s")
 
 
 class Display:
@@ -49,7 +35,10 @@ class Display:
         stream = stream or sys.stderr  # looked up now: a test or a caller may have replaced it
         self.stream = stream
         self.interactive = stream.isatty() if interactive is None else interactive
-        self.console = Console(file=stream, force_terminal=self.interactive, highlight=False, soft_wrap=True)
+        # No emoji codes: a file name with ":smile:" in it stays what it is (and their table is not loaded).
+        self.console = Console(
+            file=stream, force_terminal=self.interactive, highlight=False, soft_wrap=True, emoji=False
+        )
         self.progress: Progress | None = None
         self.task: TaskID | None = None
         self.total = 0
@@ -60,17 +49,9 @@ class Display:
         if not self.interactive:
             self.line(f"pipeline: {to_build} to build, {up_to_date} up to date")
             return
-        self.progress = Progress(
-            TextColumn("building"),
-            BarColumn(),
-            MofNCompleteColumn(),
-            RateColumn(),
-            TimeElapsedColumn(),
-            TextColumn("elapsed,"),
-            TimeRemainingColumn(),
-            TextColumn("left"),
-            console=self.console,
-        )
+        from .progress_bar import progress_bar  # on a terminal only: a log or a pipe shows lines
+
+        self.progress = progress_bar(self.console)
         self.progress.start()
         self.task = self.progress.add_task("build", total=to_build)
 

@@ -21,7 +21,6 @@ import functools
 import re
 from collections.abc import Callable, Iterator
 
-from babel.dates import get_month_names
 from markdown_it import MarkdownIt
 
 from .languages import base_language
@@ -104,12 +103,16 @@ def typography_for(language: str) -> Callable[[str], str]:
     return lambda text: quotation_marks(text, language)
 
 
-# Month names of both languages, as babel writes them (the dates the templates print come from it).
-MONTHS = sorted(
-    {str(name) for locale in ("en", "fr") for name in get_month_names("wide", locale=locale).values()},
-    key=len,
-    reverse=True,
-)
+# Month names of both languages as Babel writes them (the dates the templates print come from it;
+# tests/test_typography_months.py checks they are the same): written out here, because loading
+# Babel's French locale data on every start would cost an English text's build a tenth of its time.
+MONTH_NAMES = {
+    "en": ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+           "November", "December"),
+    "fr": ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre",
+           "novembre", "décembre"),
+}  # fmt: skip
+MONTHS = sorted({name for names in MONTH_NAMES.values() for name in names}, key=lambda name: (-len(name), name))
 _MONTH = "|".join(MONTHS)
 _TYPE_WORD = "Recommendations?|Recommandations?|Resolutions?|Résolutions?|Opinions?|Avis|Orders?|Directives?|Doc\\."
 # (pattern, what it keeps together); each space of a match becomes a no-break space

@@ -1,0 +1,55 @@
+"""The edit loop's build (one text, HTML only) loads none of the code only other formats use.
+
+Start-up is most of a one-text build's time, and every module loaded costs (issue 22: the cold
+HTML build's goal is 150 ms); this checks what is loaded, not how long it takes.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from tests.conftest import SEED
+
+# What only the other formats, other commands or a terminal need.
+NOT_FOR_HTML = (
+    "lxml",  # DOCX parts, PDF structure
+    "pypandoc",
+    "weasyprint",
+    "pikepdf",
+    "docx",  # python-docx
+    "pipeline.renderers.docx",
+    "pipeline.renderers.epub",
+    "pipeline.renderers.pdf",
+    "pipeline.renderers.pandoc",
+    "pipeline.renderers.synoptic",
+    "pipeline.ingest",
+    "pipeline.preview_server",
+    "rich.progress",  # the progress bar is drawn on a terminal only
+    "rich._emoji_codes",
+)
+
+BUILD = """
+import json, sys
+from pipeline.cli import main
+code = main(sys.argv[1:])
+print(json.dumps({"code": code, "modules": sorted(sys.modules)}))
+"""
+
+
+def loaded_by_build(out: Path) -> list[str]:
+    command = [sys.executable, "-c", BUILD, "build", str(SEED), "--format", "html", "--out", str(out), "--force"]
+    result = subprocess.run(command, capture_output=True, text=True, check=True)
+    answer = json.loads(result.stdout.splitlines()[-1])
+    assert answer["code"] == 0, result.stderr
+    assert (out / f"{SEED.name.removesuffix('.md')}.html").is_file()
+    return list(answer["modules"])
+
+
+def test_an_html_build_loads_no_other_formats_code(tmp_path: Path) -> None:
+    modules = loaded_by_build(tmp_path / "out")
+    unneeded = [m for m in modules if any(m == name or m.startswith(f"{name}.") for name in NOT_FOR_HTML)]
+    assert unneeded == []
+    assert "pipeline.renderers.html" in modules  # the check sees the build's modules, not an empty list
