@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import os
 import signal
+import subprocess
+import sys
 import zipfile
 from io import BytesIO
 from pathlib import Path
@@ -18,7 +20,12 @@ from pipeline.errors import RenderError
 from pipeline.renderers import pandoc
 from pipeline.renderers.docx import DOCX_ASSETS, DocxRenderer
 from pipeline.renderers.epub import EpubRenderer
-from pipeline.renderers.pandoc_server import PandocServer, PandocStopped
+from pipeline.renderers.pandoc_server import (
+    DATA_DIR_PREFIX,
+    PandocServer,
+    PandocStopped,
+    remove_abandoned_data_dirs,
+)
 from tests.conftest import TEXTS
 
 DOCX_ARGUMENTS = [
@@ -196,3 +203,41 @@ def test_the_callers_environment_does_not_reach_pandoc(monkeypatch: pytest.Monke
 def test_pandoc_errors_are_render_errors() -> None:
     with pytest.raises(RenderError, match="pandoc failed"):
         pandoc.run_pandoc("<p>x</p>", "docx", {"lang": "en"}, "x", ["--reference-doc", "/nonexistent/reference.docx"])
+
+
+def test_a_killed_process_s_empty_data_folder_is_removed_at_the_next_start(tmp_path: Path) -> None:
+    ended = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
+    dead = int(ended.stdout)
+    abandoned = tmp_path / f"{DATA_DIR_PREFIX}{dead}-abc"
+    kept_files = tmp_path / f"{DATA_DIR_PREFIX}{dead}-def"
+    live = tmp_path / f"{DATA_DIR_PREFIX}{os.getpid()}-ghi"
+    other = tmp_path / f"{DATA_DIR_PREFIX}x-jkl"
+    for folder in (abandoned, kept_files, live, other):
+        folder.mkdir()
+    (kept_files / "reference.docx").write_bytes(b"")
+    remove_abandoned_data_dirs(tmp_path)
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(p.name for p in (kept_files, live, other))
+
+
+def test_a_kill_9_leaves_nothing_after_the_next_start(tmp_path: Path) -> None:
+    worker = subprocess.Popen(
+        [sys.executable, "-c", KILLED_WORKER],
+        stdout=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "TMPDIR": str(tmp_path)},
+    )
+    assert worker.stdout is not None
+    assert worker.stdout.readline().strip() == "converted"
+    worker.kill()
+    worker.wait()
+    assert [p.name.startswith(DATA_DIR_PREFIX) for p in tmp_path.iterdir()] == [True]  # what kill -9 leaves
+    remove_abandoned_data_dirs.__wrapped__(tmp_path)  # the next start's clean-up (cached once per process)
+    assert list(tmp_path.iterdir()) == []
+
+
+KILLED_WORKER = """
+from pipeline.renderers import pandoc
+pandoc.run_pandoc("<main><p>x</p></main>", "epub3", {"lang": "en"}, "x", [])
+print("converted", flush=True)
+import time; time.sleep(60)
+"""

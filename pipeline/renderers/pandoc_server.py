@@ -13,6 +13,8 @@ threads), and a forked child never talks to its parent's.
 from __future__ import annotations
 
 import atexit
+import contextlib
+import functools
 import json
 import multiprocessing.util
 import os
@@ -84,7 +86,8 @@ class PandocServer:
         return Answer(status, data)
 
     def _start(self) -> None:
-        self._data_dir = tempfile.TemporaryDirectory(prefix="pipeline-pandoc-data-")
+        remove_abandoned_data_dirs()
+        self._data_dir = tempfile.TemporaryDirectory(prefix=f"{DATA_DIR_PREFIX}{os.getpid()}-")
         self._stderr = tempfile.TemporaryFile(prefix="pipeline-pandoc-stderr-")  # noqa: SIM115 (the process's lifetime)
         self.process = subprocess.Popen(
             [self.executable, *RTS_OPTIONS, "lua", str(DRIVER), self._data_dir.name],
@@ -130,6 +133,35 @@ class PandocServer:
         if self._data_dir is not None and self.owner == os.getpid():
             self._data_dir.cleanup()
         self._data_dir = None
+
+
+DATA_DIR_PREFIX = "pipeline-pandoc-data-"  # then the pid of the process that made it, "-", a random part
+
+
+@functools.cache  # once per process
+def remove_abandoned_data_dirs(folder: Path | None = None) -> None:
+    """Remove the empty data folders of processes that were killed (kill -9 runs no clean-up).
+
+    Only folders of this user whose process has ended, and only when they are empty (rmdir):
+    one that someone has put files into is left alone, another build's live one is never touched.
+    """
+    for path in (folder or Path(tempfile.gettempdir())).glob(f"{DATA_DIR_PREFIX}*-*"):
+        pid = path.name.removeprefix(DATA_DIR_PREFIX).split("-", 1)[0]
+        if not pid.isdigit() or _alive(int(pid)):
+            continue
+        with contextlib.suppress(OSError):  # not ours, not empty, or gone meanwhile
+            if path.lstat().st_uid == os.getuid():
+                path.rmdir()
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # another user's process
+        return True
+    return True
 
 
 def _peak_kib(pid: int) -> int:
