@@ -200,6 +200,7 @@ class BuildState:
 
     folder: Path
     connection: sqlite3.Connection
+    new_fingerprints: bool = False  # a format's inputs changed during this build
 
     @property
     def path(self) -> Path:
@@ -388,7 +389,8 @@ class BuildState:
     def fingerprint_id(self, inputs: Inputs) -> int:
         key = (inputs.templates, inputs.tools, inputs.config)
         db = self.connection
-        db.execute("INSERT OR IGNORE INTO fingerprints (templates, tools, config) VALUES (?, ?, ?)", key)
+        added = db.execute("INSERT OR IGNORE INTO fingerprints (templates, tools, config) VALUES (?, ?, ?)", key)
+        self.new_fingerprints |= added.rowcount == 1
         found: int = db.execute(
             "SELECT id FROM fingerprints WHERE templates = ? AND tools = ? AND config = ?", key
         ).fetchone()[0]
@@ -478,6 +480,25 @@ class BuildState:
                     "texts": [item.rsplit(":", 1)[0] for item in _json_strings(volume.texts)],
                     "editions": editions,
                 }
+
+    def prune_fingerprints(self) -> int:
+        """Forget the fingerprints no edition was made from any more (after a build that added
+        some: an upgrade or a template change leaves the old ones behind); how many went.
+        Every table with a foreign key to them counts, whatever editions it records."""
+        if not self.new_fingerprints:
+            return 0
+        db = self.connection
+        tables = [row[0] for row in db.execute("SELECT name FROM sqlite_schema WHERE type = 'table'")]
+        uses = [
+            f'SELECT "{key[3]}" FROM "{table}"'  # names from the schema itself, never from a source
+            for table in tables
+            for key in db.execute("SELECT * FROM pragma_foreign_key_list(?)", (table,))
+            if key[2] == "fingerprints"
+        ]
+        with self.transaction():
+            pruned = db.execute(f"DELETE FROM fingerprints WHERE id NOT IN ({' UNION '.join(uses)})").rowcount
+        self.new_fingerprints = False
+        return int(pruned)
 
     # Reading it all -----------------------------------------------------------------------------
 

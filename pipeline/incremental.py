@@ -189,6 +189,7 @@ def build_corpus(
                 outcomes = _refusals(work, on_start, report) + run.all(work, state)
                 volume_work = _volumes(work, volumes or [], state, formats, out_dir, config, force, verify, on_volume)
                 _write_catalogue(out_dir, state, notice)
+                state.prune_fingerprints()
                 absent = state.absent_references()
             finally:
                 state.close()

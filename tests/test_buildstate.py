@@ -266,3 +266,23 @@ def test_the_typed_rows_round_trip(built: tuple[Path, Path]) -> None:
     [row] = query(out, "SELECT * FROM texts LIMIT 1")
     text = TextRow(*row)  # type: ignore[arg-type]
     assert msgspec.structs.astuple(text) == row
+
+
+def test_fingerprints_no_edition_was_made_from_are_forgotten(built: tuple[Path, Path]) -> None:
+    sources, out = built
+    query(out, "UPDATE fingerprints SET tools = 'an earlier version'")  # as after an upgrade
+    assert len(html_build(sources, out)) == 4  # every edition rebuilt
+    assert query(out, "SELECT tools FROM fingerprints") == query(
+        out, "SELECT DISTINCT f.tools FROM editions e JOIN fingerprints f ON f.id = e.fingerprint"
+    )
+    assert len(query(out, "SELECT * FROM fingerprints")) == 1
+
+
+def test_a_fingerprint_another_table_refers_to_is_kept(built: tuple[Path, Path]) -> None:
+    sources, out = built
+    query(out, "CREATE TABLE later (fingerprint INTEGER REFERENCES fingerprints (id))")  # as a newer schema might
+    query(out, "INSERT INTO later SELECT id FROM fingerprints")
+    query(out, "UPDATE fingerprints SET tools = 'an earlier version'")
+    html_build(sources, out)
+    assert ("an earlier version",) in query(out, "SELECT tools FROM fingerprints")
+    assert len(query(out, "SELECT * FROM fingerprints")) == 2
