@@ -29,6 +29,7 @@ from .errors import UsageError
 from .files import folder_lock
 from .fingerprints import fingerprints
 from .incremental import CATALOGUE_NAME, plan
+from .legacy_manifest import LEGACY_NAME
 from .source import find_sources
 from .textname import file_stem
 from .volumes.incremental import plan_volumes, volume_formats, volume_inputs
@@ -76,6 +77,13 @@ def _package(
     volumes: list[Path],
 ) -> Packed:
     # A folder never built has no state, and one is not made here: nothing in it is up to date.
+    # One built by an earlier version has its JSON manifest: a build migrates it (package only
+    # reads, under a shared lock), and rebuilds what an upgrade of the tools makes stale.
+    if not (editions_dir / STATE_NAME).is_file() and (editions_dir / LEGACY_NAME).is_file():
+        raise UsageError(
+            f"{editions_dir} was built by an earlier version of the pipeline (it has {LEGACY_NAME}): "
+            "run `pipeline build` on it once, then package"
+        )
     state = BuildState.open(editions_dir) if (editions_dir / STATE_NAME).is_file() else BuildState.empty(editions_dir)
     try:
         return _bag(paths, state, editions_dir, out, formats, config, organization, volumes)

@@ -13,6 +13,7 @@ import pytest
 from pipeline.config import Config
 from pipeline.errors import UsageError
 from pipeline.incremental import build_corpus
+from pipeline.legacy_manifest import LEGACY_NAME
 from pipeline.package import package
 from pipeline.testing.corpus import generate
 from tests.conftest import ROOT
@@ -112,3 +113,13 @@ def test_the_package_command(built: tuple[Path, Path], tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     assert result.stderr.startswith(f"{tmp_path / 'bag'}: bag of 2 texts, 3 sources, 0 volumes and 12 editions")
     bagit.Bag(str(tmp_path / "bag")).validate()
+
+
+def test_a_folder_built_by_an_earlier_version_asks_for_one_build(built: tuple[Path, Path], tmp_path: Path) -> None:
+    sources, _ = built
+    earlier = tmp_path / "earlier"
+    earlier.mkdir()
+    (earlier / LEGACY_NAME).write_text('{"version": 1, "texts": {}}', encoding="utf-8")  # only the JSON manifest
+    with pytest.raises(UsageError, match=rf"earlier version .*{LEGACY_NAME}.*pipeline build"):
+        package([sources], earlier, tmp_path / "bag", FORMATS, Config())
+    assert [p.name for p in earlier.iterdir()] == [LEGACY_NAME]  # package changes nothing there
