@@ -22,7 +22,7 @@ from pipeline.cli import main
 from pipeline.config import Config
 from pipeline.errors import UsageError
 from pipeline.files import PART_SUFFIX
-from pipeline.fingerprints import code_files, fingerprints
+from pipeline.fingerprints import code_files, digest_file, fingerprints
 from pipeline.incremental import Summary, build_corpus
 from pipeline.package import package
 from pipeline.renderers import REGISTRY
@@ -340,3 +340,22 @@ def test_every_module_a_volume_format_imports_is_in_its_fingerprint(name: str) -
     }
     fingerprinted = {path for _, path in code_files(name)} | volume_code
     assert sorted(str(p.relative_to(fingerprinting.PACKAGE)) for p in reached - fingerprinted) == []
+
+
+def test_the_state_lists_the_volumes_with_their_editions_for_the_catalogue(project: Project) -> None:
+    with contextlib.closing(BuildState.open(project.out)) as state:
+        volumes = {volume["stem"]: volume for volume in state.volumes_present()}
+    janvier = volumes["janvier.fr"]
+    epub = project.out / "janvier.fr.epub"
+    assert (janvier["title"], janvier["language"], janvier["status"]) == (
+        ["Textes adoptés par l'Assemblée", "Session ordinaire de 2032"],
+        "fr",
+        "provisional",
+    )
+    assert janvier["texts"] == ["recommendation-9013-2032.fr"] and janvier["date"] == "2032-01-28"
+    assert janvier["editions"] == {
+        "epub": {"file": epub.name, "sha256": digest_file(epub), "size": epub.stat().st_size}
+    }
+    epub.unlink()  # a volume whose files are gone is not listed
+    with contextlib.closing(BuildState.open(project.out)) as state:
+        assert sorted(volume["stem"] for volume in state.volumes_present()) == ["listed.en", "october.en"]
