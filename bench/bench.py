@@ -37,6 +37,7 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from functools import partial
 from pathlib import Path
+from typing import Any
 
 import pypandoc
 import yaml
@@ -165,7 +166,7 @@ class Bench:
 
         renderer.render(documents[0])  # fonts loaded once, as in a worker
         ours = statistics.mean(self.timed(partial(renderer.render, d)) for d in documents)
-        pages = [renderer.render_template(d, fonts=renderer.fonts) for d in documents]
+        pages = [renderer.render_template(d, **page_options(renderer, d)) for d in documents]
         return ours, statistics.mean(self.timed(partial(alone, html)) for html in pages)
 
     def pandoc(self, source: Path, name: str) -> float:
@@ -359,6 +360,12 @@ class Bench:
         if result.returncode != 0:
             raise SystemExit(f"{' '.join(command)} failed:\n{result.stderr.decode()}")
         return elapsed
+
+
+def page_options(renderer: PdfRenderer, document: Document) -> dict[str, Any]:
+    """What our PDF's first layout pass gives its template (pdf.py): WeasyPrint alone gets that HTML."""
+    language = renderer.config.regional(document.metadata.language)
+    return {"fonts": renderer.fonts, "keep": renderer.keep(frozenset()), "hyphenation_language": language}
 
 
 def sized_text(folder: Path, pages: int, seed: int = 1) -> Path:
