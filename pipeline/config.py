@@ -21,7 +21,9 @@ from urllib.parse import urlsplit
 import msgspec
 
 from .errors import ConfigError, printable, shown
+from .languages import is_written_tag
 from .safety import forbidden_characters
+from .scripts import DEFAULT_SCRIPT_LANGUAGES, SCRIPT_RANGES
 
 CONFIG_NAME = "pipeline.toml"
 MAX_CONFIG_BYTES = 64 * 1024
@@ -50,6 +52,9 @@ class Config:
     # The regional language of each language's texts: the print edition's hyphenation patterns,
     # the DOCX spelling language. A language not listed is used as it is.
     regions: dict[str, str] = dataclasses.field(default_factory=lambda: {"en": "en-GB", "fr": "fr-FR"})
+    # The language of a run of words in another script (pipeline/scripts.py): a script not listed
+    # keeps its default (Greek el-GR, Cyrillic ru-RU, Armenian hy-AM, Georgian ka-GE).
+    scripts: dict[str, str] = dataclasses.field(default_factory=lambda: dict(DEFAULT_SCRIPT_LANGUAGES))
 
     def regional(self, language: str) -> str:
         """ "en" -> "en-GB" (as configured)."""
@@ -170,6 +175,13 @@ def _value_problems(config: Config) -> list[tuple[Key, str]]:
                     f"'regions.{language}' must be a regional tag of {shown(language)}, e.g. {language}-XX",
                 )
             )
+    for script, tag in config.scripts.items():
+        if script not in SCRIPT_RANGES:
+            known = ", ".join(SCRIPT_RANGES)
+            found.append((("scripts", script), f"'scripts.{script}': no such script (one of {known})"))
+        elif not is_written_tag(tag):
+            problem = f"'scripts.{script}' must be a language tag, e.g. ru-RU, not {shown(tag)}"
+            found.append((("scripts", script), problem))
     url = config.publication_url
     if url and not _absolute_https(url):
         found.append(

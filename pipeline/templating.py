@@ -8,7 +8,7 @@ import hashlib
 import os
 import platform
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -34,6 +34,9 @@ from .model import (
     Table,
     Text,
 )
+from .scripts import DEFAULT_SCRIPT_LANGUAGES
+from .typeset import superscript_ordinals, typeset
+from .typography import title_colon
 
 
 def _templates_folder() -> Path:
@@ -150,6 +153,12 @@ def citation(metadata: Metadata) -> str:
     return str(macros.citation(metadata))
 
 
+def full_title(metadata: Metadata) -> str:
+    """ "Recommendation 1607 (2003): Title", "Recommandation 1607 (2003) : Titre" (a no-break
+    space before the French colon), as the templates' `full_title` macro writes it."""
+    return f"{citation(metadata)}{title_colon(metadata.language)} {metadata.title}"
+
+
 COMPILE_OPTIONS: dict[str, Any] = {
     "extensions": ["jinja2.ext.i18n"],
     "trim_blocks": True,
@@ -181,10 +190,36 @@ def environment(language: str = "en", templates: Path = TEMPLATES) -> Environmen
         css_string=css_string,
         nobreak=nobreak,
     )
+    env.filters["superscript_ordinals"] = functools.partial(superscript_ordinals, language=language)
     env.globals.update(
-        kind=node_kind, unknown_node=unknown_node, text_type_name=functools.partial(type_name, language=language)
+        kind=node_kind,
+        unknown_node=unknown_node,
+        text_type_name=functools.partial(type_name, language=language),
+        typeset=_typesetter(language),
+        title_colon=title_colon(language),
     )
     return env
+
+
+def _typesetter(language: str) -> Callable[[Any, str], Markup]:
+    """The templates' `typeset(text)` for the text nodes of a text in `language`, as the edition
+    rendering it asks (typeset.py): its protected words (print; `protect=False` for a title,
+    which the print edition hyphenates as it did), its tag form (DOCX: regional), the
+    configured language of each script."""
+
+    @jinja2.pass_context
+    def typeset_text(context: Any, text: str, protect: bool = True) -> Markup:
+        edition = context.get("edition")
+        config = getattr(edition, "config", None)
+        return typeset(
+            text,
+            language,
+            protected=context.get("protected_words") if protect else None,
+            regional=getattr(edition, "regional_tags", False),
+            script_languages=config.scripts if config else DEFAULT_SCRIPT_LANGUAGES,
+        )
+
+    return typeset_text
 
 
 @functools.cache

@@ -95,6 +95,11 @@ def spacing_for(language: str) -> Callable[[str], str]:
     return no_break_spaces
 
 
+def title_colon(language: str) -> str:
+    """The colon between a citation and a title: French sets a no-break space before it."""
+    return NBSP + ":" if base_language(language) == "fr" else ":"
+
+
 def typography_for(language: str) -> Callable[[str], str]:
     """Quotation marks and spacing of `language`, for plain text such as the metadata (whose
     values stay plain: the templates keep generated phrases on one line where they print them)."""
@@ -136,12 +141,13 @@ def no_break_spaces(text: str) -> str:
     return NO_BREAK.sub(lambda match: match.group().replace(" ", NBSP), text.replace(LAYOUT_HYPHEN, "-"))
 
 
-# What the print edition never hyphenates. Capitalised words, as TeX's \uchyph=0 does: proper
-# names, the Assembly and its committees, months, the type words of citations ("Recom-mendation").
+# What the print edition never hyphenates. Capitalised words (Latin, Greek, Cyrillic, Armenian),
+# as TeX's \uchyph=0 does: proper names, the Assembly and its committees, months, the type
+# words of citations ("Recom-mendation").
 # A date as a whole, so that "27 février" keeps its month. The last word before the end of a
 # sentence that ends a run of text: a paragraph's last word, which would leave a fragment alone
 # on the last line ("Minis-/ters:").
-_CAPITALISED = r"(?<![\w’'-])[A-ZÀ-ÖØ-ÞĀ-ſ][\w’'-]*"
+_CAPITALISED = r"(?<![\w’'-])[A-ZÀ-ÖØ-ÞĀ-ſ\u0386-\u03ab\u0400-\u042f\u0531-\u0556][\w’'-]*"
 PROTECTED = re.compile(
     "|".join(
         (

@@ -11,7 +11,7 @@ from ..errors import RenderError
 from ..frbr import FrbrUri
 from ..i18n import translations
 from ..model import Document
-from ..templating import TEMPLATES, citation
+from ..templating import TEMPLATES, citation, full_title
 from ..textname import TextName
 from .base import HtmlPageRenderer
 from .epub_notes import numbered_notes
@@ -39,7 +39,7 @@ class EpubRenderer(HtmlPageRenderer):
         "pipeline.renderers.zipparts",
     )
     code_assets = ("renderers/pandoc_server.lua",)
-    config_keys = HtmlPageRenderer.config_keys | {"rights"}
+    config_keys = HtmlPageRenderer.config_keys | {"rights", "scripts"}
 
     def render(self, document: Document) -> bytes:
         package = run_pandoc(
@@ -54,12 +54,12 @@ class EpubRenderer(HtmlPageRenderer):
     def metadata(self, document: Document) -> dict[str, Any]:
         """Package metadata, through pandoc's YAML keys (its --epub-metadata XML drops <meta property>)."""
         meta = document.metadata
-        cited_as = citation(meta)
+        titled = full_title(meta)
         versions = self.versions(document)
         relation = {"relation": "; ".join(v["identifier"] for v in versions)} if versions else {}
         frbr = FrbrUri.for_text(meta)
         return relation | {
-            "title": f"{cited_as}: {meta.title}",
+            "title": titled,
             # The package's own identifier first (the unique-identifier), then the Akoma Ntoso
             # work and expression the AKN edition names (EPUB 3 allows several dc:identifier).
             "identifier": [
@@ -73,7 +73,7 @@ class EpubRenderer(HtmlPageRenderer):
             "publisher": meta.issuing_body,
             "rights": self.config.rights,
             "subject": list(meta.keywords),
-            "description": f"{cited_as}: {meta.title}",
+            "description": titled,
             "accessModes": ["textual"],
             "accessModeSufficient": ["textual"],
             "accessibilityFeatures": ["structuralNavigation", "tableOfContents", "readingOrder"],

@@ -6,6 +6,8 @@ and no heading, and each document is titled with its file name. Here every call 
 superscript link, every note starts with its number, the notes get a heading in the text's
 language, and the title is the text's citation. pandoc numbers notes in order of call, as the
 model does (the title note is 1), so its numbers are the model's; the suite checks it.
+Words in another script, which pandoc gives `lang` only, also get the `xml:lang` that XML
+reading systems read (EPUB 3 content documents are XML).
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ EPUB_OPS = "http://www.idpf.org/2007/ops"
 NS = {"x": XHTML, "epub": EPUB_OPS}
 CONTENT_DOCUMENT = re.compile(r"EPUB/text/ch\d+\.xhtml")
 DOCTYPE = "<!DOCTYPE html>"
+XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 DECLARATION = b'<?xml version="1.0" encoding="UTF-8"?>\n'
 
 
@@ -34,9 +37,15 @@ def numbered_notes(package: bytes, title: str, heading: str) -> dict[str, bytes]
                 _retitle(root, title)
                 _raise_calls(root)
                 _number_notes(root, heading)
+                _xml_languages(root)
                 body = lxml.etree.tostring(root, encoding="unicode", doctype=DOCTYPE)
                 replaced[name] = DECLARATION + body.encode("utf-8") + b"\n"
     return replaced
+
+
+def _xml_languages(root: lxml.etree._Element) -> None:
+    for element in root.xpath("//*[@lang and not(@xml:lang)]"):
+        element.set(XML_LANG, element.get("lang"))
 
 
 def _element(tag: str, text: str = "", **attributes: str) -> lxml.etree._Element:

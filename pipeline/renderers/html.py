@@ -16,7 +16,7 @@ class HtmlRenderer(HtmlPageRenderer):
     media_type = "text/html"
     template = "web/document.html.j2"
     template_folders = ("base", "web")
-    config_keys = frozenset({"identifier"})  # on the website, links stay relative: no publication_url
+    config_keys = frozenset({"identifier", "scripts"})  # on the website, links stay relative: no publication_url
     modules = ("pipeline.renderers.akn",)  # it names the AKN edition beside it
     permalinks = True
     on_website = True

@@ -12,20 +12,17 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
-from markupsafe import Markup, escape
-
 from ..config import Config
 from ..errors import RenderError
 from ..frbr import FrbrUri
 from ..model import Document
 from ..templating import TEMPLATES
-from ..typography import protected_spans
 from .akn import AknRenderer
 from .base import HtmlPageRenderer
 from .fonts import covered_characters, pinned_faces, uncovered
 from .pdf_fit import overflows, refit_css
 from .pdf_lines import body_lines, overlong_runs
-from .pdf_structure import record_html_elements, restructure
+from .pdf_structure import record_html_elements, restructure, tag_languages
 from .pdfa import Description, Identity, Version, archival_metadata, finish
 
 PRINT_ASSETS = TEMPLATES / "print"
@@ -64,7 +61,7 @@ class PdfRenderer(HtmlPageRenderer):
         "pipeline.typography",
     )
     inline_notes = True
-    config_keys = HtmlPageRenderer.config_keys | {"regions"}
+    config_keys = HtmlPageRenderer.config_keys | {"regions", "scripts"}
 
     def __init__(self, config: Config) -> None:
         super().__init__(config)
@@ -146,12 +143,6 @@ class PdfRenderer(HtmlPageRenderer):
         assert isinstance(pdf, bytes)
         return pdf
 
-    @staticmethod
-    def keep(protected: frozenset[str]) -> Callable[[str], Markup]:
-        """The templates' `keep` filter: a run of text with the `protected` words (and what
-        typography.protected_spans always protects) in `hyphens: none` spans."""
-        return partial(_keep, words=protected)
-
     def lay_out_html(self, html: str, css: str = "", **options: Any) -> Any:
         """The print HTML laid out in pages (a WeasyPrint Document), with `css` added."""
         stylesheets = [self.weasyprint.CSS(string=css)] if css else None
@@ -186,7 +177,7 @@ class PdfRenderer(HtmlPageRenderer):
             html = self.render_template(
                 document,
                 fonts=self.fonts,
-                keep=self.keep(protected),
+                protected_words=protected,
                 hyphenation_language=self.config.regional(document.metadata.language),
             )
             laid_out = self.lay_out_html(html, **options)
@@ -205,15 +196,8 @@ def _finish(document: Any, pdf: Any, version: Version | None) -> None:
     the outline (citation and title, the appendices) shown when the file opens."""
     finish(document, pdf, version)
     restructure(pdf)
+    tag_languages(pdf)
     pdf.catalog["PageMode"] = "/UseOutlines"
-
-
-def _keep(text: str, words: frozenset[str]) -> Markup:
-    """A run of text with what must not be hyphenated in `hyphens: none` spans."""
-    return Markup("").join(
-        Markup('<span class="keep">{}</span>').format(piece) if protected else escape(piece)
-        for piece, protected in protected_spans(text, words)
-    )
 
 
 # The print template wraps each note's text in <note-text> (an inline element; a <span> could not

@@ -13,7 +13,9 @@ came from (recorded while WeasyPrint builds it, see `record_html_elements`):
 - the citation and the title are headings in order (H1, H2), the appendix headings under them
   (H3); the title block is a plain Div;
 - the notes (`Note` › `Lbl`) follow the text, each once, without the per-page NonStruct;
-- a header cell has its /Scope (Column for the head row, Row for a header in a row).
+- a header cell has its /Scope (Column for the head row, Row for a header in a row);
+- an element of an HTML element with its own `lang` (words in another script, see
+  pipeline/scripts.py) has it as /Lang (`tag_languages`: WeasyPrint writes only the catalogue's).
 
 Marked content and the parent tree are untouched: only the elements above the text move.
 """
@@ -117,6 +119,18 @@ def restructure(pdf: Any) -> None:
     text = _merged(tree, text)
     tree.set_kids(document, [*text, *notes])
     _rewrite(tree, document)
+
+
+def tag_languages(pdf: Any) -> int:
+    """/Lang on every structure element whose HTML element (below the root) names a language;
+    how many were tagged."""
+    tagged = 0
+    for element in Tree(pdf).objects.values():
+        html = _html(element) if _is_element(element) else None
+        if html is not None and html.tag != "html" and html.get("lang"):
+            element["Lang"] = pydyf.String(html.get("lang"))
+            tagged += 1
+    return tagged
 
 
 def _is_note_area(tree: Tree, element: Any) -> bool:

@@ -19,7 +19,7 @@ from ..renderers.docx import DOCX_ASSETS, DocxRenderer
 from ..renderers.docx.package import NS, Package, R, W, to_xml
 from ..renderers.docx.parts import running_heads
 from ..renderers.pandoc import run_pandoc
-from ..templating import citation, environment
+from ..templating import citation, environment, full_title
 from .selection import Volume, anchor
 
 HEADER_TYPE = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/header"
@@ -122,7 +122,7 @@ class VolumeDocxRenderer:
             for group in volume.groups
             for line in (
                 str(group_name(volume, group.type)),
-                *(f"{citation(t.metadata)}: {t.metadata.title}" for t in group.texts),
+                *(full_title(t.metadata) for t in group.texts),
             )
         ]
         _field_char(first, "begin").set(f"{{{W}}}dirty", "true")

@@ -110,7 +110,7 @@ class VolumePdfRenderer(PdfRenderer):
             "versions": [],  # a volume is read in its one language
             "fonts": self.fonts,
             "anchor": anchor(document),
-            "keep": self.keep(protected),
+            "protected_words": protected,
             "hyphenation_language": self.config.regional(meta.language),
         }
         # The skeleton and the print template import macros "with context" at their top, which a

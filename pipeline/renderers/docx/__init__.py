@@ -46,7 +46,8 @@ class DocxRenderer(HtmlPageRenderer):
         "pipeline.renderers.pandoc_server",
         "pipeline.renderers.zipparts",
     )
-    config_keys = HtmlPageRenderer.config_keys | {"regions"}
+    config_keys = HtmlPageRenderer.config_keys | {"regions", "scripts"}
+    regional_tags = True  # a foreign run's w:lang: Word reads a bare "uk" as no language it checks
     code_assets = ("renderers/pandoc_server.lua",)
 
     def __init__(self, config: Config) -> None:

@@ -12,6 +12,7 @@ from ...errors import RenderError
 from ...synoptic import Synopsis
 from ...textname import TextName
 from ..pdf import PdfRenderer
+from ..pdf_structure import tag_languages
 from ..pdfa import Description, finish
 from .columns import render_synopsis
 from .tagging import tag_columns
@@ -62,7 +63,9 @@ class SynopticPdfRenderer(PdfRenderer):
 
 
 def _finish(document: Any, pdf: Any, languages: tuple[str, ...]) -> None:
-    """The print edition's PDF/A + PDF/UA completion, then each column's language on its cells."""
+    """The print edition's PDF/A + PDF/UA completion, then the languages: of the words in another
+    script, of each column on its cells."""
     finish(document, pdf)
+    tag_languages(pdf)  # the words in another script; the columns' cells next
     if not tag_columns(pdf, languages):
         raise RenderError("-", "pdf", "the synoptic table was not found in the structure tree")

@@ -1,0 +1,115 @@
+"""Plain text of the model as the HTML of the editions: the markup typography asks for.
+
+- French ordinals are superscript ("19<sup>e</sup> séance", "1<sup>er</sup>", "1<sup>re</sup>",
+  "XXI<sup>e</sup> siècle"), as the Imprimerie nationale sets them; a source's modifier letters
+  ("19ᵉ") become the same markup, so that every edition has its format's real superscript
+  (HTML and EPUB <sup>, the PDF through its HTML, DOCX w:vertAlign through pandoc's Superscript).
+- Runs of another script carry their language (pipeline/scripts.py decides which).
+- The print edition's protected words are in `keep` spans (typography.protected_spans).
+
+Running text goes through `typeset`; the phrases the templates generate (the adoption formula,
+with its "1er juin" and "19e séance") through `superscript_ordinals`, on their markup.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+
+from markupsafe import Markup, escape
+
+from .languages import base_language
+from .scripts import DEFAULT_SCRIPT_LANGUAGES, script_runs
+from .typography import protected_spans
+
+_MODIFIERS = {"ᵉ": "e", "ʳ": "r", "ˢ": "s", "ᵈ": "d"}
+_E, _R, _S, _D = "[eᵉ]", "[rʳ]", "[sˢ]", "[dᵈ]"
+# 1er 1ers 1re 1res 2e 2es 2d 2de 2ds 2des, after digits or a Roman numeral of I, V and X (a lone
+# C, L or M before "e" is a word: "Ce", "Le", "Me").
+FRENCH_ORDINAL = re.compile(
+    rf"(?<![\w&#])(?P<number>\d+|[IVX]+)"
+    rf"(?P<suffix>{_E}{_R}{_S}?|{_R}{_E}{_S}?|{_E}{_S}?|{_D}{_E}?{_S}?)(?![\w])"
+)
+_TAG = re.compile(r"(<[^>]*>)")
+KEEP = Markup('<span class="keep">{}</span>')  # print: `hyphens: none`
+
+
+def typeset(
+    text: str,
+    language: str,
+    protected: frozenset[str] | None = None,
+    regional: bool = False,
+    script_languages: Mapping[str, str] = DEFAULT_SCRIPT_LANGUAGES,
+) -> Markup:
+    """`text` (plain, of a text in `language`) as markup: foreign runs in `<span lang>` (with
+    the regional tag when `regional`, as DOCX needs it), French ordinals in <sup>, and the
+    `protected` words (print only: None elsewhere) in keep spans."""
+    french = base_language(language) == "fr"
+    kept = _kept_ranges(text, protected)
+    pieces: list[Markup] = []
+    start = 0
+    for run, tag in script_runs(text, language, script_languages):
+        inner = Markup("").join(
+            KEEP.format(_ordinals(piece, french)) if keep else _ordinals(piece, french)
+            for piece, keep in _cut(run, start, kept)
+        )
+        start += len(run)
+        if tag:
+            shown = tag if regional else base_language(tag)
+            pieces.append(Markup('<span lang="{}">{}</span>').format(shown, inner))
+        else:
+            pieces.append(inner)
+    return Markup("").join(pieces)
+
+
+def _kept_ranges(text: str, protected: frozenset[str] | None) -> list[tuple[int, int]]:
+    """Where the protected pieces of the whole text are (a paragraph's last word is the text's,
+    not a script run's)."""
+    ranges, position = [], 0
+    for piece, keep in protected_spans(text, protected) if protected is not None else ():
+        if keep:
+            ranges.append((position, position + len(piece)))
+        position += len(piece)
+    return ranges
+
+
+def _cut(run: str, start: int, kept: list[tuple[int, int]]) -> Iterable[tuple[str, bool]]:
+    """`run`, which starts at `start` in its text, cut into (piece, protected) pairs."""
+    end, position = start + len(run), start
+    for low, high in kept:
+        low, high = max(low, start), min(high, end)
+        if low >= high:
+            continue
+        if low > position:
+            yield run[position - start : low - start], False
+        yield run[low - start : high - start], True
+        position = high
+    if position < end or not run:
+        yield run[position - start :], False
+
+
+def _ordinals(text: str, french: bool) -> Markup:
+    if not french:
+        return escape(text)
+    return Markup("").join(_superscript(escape(text)))
+
+
+def _superscript(markup: Markup) -> Iterable[Markup]:
+    position = 0
+    for match in FRENCH_ORDINAL.finditer(markup):
+        suffix = "".join(_MODIFIERS.get(c, c) for c in match.group("suffix"))
+        yield Markup(markup[position : match.start()])
+        yield Markup("{}<sup>{}</sup>").format(Markup(match.group("number")), suffix)
+        position = match.end()
+    yield Markup(markup[position:])
+
+
+def superscript_ordinals(markup: str, language: str) -> Markup:
+    """Generated markup (escaped text and tags) with the French ordinals of its text in <sup>;
+    tags and their attributes are left as they are."""
+    if base_language(language) != "fr":
+        return Markup(markup)
+    return Markup("").join(
+        Markup(piece) if index % 2 else Markup("").join(_superscript(Markup(piece)))
+        for index, piece in enumerate(_TAG.split(str(markup)))
+    )
