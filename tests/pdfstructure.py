@@ -42,6 +42,8 @@ class Element:
         for kid in self.kids:
             if isinstance(kid, str):
                 pieces.append(kid)
+            elif kid.tag == "Sup" and pieces:  # a superscript continues its word ("1" + "er")
+                pieces[-1] += kid.text(skip)
             elif kid.tag not in skip:
                 pieces.append(kid.text(skip))
         joined = ""

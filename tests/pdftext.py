@@ -9,9 +9,14 @@ top to bottom, then left to right (the editions are set in one column).
 from __future__ import annotations
 
 import csv
+import statistics
 import subprocess
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
+
+import pikepdf
 
 PAGE_HEIGHT_PT = 841.89  # A4
 MARGIN_BAND_PT = 60  # the running header and the footer live in the top and bottom 60 pt
@@ -25,8 +30,48 @@ class Word:
     text: str
 
 
+def tsv(pdf: Path) -> str:
+    """`pdftotext -tsv` of `pdf` as its fonts' ToUnicode maps give the text: each layout hyphen's
+    ActualText "-" (renderers/pdfa.py: what makes poppler's plain text join the word again) is
+    left out, so that a hyphen the line breaking added is read as its soft hyphen and a source's
+    own hyphen at a line's end stays "-"."""
+    with pikepdf.open(pdf) as document, tempfile.TemporaryDirectory() as folder:
+        for page in document.pages:
+            page.Contents = document.make_stream(_without_hyphen_text(page))
+            for form in page.Resources.get("/XObject", {}).values():
+                if form.get("/Subtype") == "/Form":
+                    form.write(_without_hyphen_text(form))
+        plain = Path(folder) / "plain.pdf"
+        document.save(plain)
+        return subprocess.run(["pdftotext", "-tsv", str(plain), "-"], capture_output=True, text=True, check=True).stdout
+
+
+def _without_hyphen_text(content: Any) -> bytes:
+    """A page's or form's content stream without the ActualText spans of layout hyphens."""
+    kept, dropped, depth = [], [], 0
+    for instruction in pikepdf.parse_content_stream(content):
+        operator = str(instruction.operator)
+        if operator in ("BDC", "BMC"):
+            depth += 1
+            operands = instruction.operands
+            if (
+                operator == "BDC"
+                and isinstance(operands[1], pikepdf.Dictionary)
+                and operands[1].get("/ActualText") == "-"
+            ):
+                dropped.append(depth)
+                continue
+        elif operator == "EMC":
+            depth -= 1
+            if dropped and dropped[-1] == depth + 1:
+                dropped.pop()
+                continue
+        kept.append(instruction)
+    return pikepdf.unparse_content_stream(kept)
+
+
 def words(pdf: Path) -> list[Word]:
-    output = subprocess.run(["pdftotext", "-tsv", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    output = tsv(pdf)
     rows = csv.DictReader(output.splitlines(), delimiter="\t", quoting=csv.QUOTE_NONE)
     lines: dict[tuple[str, ...], list[dict[str, str]]] = {}
     for row in rows:
@@ -34,13 +79,26 @@ def words(pdf: Path) -> list[Word]:
             lines.setdefault(tuple(row[k] for k in ("page_num", "par_num", "block_num", "line_num")), []).append(row)
 
     def position(line: list[dict[str, str]]) -> tuple[int, int, float]:
-        return int(line[0]["page_num"]), round(min(float(w["top"]) for w in line)), float(line[0]["left"])
+        # the line's middle top: a raised superscript ("1er") does not move its line up
+        return int(line[0]["page_num"]), round(statistics.median(float(w["top"]) for w in line)), float(line[0]["left"])
 
-    return [
-        Word(int(w["page_num"]), float(w["top"]), w["text"])
-        for line in sorted(lines.values(), key=position)
-        for w in line
-    ]
+    return [word for line in sorted(lines.values(), key=position) for word in _with_superscripts(line)]
+
+
+def _with_superscripts(line: list[dict[str, str]]) -> list[Word]:
+    """The line's words, a raised word touching the one before it (a superscript: "1" + "er",
+    which poppler's words split at the baseline change) joined to it."""
+    found: list[Word] = []
+    right = top = -1.0
+    for w in line:
+        left, raised = float(w["left"]), float(w["top"]) < top - 1
+        if found and raised and abs(left - right) < 0.5:
+            found[-1] = Word(found[-1].page, found[-1].top, found[-1].text + w["text"])
+        else:
+            found.append(Word(int(w["page_num"]), float(w["top"]), w["text"]))
+            top = float(w["top"])
+        right = left + float(w["width"])
+    return found
 
 
 def page_count(pdf: Path) -> int:

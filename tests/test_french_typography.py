@@ -84,7 +84,7 @@ def test_pdf_draws_the_suffix_smaller_and_raised(editions: Path) -> None:
             for number, suffix in itertools.pairwise(chars)
             if number.get_text().isdigit()
             and suffix.get_text() in "er"
-            and suffix.size < 0.8 * number.size
+            and suffix.size < 0.9 * number.size
             and suffix.y0 > number.y0 + 1
         ]
         assert raised, stem

@@ -137,7 +137,7 @@ def test_french_print_edition(editions: Path) -> None:
     with pikepdf.open(pdf) as document:
         assert str(document.Root.Lang) == "fr"
         assert document.open_metadata()["dc:language"] == {"fr"}
-        assert str(document.docinfo["/Title"]).startswith("Recommandation 1607 (2003): Activités")
+        assert str(document.docinfo["/Title"]).startswith("Recommandation 1607 (2003)\u00a0: Activités")
 
 
 def test_french_spacing_in_the_french_pdf(editions: Path) -> None:

@@ -200,6 +200,8 @@ def _pieces(element: Element) -> list[str | int]:
             pieces.append(kid)
         elif kid.tag == "Reference":
             pieces.append(int(kid.text().strip()))
+        elif kid.tag == "Sup" and pieces and isinstance(pieces[-1], str):  # "1" + "er": one word
+            pieces[-1] += kid.text()
         else:
             pieces += _pieces(kid)
     return pieces

@@ -26,6 +26,7 @@ from pipeline.model import Document, Emphasis, Inline, Link, NoteCall, Paragraph
 from pipeline.renderers.synoptic import build_synoptic
 from pipeline.synoptic import APPENDIX, Synopsis, synopsis
 from tests.goldens import difference
+from tests.pdftext import tsv
 from tests.validators import BIN, libreoffice, qpdf
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -83,7 +84,7 @@ class Placed:
 
 def placed_words(pdf: Path) -> list[Placed]:
     """poppler's words with their position, in the order it reads each line."""
-    output = subprocess.run(["pdftotext", "-tsv", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    output = tsv(pdf)
     rows = csv.DictReader(output.splitlines(), delimiter="\t", quoting=csv.QUOTE_NONE)
     return [Placed(int(r["page_num"]), float(r["top"]), float(r["left"]), r["text"]) for r in rows if r["level"] == "5"]
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import itertools
 import re
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -112,6 +113,26 @@ def test_pdftotext_gives_the_words_of_the_source_whole(editions: Path) -> None:
     print(rebuilt)
     assert sum(len(found) for found in rebuilt.values()) > 20, "hyphenated lines were read"
     assert not [word for found in rebuilt.values() for word in found if word.startswith("NOT A WORD")], rebuilt
+
+
+def test_plain_pdftotext_joins_every_hyphenated_word(editions: Path) -> None:
+    """Poppler's plain text (what pdftotext and viewers built on poppler copy) gives each word the
+    line breaking hyphenated whole, with no soft hyphen: it reads the layout hyphen's ActualText
+    "-", the only line end it joins across (renderers/pdfa.py)."""
+    joined = 0
+    for pdf in sorted(editions.glob("*.pdf")):
+        plain = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+        assert ADDED_HYPHEN not in plain and LAYOUT_HYPHEN not in plain, pdf.name
+        tokens = set(WORD.findall(plain))
+        placed = words(pdf)
+        for word, following in itertools.pairwise(placed):
+            if word.text.endswith(ADDED_HYPHEN):
+                start = re.search(r"[\w’'-]*$", word.text.removesuffix(ADDED_HYPHEN))
+                end = WORD.match(following.text)
+                whole = (start.group() if start else "") + (end.group() if end else "")
+                assert whole in tokens, (pdf.name, whole)
+                joined += 1
+    assert joined > 20, "hyphenated lines were read"
 
 
 WORD = re.compile(r"[\w’'-]+")

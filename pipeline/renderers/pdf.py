@@ -22,7 +22,7 @@ from .base import HtmlPageRenderer
 from .fonts import covered_characters, pinned_faces, uncovered
 from .pdf_fit import overflows, refit_css
 from .pdf_lines import body_lines, overlong_runs
-from .pdf_structure import record_html_elements, restructure, tag_languages
+from .pdf_structure import declare_roles, record_html_elements, restructure, tag_languages
 from .pdfa import Description, Identity, Version, archival_metadata, finish
 
 PRINT_ASSETS = TEMPLATES / "print"
@@ -197,6 +197,7 @@ def _finish(document: Any, pdf: Any, version: Version | None) -> None:
     finish(document, pdf, version)
     restructure(pdf)
     tag_languages(pdf)
+    declare_roles(pdf)
     pdf.catalog["PageMode"] = "/UseOutlines"
 
 
@@ -210,6 +211,7 @@ STRUCTURE_TAGS = {
     "note-text::footnote-marker": "Lbl",
     "em": "Span",
     "strong": "Span",
+    "sup": "Sup",  # a French ordinal's suffix: role-mapped to Span (pdf_structure.declare_roles)
 }
 
 

@@ -14,6 +14,7 @@ came from (recorded while WeasyPrint builds it, see `record_html_elements`):
   (H3); the title block is a plain Div;
 - the notes (`Note` › `Lbl`) follow the text, each once, without the per-page NonStruct;
 - a header cell has its /Scope (Column for the head row, Row for a header in a row);
+- a superscript is a `Sup`, role-mapped to `Span` (`declare_roles`);
 - an element of an HTML element with its own `lang` (words in another script, see
   pipeline/scripts.py) has it as /Lang (`tag_languages`: WeasyPrint writes only the catalogue's).
 
@@ -119,6 +120,17 @@ def restructure(pdf: Any) -> None:
     text = _merged(tree, text)
     tree.set_kids(document, [*text, *notes])
     _rewrite(tree, document)
+
+
+# Structure types of our own, each mapped to the standard type a reader takes it as (PDF/UA-1
+# 7.1: a non-standard type is role-mapped). "Sup" is a superscript ("1er", "19e"), which a reader
+# of the tree can join to its word rather than read as a word of its own.
+ROLES = {"Sup": "/Span"}
+
+
+def declare_roles(pdf: Any) -> None:
+    root = Tree(pdf).objects[pdf.catalog["StructTreeRoot"]]
+    root["RoleMap"] = pydyf.Dictionary(ROLES)
 
 
 def tag_languages(pdf: Any) -> int:

@@ -8,6 +8,7 @@ The packet is completed through WeasyPrint's documented hook, an override of
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
@@ -146,22 +147,84 @@ def finish(document: Any, pdf: Any, version: Version | None = None) -> None:
 # WeasyPrint draws the hyphens it adds at line ends as U+2010 (the source's own U+2010 become
 # hyphen-minus, see typography.no_break_spaces), and its ToUnicode maps give them to readers as
 # real characters: copied text and screen readers got "migra‐ tion". ISO 32000-1 (14.8.2.2.3,
-# hyphenation) asks for a soft hyphen there: the glyph stays, its text becomes U+00AD, which text
-# extraction and assistive technology drop when they join the word again.
+# hyphenation) asks for a soft hyphen there: the glyph stays, its text becomes U+00AD, which the
+# structure tree's readers drop when they join the word again.
+# Poppler (pdftotext 22.12, and the viewers built on it) joins a word across a line only when the
+# line ends with U+002D: it printed "proceed\u00ad" + newline + "ings". It reads a marked-content
+# /ActualText before the font's map, so each layout hyphen is also drawn inside a /Span whose
+# ActualText is "-": poppler then gives "proceedings"; readers of the ToUnicode maps (the
+# structure tree, pdfminer) still get the soft hyphen.
 LAYOUT_HYPHEN_TEXT = b" <2010>"
 SOFT_HYPHEN_TEXT = b" <00ad>"
+HYPHEN_ACTUAL_TEXT = b"/Span <</ActualText (-)>> BDC"
+# A TJ whose last string ends with a glyph code, and the adjustment after it.
+_LAST_GLYPHS = re.compile(rb"\[(?P<before>.*)<(?P<glyphs>[0-9a-f]+)>(?P<after>-?[0-9.]*)\] TJ", re.DOTALL)
+_FONT = re.compile(rb"/(\S+) \S+ Tf")
 
 
 def soft_layout_hyphens(pdf: Any) -> None:
-    """Map every font's layout-hyphen glyph to U+00AD SOFT HYPHEN in its ToUnicode CMap."""
+    """Map every font's layout-hyphen glyph to U+00AD SOFT HYPHEN in its ToUnicode CMap, and
+    give each drawn layout hyphen the ActualText "-" (see above)."""
+    codes: dict[bytes, set[bytes]] = {}  # font object number -> the codes of its layout hyphen
     for font in pdf.objects:
         if not isinstance(font, dict) or font.get("Type") != "/Font" or "ToUnicode" not in font:
             continue
         cmap = pdf.objects[int(font["ToUnicode"].split()[0])]
+        found = {line.split()[0] for line in cmap.stream if line.endswith(LAYOUT_HYPHEN_TEXT)}
+        if found:
+            codes[str(font.number).encode()] = found  # type: ignore[attr-defined]  # pydyf's object number
         cmap.stream = [
             line[: -len(LAYOUT_HYPHEN_TEXT)] + SOFT_HYPHEN_TEXT if line.endswith(LAYOUT_HYPHEN_TEXT) else line
             for line in cmap.stream
         ]
+    by_name = _hyphen_codes_by_font_name(pdf, codes)
+    for stream in pdf.objects:
+        if isinstance(stream, pydyf.Stream) and by_name:
+            stream.stream = list(_marked_hyphens(stream.stream, by_name))
+
+
+def _hyphen_codes_by_font_name(pdf: Any, codes: dict[bytes, set[bytes]]) -> dict[bytes, set[bytes]]:
+    """The layout-hyphen codes of each font resource name the content streams select with Tf."""
+    by_name: dict[bytes, set[bytes]] = {}
+    for resources in pdf.objects:
+        fonts = resources.get("Font") if isinstance(resources, dict) else None
+        if isinstance(fonts, bytes):  # a reference
+            fonts = pdf.objects[int(fonts.split()[0])]
+        if isinstance(fonts, dict):
+            for name, reference in fonts.items():
+                number = reference.split()[0] if isinstance(reference, bytes) else b""
+                if number in codes:
+                    by_name.setdefault(name.encode() if isinstance(name, str) else name, set()).update(codes[number])
+    return by_name
+
+
+def _marked_hyphens(operations: list[Any], by_name: dict[bytes, set[bytes]]) -> Any:
+    """The content stream's operations with each layout hyphen, which ends a line and so its
+    TJ, drawn by a TJ of its own inside the ActualText span."""
+    font = b""
+    for operation in operations:
+        drawn = _LAST_GLYPHS.fullmatch(operation) if isinstance(operation, bytes) else None
+        hyphen = _hyphen_at_end(drawn, by_name.get(font, set())) if drawn else None
+        if drawn and hyphen:
+            glyphs = drawn.group("glyphs")[: -len(hyphen)]
+            before = drawn.group("before") + (b"<" + glyphs + b">" if glyphs else b"")
+            if before:
+                yield b"[" + before + b"] TJ"
+            yield from (HYPHEN_ACTUAL_TEXT, b"[<" + hyphen + b">" + drawn.group("after") + b"] TJ", b"EMC")
+            continue
+        selected = _FONT.fullmatch(operation) if isinstance(operation, bytes) else None
+        if selected:
+            font = selected.group(1)
+        yield operation
+
+
+def _hyphen_at_end(drawn: re.Match[bytes], codes: set[bytes]) -> bytes | None:
+    glyphs = drawn.group("glyphs")
+    for code in codes:
+        digits = code.strip(b"<>")
+        if glyphs.endswith(digits) and (len(glyphs) - len(digits)) % len(digits) == 0:
+            return digits
+    return None
 
 
 def _declare(schemas: Element, title: str, uri: str, prefix: str, fields: list[tuple[str, str, str, str]]) -> None:

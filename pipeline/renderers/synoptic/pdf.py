@@ -12,7 +12,7 @@ from ...errors import RenderError
 from ...synoptic import Synopsis
 from ...textname import TextName
 from ..pdf import PdfRenderer
-from ..pdf_structure import tag_languages
+from ..pdf_structure import declare_roles, tag_languages
 from ..pdfa import Description, finish
 from .columns import render_synopsis
 from .tagging import tag_columns
@@ -67,5 +67,6 @@ def _finish(document: Any, pdf: Any, languages: tuple[str, ...]) -> None:
     script, of each column on its cells."""
     finish(document, pdf)
     tag_languages(pdf)  # the words in another script; the columns' cells next
+    declare_roles(pdf)
     if not tag_columns(pdf, languages):
         raise RenderError("-", "pdf", "the synoptic table was not found in the structure tree")
