@@ -16,7 +16,7 @@ from pipeline.cli import main
 from pipeline.config import Config
 from pipeline.model import Document, Status
 from pipeline.source import find_sources, load
-from pipeline.templating import citation
+from pipeline.templating import citation, full_title
 from pipeline.testing.corpus import generate
 from tests.pdftext import MARGIN_BAND_PT, PAGE_HEIGHT_PT, Word, joined, page_count, words
 from tests.validators import pdfua, qpdf
@@ -200,7 +200,7 @@ def test_outline_volume_type_text_paragraph(built: Built) -> None:
         assert volume.title.startswith("Texts adopted" if built.language == "en" else "Textes adoptés")
         groups = [item for item in volume.children if item.children]
         texts = [text for group in groups for text in group.children]
-        assert [t.title for t in texts] == [f"{citation(t.metadata)}: {t.metadata.title}" for t in ordered(built.texts)]
+        assert [t.title for t in texts] == [full_title(t.metadata) for t in ordered(built.texts)]
         assert all(text.children and text.children[0].title == "1." for text in texts)
 
 
