@@ -16,7 +16,7 @@ from pipeline.cli import main
 from pipeline.config import Config
 from pipeline.model import Document
 from pipeline.source import find_sources, load
-from pipeline.templating import citation
+from pipeline.templating import citation, full_title
 from pipeline.testing.corpus import generate
 from tests.validators import convert_with_libreoffice, libreoffice
 
@@ -64,7 +64,7 @@ def test_a_real_contents_field_listing_every_text(volume: tuple[Path, list[Docum
     (instruction,) = document.xpath("//w:instrText[contains(., 'TOC')]", namespaces=NS)
     assert instruction.text.strip().startswith("TOC ")
     listed = ["".join(p.itertext()) for p in document.xpath("//w:body/w:p", namespaces=NS)]
-    entries = [f"{citation(t.metadata)}: {t.metadata.title}" for t in texts]
+    entries = [full_title(t.metadata) for t in texts]
     start = listed.index(entries[0])
     assert [line for line in listed[start:] if line in entries][: len(entries)] == entries  # in the volume's order
     assert part(docx, "word/settings.xml").find("w:updateFields", NS) is not None

@@ -13,7 +13,7 @@ import pytest
 from pipeline.cli import main
 from pipeline.config import Config
 from pipeline.source import find_sources, load
-from pipeline.templating import citation
+from pipeline.templating import full_title
 from pipeline.testing.corpus import generate
 from tests.validators import ace, epubcheck
 
@@ -57,7 +57,7 @@ def test_navigation_by_type_and_text(books: dict[str, Path], language: str) -> N
         groups = nav.xpath("//x:nav/x:ol/x:li", namespaces=NS)
         assert [g.xpath("string(x:span)", namespaces=NS) for g in groups] == GROUPS[language]
         entries = [a.text for a in nav.xpath("//x:nav/x:ol/x:li/x:ol/x:li/x:a", namespaces=NS)]
-        assert sorted(entries) == sorted(f"{citation(t.metadata)}: {t.metadata.title}" for t in texts)
+        assert sorted(entries) == sorted(full_title(t.metadata) for t in texts)
         spine = lxml.etree.fromstring(book.read("EPUB/content.opf")).xpath("//opf:itemref/@idref", namespaces=NS)
         assert len(spine) == len(texts) + 2  # the title page and the contents, then the texts
 
