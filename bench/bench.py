@@ -365,7 +365,7 @@ class Bench:
 def page_options(renderer: PdfRenderer, document: Document) -> dict[str, Any]:
     """What our PDF's first layout pass gives its template (pdf.py): WeasyPrint alone gets that HTML."""
     language = renderer.config.regional(document.metadata.language)
-    return {"fonts": renderer.fonts, "keep": renderer.keep(frozenset()), "hyphenation_language": language}
+    return {"fonts": renderer.fonts, "protected_words": frozenset(), "hyphenation_language": language}
 
 
 def sized_text(folder: Path, pages: int, seed: int = 1) -> Path:
