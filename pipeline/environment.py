@@ -7,6 +7,7 @@ missing library or font is named once, with its fix, instead of failing every te
 from __future__ import annotations
 
 import ctypes
+import dataclasses
 import hashlib
 import importlib.metadata
 import os
@@ -25,6 +26,7 @@ from .templating import TEMPLATES
 
 DISTRIBUTION = "adopted-texts-pipeline"
 FONTS_TOML = TEMPLATES / "print" / "fonts.toml"
+DOCX_FONTS_TOML = TEMPLATES / "docx" / "fonts.toml"  # the faces the DOCX edition embeds
 APT = "apt-get install" if os.geteuid() == 0 else "sudo apt-get install"
 
 
@@ -106,6 +108,19 @@ def font_checks(fonts_toml: Path | None = None) -> list[Check]:
         else:
             checks.append(Check(name, True, f"{path} (sha256 matches)"))
     return checks
+
+
+def docx_font_checks() -> list[Check]:
+    """The faces the DOCX edition embeds (templates/docx/fonts.toml) that the print edition's
+    checks do not cover already: today none (each is a print face, same file and sha256), but a
+    face only the DOCX edition embeds would fail its build as it would fail here."""
+    printed = {(face["file"], face["sha256"]) for face in tomllib.loads(FONTS_TOML.read_text(encoding="utf-8"))["face"]}
+    faces = tomllib.loads(DOCX_FONTS_TOML.read_text(encoding="utf-8"))["face"]
+    return [
+        dataclasses.replace(check, component="DOCX " + check.component)
+        for check, face in zip(font_checks(DOCX_FONTS_TOML), faces, strict=True)
+        if (face["file"], face["sha256"]) not in printed
+    ]
 
 
 def _font_package(path: Path) -> str:
@@ -228,14 +243,14 @@ def _existing(path: Path) -> str | None:
 
 
 def all_checks(tests: bool = False) -> list[Check]:
-    checks = [*python_checks(), *pandoc_checks(), *weasyprint_checks(), *font_checks()]
+    checks = [*python_checks(), *pandoc_checks(), *weasyprint_checks(), *font_checks(), *docx_font_checks()]
     return [*checks, *tool_checks()] if tests else checks
 
 
 # The cheap checks each format's engine needs before a build starts (no engine is imported).
 FORMAT_NEEDS: dict[str, tuple[Probe, ...]] = {
     "pdf": (library_checks, font_checks),
-    "docx": (pandoc_runs,),
+    "docx": (pandoc_runs, docx_font_checks),
     "epub": (pandoc_runs,),
 }
 

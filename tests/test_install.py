@@ -14,6 +14,7 @@ import shutil
 import subprocess
 import sys
 import textwrap
+import tomllib
 from pathlib import Path
 
 import pytest
@@ -235,6 +236,26 @@ def test_doctor_reports_a_font_that_is_not_the_pinned_file(tmp_path: Path, monke
     failed = [check for check in environment.font_checks(tmp_path / "fonts.toml") if not check.ok]
     assert len(failed) == 1
     assert "is not the pinned file" in failed[0].detail
+
+
+def test_doctor_checks_the_faces_the_docx_edition_embeds(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Every face templates/docx/fonts.toml embeds is checked: today each is a print face (same
+    file, same sha256), checked once; a face only the DOCX edition embeds is checked as its own."""
+    docx_faces = tomllib.loads(environment.DOCX_FONTS_TOML.read_text(encoding="utf-8"))["face"]
+    print_faces = tomllib.loads(environment.FONTS_TOML.read_text(encoding="utf-8"))["face"]
+    assert {(f["file"], f["sha256"]) for f in docx_faces} <= {(f["file"], f["sha256"]) for f in print_faces}
+    assert environment.docx_font_checks() == []
+    extra = '\n[[face]]\nfamily = "Noto Serif Test"\nweight = 400\nstyle = "normal"\n'
+    extra += 'file = "/usr/share/fonts/truetype/noto/NotoSerifTest-Regular.ttf"\nsha256 = "' + "0" * 64 + '"\n'
+    (tmp_path / "fonts.toml").write_text(
+        environment.DOCX_FONTS_TOML.read_text(encoding="utf-8") + extra, encoding="utf-8"
+    )
+    monkeypatch.setattr(environment, "DOCX_FONTS_TOML", tmp_path / "fonts.toml")
+    assert cli.main(["doctor"]) == cli.EXIT_INVALID
+    failures = [line for line in capsys.readouterr().out.splitlines() if line.startswith("FAIL")]
+    assert len(failures) == 1 and failures[0].startswith("FAIL  DOCX font Noto Serif Test 400 normal"), failures
 
 
 def test_doctor_tests_option_checks_the_validators(capsys: pytest.CaptureFixture[str]) -> None:
