@@ -35,7 +35,7 @@ from .renderers import REGISTRY
 from .source import SAFE_STEM
 
 STATE_NAME = ".buildstate.sqlite"
-SCHEMA_VERSION = 3  # PRAGMA user_version: a database of another version is rebuilt, never misread
+SCHEMA_VERSION = 4  # PRAGMA user_version: a database of another version is rebuilt, never misread
 BUSY_SECONDS = 30.0  # a reader (`pipeline package`) and a build may meet on a touched file's update
 Notify = Callable[[str], None]
 
@@ -54,7 +54,8 @@ CREATE TABLE texts (
     citation TEXT NOT NULL,
     title TEXT NOT NULL,
     date TEXT NOT NULL,
-    status TEXT NOT NULL
+    status TEXT NOT NULL,
+    keywords TEXT NOT NULL           -- a JSON list of strings: the catalogue's filter and the search read them
 ) STRICT, WITHOUT ROWID;
 CREATE TABLE fingerprints (          -- a format's inputs, shared by every edition made from them
     id INTEGER PRIMARY KEY,
@@ -114,6 +115,7 @@ class TextRow(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
     title: str
     date: str
     status: str
+    keywords: str
 
 
 class EditionRow(msgspec.Struct, frozen=True):

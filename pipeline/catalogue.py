@@ -1,4 +1,5 @@
-"""The catalogue page: every text in the output folder, with its editions' sizes and SHA-256.
+"""The catalogue page: one entry per text (its language versions together), grouped by year and
+type, each version's editions with their sizes; the SHA-256 of every edition in `SHA256SUMS`.
 
 It is made from the build state alone (no source is read), so it costs nothing on a no-op build.
 Source-derived strings go through the autoescaping template; the filter script is our own.
@@ -6,7 +7,11 @@ Source-derived strings go through the autoescaping template; the filter script i
 
 from __future__ import annotations
 
+import itertools
+from dataclasses import dataclass
 from typing import Any
+
+import msgspec
 
 from .i18n import type_name
 from .languages import name_in
@@ -16,7 +21,10 @@ from .templating import citation, environment
 from .textname import TextName
 
 TEMPLATE = "catalogue/index.html.j2"
+CHECKSUMS_NAME = "SHA256SUMS"
+SEARCH_NAME = "search.html"
 TYPE_ORDER = [member.value for member in TextType]
+LANGUAGE_ORDER = ["en", "fr"]  # the Assembly's official languages first, then by tag
 
 
 def catalogue_record(document: Document) -> dict[str, Any]:
@@ -32,54 +40,153 @@ def catalogue_record(document: Document) -> dict[str, Any]:
         "title": meta.title,
         "date": meta.adoption.date.isoformat(),
         "status": meta.status.value,
+        "keywords": msgspec.json.encode(list(meta.keywords)).decode(),
     }
 
 
-def render_catalogue(entries: list[dict[str, Any]]) -> bytes:
-    """The page for the build state's entries (see BuildState.present), sorted by type, year, number, language."""
-    texts = sorted((_row(entry) for entry in entries), key=_order)
-    files = [edition for text in texts for edition in text["editions"]]
+@dataclass(frozen=True)
+class EditionLink:
+    format: str
+    label: str
+    file: str
+    media_type: str
+    size: int
+    size_text: str
+
+
+@dataclass(frozen=True)
+class Version:
+    """One language version of a text, as the catalogue lists it."""
+
+    stem: str
+    language: str
+    language_in_english: str  # the page's wording is English
+    citation: str
+    title: str
+    date: str
+    status: str
+    keywords: tuple[str, ...]
+    editions: tuple[EditionLink, ...]
+
+
+@dataclass(frozen=True)
+class CatalogueText:
+    """A text: its language versions (same type, number and year), the reference version first."""
+
+    type: str
+    type_name: str
+    number: int
+    year: int
+    versions: tuple[Version, ...]
+
+    @property
+    def first(self) -> Version:
+        return self.versions[0]
+
+    @property
+    def languages(self) -> str:
+        return " ".join(version.language for version in self.versions)
+
+    @property
+    def keywords(self) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(word for version in self.versions for word in version.keywords))
+
+
+def catalogue_texts(entries: list[dict[str, Any]]) -> list[CatalogueText]:
+    """The build state's entries (BuildState.present) as texts: latest year first, then by type, number."""
+    versions = sorted((_version(entry) for entry in entries), key=lambda pair: pair[0])
+    texts = []
+    for (_, _, _, kind, number, year), group in itertools.groupby(versions, key=lambda pair: pair[0][:6]):
+        members = tuple(version for _, version in sorted(group, key=lambda pair: pair[0]))
+        texts.append(CatalogueText(kind, _type_name(kind), number, year, members))
+    return texts
+
+
+def render_catalogue(
+    entries: list[dict[str, Any]], *, search: bool = False, checksums: bool = True, feeds: tuple[str, ...] = ()
+) -> bytes:
+    """The page; `search` links the search page, `checksums` the SHA256SUMS file, `feeds` the Atom
+    feeds (their languages), for a folder that has them."""
+    texts = catalogue_texts(entries)
+    files = [edition for text in texts for version in text.versions for edition in version.editions]
+    languages = sorted({(v.language, v.language_in_english) for t in texts for v in t.versions}, key=_language_key)
+    kinds = [(value, _type_name(value)) for value in TYPE_ORDER if any(t.type == value for t in texts)]
     page = (
         environment("en")
         .get_template(TEMPLATE)
         .render(
-            texts=texts,
-            types=[(value, _type_name(value)) for value in TYPE_ORDER if any(t["type"] == value for t in texts)],
-            years=sorted({t["year"] for t in texts}, reverse=True),
-            languages=sorted({(t["language"], t["language_in_english"]) for t in texts}),
+            groups=[(year, _by_type(group)) for year, group in itertools.groupby(texts, key=lambda t: t.year)],
+            text_count=len(texts),
+            types=kinds,
+            years=sorted({t.year for t in texts}, reverse=True),
+            languages=languages,
             file_count=len(files),
-            total_size=human_size(sum(edition["size"] for edition in files)),
+            total_size=human_size(sum(edition.size for edition in files)),
+            search=SEARCH_NAME if search else "",
+            checksums=CHECKSUMS_NAME if checksums else "",
+            feeds=[(language, name_in(language, "en"), feed_name(language)) for language in feeds],
         )
     )
     return page.encode("utf-8")
 
 
-def _row(entry: dict[str, Any]) -> dict[str, Any]:
+def render_checksums(entries: list[dict[str, Any]]) -> bytes:
+    """`sha256sum -c` input for every edition listed, by file name: the same bytes for the same folder."""
+    files = sorted((edition["file"], edition["sha256"]) for entry in entries for edition in entry["editions"].values())
+    return "".join(f"{sha256}  {file}\n" for file, sha256 in files).encode("utf-8")
+
+
+def feed_name(language: str) -> str:
+    return f"feed.{language.lower()}.xml"
+
+
+def _by_type(texts: Any) -> list[tuple[str, str, list[CatalogueText]]]:
+    ordered = sorted(texts, key=lambda t: (_type_rank(t.type), -t.number))
+    return [(kind, _plural(kind), list(group)) for kind, group in itertools.groupby(ordered, key=lambda t: t.type)]
+
+
+def _version(entry: dict[str, Any]) -> tuple[tuple[Any, ...], Version]:
     record = entry["record"]
-    editions = [
-        {
-            "format": name,
-            "label": REGISTRY[name].label if name in REGISTRY else name.upper(),
-            "file": edition["file"],
-            "media_type": REGISTRY[name].media_type if name in REGISTRY else "application/octet-stream",
-            "size": edition["size"],
-            "size_text": human_size(edition["size"]),
-            "sha256": edition["sha256"],
-        }
+    editions = tuple(
+        EditionLink(
+            name,
+            REGISTRY[name].label if name in REGISTRY else name.upper(),
+            edition["file"],
+            REGISTRY[name].media_type if name in REGISTRY else "application/octet-stream",
+            edition["size"],
+            human_size(edition["size"]),
+        )
         for name, edition in sorted(entry["editions"].items(), key=lambda item: _format_rank(item[0]))
-    ]
-    return {
-        **record,
-        "stem": entry["stem"],
-        "type_name": _type_name(str(record["type"])),
-        "language_in_english": name_in(str(record["language"]), "en"),  # the page's wording is English
-        "editions": editions,
-    }
+    )
+    language = str(record["language"])
+    version = Version(
+        entry["stem"],
+        language,
+        name_in(language, "en"),
+        str(record["citation"]),
+        str(record["title"]),
+        str(record["date"]),
+        str(record["status"]),
+        tuple(msgspec.json.decode(record.get("keywords") or "[]", type=list[str])),
+        editions,
+    )
+    text_key = (-int(record["year"]), _type_rank(str(record["type"])), -int(record["number"]))
+    return (
+        *text_key,
+        str(record["type"]),
+        int(record["number"]),
+        int(record["year"]),
+        *_language_key((language,)),
+    ), version
 
 
-def _order(text: dict[str, Any]) -> tuple[int, int, int, str]:
-    kind = TYPE_ORDER.index(text["type"]) if text["type"] in TYPE_ORDER else len(TYPE_ORDER)
-    return (kind, -int(text["year"]), -int(text["number"]), str(text["language"]))
+def _language_key(pair: tuple[str, ...]) -> tuple[int, str]:
+    base = pair[0].split("-")[0].lower()
+    return (LANGUAGE_ORDER.index(base) if base in LANGUAGE_ORDER else len(LANGUAGE_ORDER), pair[0].lower())
+
+
+def _type_rank(value: str) -> int:
+    return TYPE_ORDER.index(value) if value in TYPE_ORDER else len(TYPE_ORDER)
 
 
 def _format_rank(name: str) -> int:
@@ -91,6 +198,10 @@ def _format_rank(name: str) -> int:
 def _type_name(value: str) -> str:
     """The English name of a type; a type this version does not know (an older manifest's), as recorded."""
     return type_name(TextType(value), "en") if value in TYPE_ORDER else value.capitalize()
+
+
+def _plural(value: str) -> str:
+    return type_name(TextType(value), "en", plural=True) if value in TYPE_ORDER else value.capitalize()
 
 
 def human_size(size: int) -> str:

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from .buildstate import BuildState
-from .catalogue import render_catalogue
+from .catalogue import CHECKSUMS_NAME, render_catalogue, render_checksums
 from .config import Config
 from .errors import OutputError, Problems
 from .files import folder_lock, remove_stale_parts, write_atomically
@@ -346,8 +346,10 @@ def _write_catalogue(out_dir: Path, state: BuildState, notice: Notify) -> None:
     if not ours or path.is_symlink():
         notice(f"{path} is not the catalogue this tool writes: left as it is (move it away to get the catalogue)")
         return
+    entries = list(state.present())
     try:
-        write_if_changed(path, render_catalogue(list(state.present())))
+        write_if_changed(path, render_catalogue(entries))
+        write_if_changed(out_dir / CHECKSUMS_NAME, render_checksums(entries))
     except OSError as exc:
         raise OutputError(f"cannot write the catalogue {path}: {exc.strerror or exc}") from None
 

@@ -54,6 +54,7 @@ class _Record(msgspec.Struct):  # a newer build may have added fields: they are 
     title: str
     date: str
     status: str
+    keywords: str = "[]"  # an earlier version kept none: empty until the text is next rebuilt
 
 
 class _Entry(msgspec.Struct, forbid_unknown_fields=True):

@@ -1,19 +1,36 @@
-/* Filters the catalogue's rows in the browser: no server, no library. The form stays hidden
-   without JavaScript, when every row is shown anyway. */
+/* Filters the catalogue's texts in the browser: no server, no library. The form stays hidden
+   without JavaScript, when every text is shown anyway. Words are compared folded: without
+   accents, in lower case, with every apostrophe as ' (so "activites" finds "Activités"). */
 (function () {
   "use strict";
   var form = document.getElementById("filters");
   var shown = document.getElementById("shown");
-  var rows = Array.prototype.slice.call(document.querySelectorAll("#texts tbody tr"));
-  var words = rows.map(function (row) {
-    return row.querySelector("th").textContent.toLowerCase();
+  var texts = Array.prototype.slice.call(document.querySelectorAll("#texts li.text"));
+  var kinds = Array.prototype.slice.call(document.querySelectorAll("#texts section.kind"));
+  var years = Array.prototype.slice.call(document.querySelectorAll("#texts section.year"));
+
+  function fold(value) {
+    return value.normalize("NFD").replace(/[\u0300-\u036f]/g, "").toLowerCase()
+      .replace(/[\u2018\u2019\u02bc\u2032`\u00b4]/g, "'").replace(/\u0153/g, "oe").replace(/\u00e6/g, "ae");
+  }
+
+  var words = texts.map(function (text) {
+    return fold(Array.prototype.map.call(text.querySelectorAll(".words"), function (part) {
+      return part.textContent;
+    }).join(" "));
   });
 
-  function matches(row, index, wanted, terms) {
-    return (!wanted.type || row.dataset.type === wanted.type) &&
-      (!wanted.year || row.dataset.year === wanted.year) &&
-      (!wanted.language || row.dataset.language === wanted.language) &&
+  function matches(text, index, wanted, terms) {
+    return (!wanted.type || text.dataset.type === wanted.type) &&
+      (!wanted.year || text.dataset.year === wanted.year) &&
+      (!wanted.language || text.dataset.languages.split(" ").indexOf(wanted.language) !== -1) &&
       terms.every(function (term) { return words[index].indexOf(term) !== -1; });
+  }
+
+  function hideEmpty(sections) {
+    sections.forEach(function (section) {
+      section.hidden = !section.querySelector("li.text:not([hidden])");
+    });
   }
 
   function apply() {
@@ -22,14 +39,16 @@
       year: form.elements.year.value,
       language: form.elements.language.value
     };
-    var terms = form.elements.words.value.toLowerCase().split(/\s+/).filter(Boolean);
+    var terms = fold(form.elements.words.value).split(/\s+/).filter(Boolean);
     var count = 0;
-    rows.forEach(function (row, index) {
-      var visible = matches(row, index, wanted, terms);
-      row.hidden = !visible;
+    texts.forEach(function (text, index) {
+      var visible = matches(text, index, wanted, terms);
+      text.hidden = !visible;
       count += visible ? 1 : 0;
     });
-    shown.textContent = count + " of " + rows.length + " texts shown";
+    hideEmpty(kinds);
+    hideEmpty(years);
+    shown.textContent = count + " of " + texts.length + " texts shown";
   }
 
   form.hidden = false;
