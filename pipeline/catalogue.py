@@ -98,7 +98,7 @@ def catalogue_texts(entries: list[dict[str, Any]]) -> list[CatalogueText]:
     texts = []
     for (_, _, _, kind, number, year), group in itertools.groupby(versions, key=lambda pair: pair[0][:6]):
         members = tuple(version for _, version in sorted(group, key=lambda pair: pair[0]))
-        texts.append(CatalogueText(kind, _type_name(kind), number, year, members))
+        texts.append(CatalogueText(kind, type_label(kind), number, year, members))
     return texts
 
 
@@ -109,8 +109,8 @@ def render_catalogue(
     feeds (their languages), for a folder that has them."""
     texts = catalogue_texts(entries)
     files = [edition for text in texts for version in text.versions for edition in version.editions]
-    languages = sorted({(v.language, v.language_in_english) for t in texts for v in t.versions}, key=_language_key)
-    kinds = [(value, _type_name(value)) for value in TYPE_ORDER if any(t.type == value for t in texts)]
+    languages = sorted({(v.language, v.language_in_english) for t in texts for v in t.versions}, key=language_key)
+    kinds = [(value, type_label(value)) for value in TYPE_ORDER if any(t.type == value for t in texts)]
     page = (
         environment("en")
         .get_template(TEMPLATE)
@@ -156,7 +156,7 @@ def _version(entry: dict[str, Any]) -> tuple[tuple[Any, ...], Version]:
             edition["size"],
             human_size(edition["size"]),
         )
-        for name, edition in sorted(entry["editions"].items(), key=lambda item: _format_rank(item[0]))
+        for name, edition in sorted(entry["editions"].items(), key=lambda item: format_rank(item[0]))
     )
     language = str(record["language"])
     version = Version(
@@ -176,11 +176,11 @@ def _version(entry: dict[str, Any]) -> tuple[tuple[Any, ...], Version]:
         str(record["type"]),
         int(record["number"]),
         int(record["year"]),
-        *_language_key((language,)),
+        *language_key((language,)),
     ), version
 
 
-def _language_key(pair: tuple[str, ...]) -> tuple[int, str]:
+def language_key(pair: tuple[str, ...]) -> tuple[int, str]:
     base = pair[0].split("-")[0].lower()
     return (LANGUAGE_ORDER.index(base) if base in LANGUAGE_ORDER else len(LANGUAGE_ORDER), pair[0].lower())
 
@@ -189,13 +189,13 @@ def _type_rank(value: str) -> int:
     return TYPE_ORDER.index(value) if value in TYPE_ORDER else len(TYPE_ORDER)
 
 
-def _format_rank(name: str) -> int:
+def format_rank(name: str) -> int:
     """In the registry's order; a format this version does not know goes last."""
     order = list(REGISTRY)
     return order.index(name) if name in order else len(order)
 
 
-def _type_name(value: str) -> str:
+def type_label(value: str) -> str:
     """The English name of a type; a type this version does not know (an older manifest's), as recorded."""
     return type_name(TextType(value), "en") if value in TYPE_ORDER else value.capitalize()
 

@@ -185,6 +185,7 @@ def python_checks() -> list[Check]:
     requirements = [r for r in requirements if "extra ==" not in r]  # the optional extras are not needed
     for requirement in requirements:
         name, _, pinned = requirement.partition("==")
+        name = name.split("[")[0]  # "pagefind[bin]": the distribution, without its extras
         try:
             installed = importlib.metadata.version(name)
         except importlib.metadata.PackageNotFoundError:

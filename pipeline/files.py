@@ -10,6 +10,7 @@ import contextlib
 import fcntl
 import os
 import re
+import shutil
 import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -63,7 +64,10 @@ def remove_stale_parts(out_dir: Path) -> int:
     """Delete the temporary files a killed build of ours left behind; how many there were."""
     stale = [p for p in out_dir.glob(f".*{PART_SUFFIX}") if OUR_PART.match(p.name)] if out_dir.is_dir() else []
     for path in stale:
-        path.unlink(missing_ok=True)
+        if path.is_dir() and not path.is_symlink():  # a search index being written (pipeline/search.py)
+            shutil.rmtree(path, ignore_errors=True)
+        else:
+            path.unlink(missing_ok=True)
     return len(stale)
 
 

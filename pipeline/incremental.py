@@ -23,22 +23,19 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from .buildstate import BuildState
-from .catalogue import CHECKSUMS_NAME, render_catalogue, render_checksums
 from .config import Config
 from .errors import OutputError, Problems
-from .files import folder_lock, remove_stale_parts, write_atomically
+from .files import folder_lock, remove_stale_parts
 from .fingerprints import Inputs, digest, fingerprints
 from .linking import Targets
 from .model import LanguageVersion
 from .outcome import Outcome
+from .site import CATALOGUE_NAME, RESERVED_PAGES, write_site
 from .source import all_language_versions, find_sources, read_source_bytes
 from .textname import file_stem
 from .workers import Job, Settings, run_jobs
 
-CATALOGUE_NAME = "index.html"
 WEB_FORMAT = "html"  # the edition references link to
-# How our catalogue page is recognised: a page without it is the user's, never replaced.
-CATALOGUE_MARK = b"<title>Adopted texts: catalogue</title>"
 Notify = Callable[[str], None]
 Report = Callable[[Outcome, dict[str, str]], None]
 
@@ -84,8 +81,10 @@ def plan(
     accepted, refused = unique_stems(sources)
     result = Plan(refused=refused, sources=accepted)
     for source in accepted:
-        if f"{file_stem(source)}.html" == CATALOGUE_NAME:
-            result.refused.append(Outcome(source, failure=f"{CATALOGUE_NAME} is the catalogue page: rename the source"))
+        stem = file_stem(source)
+        if f"{stem}.html" in RESERVED_PAGES:
+            what = "the catalogue page" if f"{stem}.html" == CATALOGUE_NAME else "the search page"
+            result.refused.append(Outcome(source, failure=f"{stem}.html is {what}: rename the source"))
             continue
         problems = Problems(source)
         data = read_source_bytes(source, problems)  # checked before read: no FIFO, device or giant file
@@ -188,7 +187,7 @@ def build_corpus(
                 work = plan(sources, state, inputs, force, verify)
                 outcomes = _refusals(work, on_start, report) + run.all(work, state)
                 volume_work = _volumes(work, volumes or [], state, formats, out_dir, config, force, verify, on_volume)
-                _write_catalogue(out_dir, state, notice)
+                write_site(out_dir, list(state.present()), config, notice)
                 state.prune_fingerprints()
                 absent = state.absent_references()
             finally:
@@ -332,34 +331,3 @@ def _volume_formats(formats: list[str]) -> list[str]:
     from .volumes.incremental import volume_formats
 
     return volume_formats(formats)
-
-
-def _write_catalogue(out_dir: Path, state: BuildState, notice: Notify) -> None:
-    path = out_dir / CATALOGUE_NAME
-    try:
-        with path.open("rb") as stream:
-            ours = CATALOGUE_MARK in stream.read(4096)
-    except FileNotFoundError:
-        ours = True
-    except OSError:
-        ours = False
-    if not ours or path.is_symlink():
-        notice(f"{path} is not the catalogue this tool writes: left as it is (move it away to get the catalogue)")
-        return
-    entries = list(state.present())
-    try:
-        write_if_changed(path, render_catalogue(entries))
-        write_if_changed(out_dir / CHECKSUMS_NAME, render_checksums(entries))
-    except OSError as exc:
-        raise OutputError(f"cannot write the catalogue {path}: {exc.strerror or exc}") from None
-
-
-def write_if_changed(path: Path, data: bytes) -> bool:
-    """Leave an identical file alone: a no-op build touches nothing."""
-    try:
-        if path.read_bytes() == data:
-            return False
-    except OSError:
-        pass
-    write_atomically(path, data)
-    return True

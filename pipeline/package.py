@@ -28,8 +28,9 @@ from .config import Config
 from .errors import UsageError
 from .files import folder_lock
 from .fingerprints import fingerprints
-from .incremental import CATALOGUE_NAME, plan
+from .incremental import plan
 from .legacy_manifest import LEGACY_NAME
+from .site import CATALOGUE_NAME
 from .source import find_sources
 from .textname import file_stem
 from .volumes.incremental import plan_volumes, volume_formats, volume_inputs

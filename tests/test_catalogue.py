@@ -12,7 +12,8 @@ import pytest
 
 from pipeline.catalogue import CHECKSUMS_NAME, human_size, render_catalogue
 from pipeline.config import Config
-from pipeline.incremental import CATALOGUE_NAME, build_corpus
+from pipeline.incremental import build_corpus
+from pipeline.site import CATALOGUE_NAME, is_site_file
 from pipeline.testing.corpus import generate
 from tests.conftest import SEED
 from tests.validators import CHROMIUM, CHROMIUM_ARGS, axe, nu_html_checker
@@ -42,7 +43,8 @@ def page(out: Path) -> lxml.html.HtmlElement:
 
 def test_every_text_is_one_entry_with_its_language_versions_and_their_editions(built: Path) -> None:
     texts = page(built).xpath("//li[@class='text']")
-    stems = {p.name.rsplit(".", 1)[0] for p in built.iterdir() if p.suffix in {".html", ".epub"}} - {"index"}
+    editions = {p.name for p in built.iterdir() if p.suffix in {".html", ".epub"} and not is_site_file(p.name)}
+    stems = {name.rsplit(".", 1)[0] for name in editions}
     slugs = {stem.rsplit(".", 1)[0] for stem in stems}
     assert len(texts) == len(slugs) < len(stems)  # language versions are one text, not one each
     assert page(built).xpath("string(//p[@class='totals'])").startswith(f"{len(slugs)} texts in 2 languages")
@@ -59,7 +61,7 @@ def test_every_text_is_one_entry_with_its_language_versions_and_their_editions(b
                 size = link.getnext()
                 assert size.get("value") == str(len(target.read_bytes()))
                 assert size.text == human_size(len(target.read_bytes()))
-    assert listed == {p.name for p in built.iterdir() if p.suffix in {".html", ".epub"}} - {"index.html"}
+    assert listed == editions
     assert not page(built).xpath("//code") and "sha256" not in page(built).xpath("string(//body)").lower().replace(
         "sha-256 checksums", ""
     )

@@ -26,6 +26,7 @@ from pipeline.buildstate import STATE_NAME
 from pipeline.config import Config, decode_config
 from pipeline.errors import ConfigError, OutputError
 from pipeline.incremental import build_corpus
+from pipeline.site import is_site_file
 from pipeline.source import read
 from tests.sources import FRONT, NAME
 from tests.test_buildstate import recorded
@@ -191,7 +192,7 @@ def test_a_full_disk_leaves_no_partial_text_and_a_consistent_manifest(small_moun
     assert "No space left on device" in result.stderr
     names = {p.name for p in small_mount.iterdir()}
     assert not [n for n in names if n.endswith(".part")]
-    stems = {n.rsplit(".", 1)[0] for n in names if n.endswith((".html", ".docx")) and n != "index.html"}
+    stems = {n.rsplit(".", 1)[0] for n in names if n.endswith((".html", ".docx")) and not is_site_file(n)}
     for stem in stems:  # every text that shows is whole
         assert {f"{stem}.html", f"{stem}.docx"} <= names, stem
     if (small_mount / STATE_NAME).exists():  # every text recorded is whole on the disk

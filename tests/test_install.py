@@ -351,3 +351,24 @@ def test_the_print_edition_refuses_a_weasyprint_it_was_not_written_for(monkeypat
     monkeypatch.setattr(weasyprint, "__version__", "71.0")
     with pytest.raises(RenderError, match=r"WeasyPrint 71\.0 is not 70\.0"):
         PdfRenderer(Config())
+
+
+def test_every_pinned_python_package_is_in_the_lock_that_make_installs() -> None:
+    """`make` installs requirements.lock: a dependency pinned in pyproject.toml but not locked at the
+    same version (Pagefind's binary for the search index, say) would be missing on a fresh machine."""
+    import tomllib
+
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    pins = [*project["dependencies"], *(p for extra in project["optional-dependencies"].values() for p in extra)]
+    lock = {}
+    for line in (ROOT / "requirements.lock").read_text(encoding="utf-8").splitlines():
+        if line and not line.startswith("#"):
+            name, _, version = line.partition("==")
+            lock[re.sub(r"[-_.]+", "-", name).lower()] = version
+    for pin in pins:
+        name, _, version = pin.split(";")[0].strip().partition("==")
+        extras = re.findall(r"\[(.*)\]", name)
+        name = re.sub(r"[-_.]+", "-", name.split("[")[0]).lower()
+        assert lock.get(name) == version, f"{pin} is not in requirements.lock at its pin"
+        for extra in extras:  # pagefind[bin] brings pagefind-bin, the binary itself
+            assert lock.get(f"{name}-{extra}") == version, f"{pin}: {name}-{extra} is not locked"
