@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Mapping
 from dataclasses import replace
 from pathlib import Path
 
@@ -12,10 +13,10 @@ from .errors import RenderError
 from .files import write_all_atomically
 from .files import write_atomically as write_atomically  # where the synoptic command finds it
 from .linking import Targets, absent_problems, resolve
-from .model import LanguageVersion
+from .model import EditionFile, LanguageVersion
 from .outcome import Edition
 from .outcome import Outcome as Outcome  # where the synoptic command finds it
-from .renderers import Renderer, renderer_class
+from .renderers import REGISTRY, Renderer, renderer_class
 from .source import read
 
 
@@ -27,7 +28,12 @@ class Builder:
     """
 
     def __init__(
-        self, formats: list[str], out_dir: Path, config: Config, debug: bool = False, targets: Targets | None = None
+        self,
+        formats: list[str],
+        out_dir: Path,
+        config: Config,
+        debug: bool = False,
+        targets: Targets | None = None,
     ) -> None:
         self.formats = [renderer_class(name).name for name in formats]  # unknown names fail here
         self.out_dir = out_dir
@@ -47,22 +53,36 @@ class Builder:
         versions: tuple[LanguageVersion, ...] = (),
         formats: tuple[str, ...] | None = None,
         write: bool = True,
+        sizes: Mapping[str, int] | None = None,
+        relist: tuple[str, ...] = (),
     ) -> Outcome:
-        """Render `source` in `formats` (default: all the builder's); `write=False` keeps the bytes."""
+        """Render `source` in `formats` (default: all the builder's); `write=False` keeps the bytes.
+
+        `sizes` are the recorded sizes of the text's editions in the folder; `relist` the
+        up-to-date editions that list the others (the web page), rendered again only when a size
+        they show changed: then they are what a full build would have written."""
         try:
-            return self._build_one(source, versions, self.formats if formats is None else list(formats), write)
+            chosen = self.formats if formats is None else list(formats)
+            return self._build_one(source, versions, chosen, write, sizes or {}, relist)
         except Exception as exc:  # a bug must not stop the other texts
             if self.debug:
                 raise
             return Outcome(source, failure=f"internal error: {type(exc).__name__}: {exc} (rerun with --debug)")
 
     def _build_one(
-        self, source: Path, versions: tuple[LanguageVersion, ...], formats: list[str], write: bool
+        self,
+        source: Path,
+        versions: tuple[LanguageVersion, ...],
+        formats: list[str],
+        write: bool,
+        sizes: Mapping[str, int],
+        relist: tuple[str, ...],
     ) -> Outcome:
         reading = read(source, self.config)
         outcome = Outcome(source, problems=reading.problems)
         if reading.document is None:
             return outcome
+
         document = replace(reading.document, versions=versions)
         if self.targets is not None:
             resolution = resolve(document, self.targets)
@@ -72,10 +92,19 @@ class Builder:
         outcome.record = catalogue_record(document)
         editions: list[tuple[str, Path, bytes]] = []
         try:  # render every format before writing any: a failing text writes nothing
-            for name in formats:
+            for name in [name for name in formats if not renderer_class(name).lists_editions]:
                 renderer = self.renderer(name)
                 target = self.out_dir / f"{document.stem}.{renderer.extension}"
                 editions.append((name, target, renderer.render(document)))
+            # Then the editions that list those, with their sizes.
+            resized = any(sizes.get(name) != len(data) for name, _, data in editions)
+            listing = [name for name in formats if renderer_class(name).lists_editions]
+            listing += [name for name in relist if resized and name not in listing]
+            for name in listing:
+                renderer = self.renderer(name)
+                listed = replace(document, editions=self._others(document.stem, name, editions, sizes))
+                target = self.out_dir / f"{document.stem}.{renderer.extension}"
+                editions.append((name, target, renderer.render(listed)))
         except RenderError as exc:
             outcome.failure = str(exc)
             return outcome
@@ -85,6 +114,8 @@ class Builder:
             except OSError as exc:
                 outcome.failure = f"cannot write its editions in {self.out_dir}: {exc.strerror or exc}"
                 return outcome
+        order = list(REGISTRY)
+        editions.sort(key=lambda edition: order.index(edition[0]) if edition[0] in order else len(order))
         for name, target, data in editions:
             outcome.editions.append(Edition(name, target.name, hashlib.sha256(data).hexdigest(), len(data)))
             if write:
@@ -92,3 +123,15 @@ class Builder:
             else:
                 outcome.payload[target.name] = data
         return outcome
+
+    def _others(
+        self, stem: str, listing: str, rendered: list[tuple[str, Path, bytes]], sizes: Mapping[str, int]
+    ) -> tuple[EditionFile, ...]:
+        """The text's other editions in the output folder, in the order of the formats: those just
+        rendered with their bytes' size, the others (up to date) with the size recorded."""
+        found = {**sizes, **{name: len(data) for name, _, data in rendered}}
+        return tuple(
+            EditionFile(name, f"{stem}.{renderer_class(name).extension}", found[name])
+            for name in REGISTRY
+            if name != listing and name in found
+        )

@@ -541,6 +541,15 @@ class BuildState:
             if links.startswith("{")
         )
 
+    def sizes(self, stem: str) -> dict[str, int]:
+        """The size of each recorded edition of `stem` whose file is there, by format."""
+        rows = self.connection.execute("SELECT format, file, size FROM editions WHERE stem = ?", (stem,))
+        return {
+            name: size
+            for name, file, size in rows
+            if file == expected_file(stem, name) and os.path.isfile(os.path.join(self.folder, file))
+        }
+
     def has_edition(self, stem: str, format_name: str) -> bool:
         """Whether `stem` has a recorded edition of `format_name` whose file is there."""
         row = self.connection.execute(

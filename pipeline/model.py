@@ -210,12 +210,22 @@ class Document:
     footnotes: tuple[Footnote, ...] = field(default=())
     source: bytes = b""  # the canonical source as read, embedded in archival editions
     versions: tuple[LanguageVersion, ...] = ()  # the same text in other languages, set by the build
+    editions: tuple[EditionFile, ...] = ()  # its other editions in the same build, set by the build
 
     @functools.cached_property
     def notes(self) -> Mapping[int, Footnote]:
         """The footnotes by number, indexed once: templates look each call's note up here
         (a scan of all notes per call made a text's rendering quadratic in its notes)."""
         return {note.number: note for note in self.footnotes}  # a dict: documents are pickled to workers
+
+
+@dataclass(frozen=True)
+class EditionFile:
+    """Another edition of the same text, written by the same build: what its web page links."""
+
+    format: str  # as `--format` names it
+    file: str  # beside this edition
+    size: int  # in bytes
 
 
 @dataclass(frozen=True)

@@ -15,6 +15,7 @@ from typing import Any
 import jinja2
 from babel.dates import format_date
 from babel.lists import format_list
+from babel.units import format_unit
 from jinja2 import BytecodeCache, Environment, FileSystemBytecodeCache, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
 
@@ -91,6 +92,17 @@ def collapse(markup: str) -> Markup:
 def nobreak(text: str) -> str:
     """ "Recommendation 1253 (1994)" kept on one line: its spaces become no-break spaces."""
     return text.replace(" ", "\u00a0")
+
+
+def file_size(size: int, language: str) -> str:
+    """ "245 kB", "245 ko", "1.2 MB": in decimal units, in the language's words, on one line."""
+    value: float
+    if size < 1_000_000:
+        value, unit, pattern = max(1, round(size / 1000)), "digital-kilobyte", "#,##0"
+    else:
+        value, unit, pattern = round(size / 1_000_000, 1), "digital-megabyte", "#,##0.0"
+    written = format_unit(value, unit, length="short", format=pattern, locale=_locale(language))
+    return nobreak(written)
 
 
 def css_counters(label: str) -> str:
@@ -189,6 +201,7 @@ def environment(language: str = "en", templates: Path = TEMPLATES) -> Environmen
         css_counters=css_counters,
         css_string=css_string,
         nobreak=nobreak,
+        file_size=file_size,
     )
     env.filters["superscript_ordinals"] = functools.partial(superscript_ordinals, language=language)
     env.globals.update(

@@ -23,7 +23,7 @@ import time
 from collections.abc import Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -54,6 +54,8 @@ class Job:
     versions: tuple[LanguageVersion, ...]
     formats: tuple[str, ...]
     data: bytes = b""  # the source's bytes, for a worker that cannot read our disk
+    sizes: dict[str, int] = field(default_factory=dict)  # of its editions in the folder, as recorded
+    relist: tuple[str, ...] = ()  # up-to-date editions that list the others: rendered again if a size changed
 
 
 @dataclass(frozen=True)
@@ -72,7 +74,7 @@ class Settings:
 
 def timed(builder: Builder, job: Job, write: bool = True) -> Outcome:
     start = time.perf_counter()
-    outcome = builder.build_one(job.source, job.versions, job.formats, write=write)
+    outcome = builder.build_one(job.source, job.versions, job.formats, write=write, sizes=job.sizes, relist=job.relist)
     outcome.seconds = time.perf_counter() - start
     outcome.worker = f"{socket.gethostname()}:{os.getpid()}"
     outcome.peak_rss_kib = (

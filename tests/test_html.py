@@ -120,6 +120,12 @@ def test_schema_org_legislation(page: lxml.html.HtmlElement) -> None:
     assert data["name"].startswith("Activities of the International Organization")
 
 
-def test_no_script_but_json_ld(page: lxml.html.HtmlElement) -> None:
-    assert [s.get("type") for s in page.xpath("//script")] == ["application/ld+json"]
+def test_no_script_but_json_ld_and_our_own(page: lxml.html.HtmlElement) -> None:
+    """The JSON-LD, and the permalinks' roving tab stop, which is the template's file as it is:
+    nothing of a source ever reaches a script."""
+    scripts = page.xpath("//script")
+    assert [s.get("type") for s in scripts] == ["application/ld+json", None]
+    own = (Path(__file__).resolve().parent.parent / "templates" / "web" / "permalinks.js").read_text(encoding="utf-8")
+    assert scripts[1].text.strip() == own.strip()
+    assert not [s for s in scripts if s.get("src")]
     assert not [a for a in page.xpath("//@*") if a.attrname.startswith("on")]

@@ -68,8 +68,9 @@ def nu_html_checker(files: list[Path]) -> list[Finding]:
     ]
 
 
-def axe(files: list[Path]) -> list[Finding]:
-    """axe-core violations (WCAG 2.x A/AA and best practices) in headless Chromium, one browser for all files."""
+def axe(files: list[Path], color_scheme: str = "light") -> list[Finding]:
+    """axe-core violations (WCAG 2.x A/AA and best practices) in headless Chromium, one browser for
+    all files; `color_scheme` "dark" checks the pages as a reader who asked for a dark theme sees them."""
     from playwright.sync_api import sync_playwright
 
     script = AXE_JS.read_text(encoding="utf-8")
@@ -80,6 +81,7 @@ def axe(files: list[Path]) -> list[Finding]:
         )
         try:
             page = context.new_page()
+            page.emulate_media(color_scheme=color_scheme)  # type: ignore[arg-type]
             for file in files:
                 page.goto(file.resolve().as_uri())
                 page.add_script_tag(content=script)

@@ -39,6 +39,7 @@ class Renderer:
     inline_notes: ClassVar[bool] = False  # notes printed where they are called (print) or listed at the end
     permalinks: ClassVar[bool] = True  # paragraph numbers link to themselves
     on_website: ClassVar[bool] = False  # published beside the other texts' web pages
+    lists_editions: ClassVar[bool] = False  # links the text's other editions (rendered after them)
 
     def __init__(self, config: Config) -> None:
         self.config = config

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ..frbr import FrbrUri
 from ..model import Document
-from ..textname import TextName
+from . import REGISTRY
 from .akn import AknRenderer
 from .base import HtmlPageRenderer
 
@@ -20,9 +20,19 @@ class HtmlRenderer(HtmlPageRenderer):
     modules = ("pipeline.renderers.akn",)  # it names the AKN edition beside it
     permalinks = True
     on_website = True
+    lists_editions = True
 
     def render(self, document: Document) -> bytes:
-        """The page, naming the text's Akoma Ntoso work and expression and linking its AKN edition."""
+        """The page, naming the text's Akoma Ntoso work and expression, linking its AKN edition
+        when the build wrote one, and its other editions with their sizes."""
         meta = document.metadata
-        akn = self.link_target(TextName.of(meta).edition(AknRenderer.extension))
-        return self.render_template(document, frbr=FrbrUri.for_text(meta), akn_edition=akn).encode("utf-8")
+        written = {edition.format: edition for edition in document.editions}
+        akn = written[AknRenderer.name].file if AknRenderer.name in written else ""
+        editions = [
+            {"href": e.file, "label": REGISTRY[e.format].label, "type": REGISTRY[e.format].media_type, "size": e.size}
+            for e in document.editions
+            if e.format != AknRenderer.name  # for machines: named in the head, not offered to readers
+        ]
+        return self.render_template(document, frbr=FrbrUri.for_text(meta), akn_edition=akn, editions=editions).encode(
+            "utf-8"
+        )
