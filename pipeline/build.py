@@ -18,6 +18,7 @@ from .outcome import Edition
 from .outcome import Outcome as Outcome  # where the synoptic command finds it
 from .renderers import REGISTRY, Renderer, renderer_class
 from .source import read
+from .templating import file_size
 
 
 class Builder:
@@ -97,9 +98,8 @@ class Builder:
                 target = self.out_dir / f"{document.stem}.{renderer.extension}"
                 editions.append((name, target, renderer.render(document)))
             # Then the editions that list those, with their sizes.
-            resized = any(sizes.get(name) != len(data) for name, _, data in editions)
             listing = [name for name in formats if renderer_class(name).lists_editions]
-            listing += [name for name in relist if resized and name not in listing]
+            listing += [name for name in relist if name not in listing and _relisted(name, editions, sizes)]
             for name in listing:
                 renderer = self.renderer(name)
                 listed = replace(document, editions=self._others(document.stem, name, editions, sizes))
@@ -135,3 +135,13 @@ class Builder:
             for name in REGISTRY
             if name != listing and name in found
         )
+
+
+def _relisted(listing: str, rendered: list[tuple[str, Path, bytes]], sizes: Mapping[str, int]) -> bool:
+    """Whether an up-to-date listing edition would show something else now: an edition it did
+    not have, or, of those it shows a size for, another size as it is shown (in kB or MB)."""
+    unsized = renderer_class(listing).listed_without_size
+    return any(
+        name not in sizes or (name not in unsized and file_size(sizes[name], "en") != file_size(len(data), "en"))
+        for name, _, data in rendered
+    )

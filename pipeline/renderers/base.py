@@ -40,6 +40,7 @@ class Renderer:
     permalinks: ClassVar[bool] = True  # paragraph numbers link to themselves
     on_website: ClassVar[bool] = False  # published beside the other texts' web pages
     lists_editions: ClassVar[bool] = False  # links the text's other editions (rendered after them)
+    listed_without_size: ClassVar[frozenset[str]] = frozenset()  # the formats of those it names with no size
 
     def __init__(self, config: Config) -> None:
         self.config = config

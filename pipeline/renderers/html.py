@@ -21,6 +21,7 @@ class HtmlRenderer(HtmlPageRenderer):
     permalinks = True
     on_website = True
     lists_editions = True
+    listed_without_size = frozenset({"akn"})  # named in the head, for machines
 
     def render(self, document: Document) -> bytes:
         """The page, naming the text's Akoma Ntoso work and expression, linking its AKN edition
@@ -31,7 +32,7 @@ class HtmlRenderer(HtmlPageRenderer):
         editions = [
             {"href": e.file, "label": REGISTRY[e.format].label, "type": REGISTRY[e.format].media_type, "size": e.size}
             for e in document.editions
-            if e.format != AknRenderer.name  # for machines: named in the head, not offered to readers
+            if e.format not in self.listed_without_size  # for machines: named in the head, not offered to readers
         ]
         return self.render_template(document, frbr=FrbrUri.for_text(meta), akn_edition=akn, editions=editions).encode(
             "utf-8"
