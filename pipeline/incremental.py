@@ -30,6 +30,7 @@ from .fingerprints import Inputs, digest, fingerprints
 from .linking import Targets
 from .model import LanguageVersion
 from .outcome import Outcome
+from .renderers import REGISTRY
 from .site import CATALOGUE_NAME, RESERVED_PAGES, write_site
 from .source import all_language_versions, find_sources, read_source_bytes
 from .textname import file_stem
@@ -104,7 +105,9 @@ def plan(
             else state.stale(stem, sha, versions, inputs, wanted, verify, result.targets)
         )
         if stale:
-            result.jobs.append(Job(source, versions, tuple(name for name in inputs if name in stale)))
+            formats = tuple(name for name in inputs if name in stale)
+            relist = tuple(name for name in inputs if name not in stale and REGISTRY[name].lists_editions)
+            result.jobs.append(Job(source, versions, formats, sizes=state.sizes(stem), relist=relist))
             result.reasons[source] = stale
         else:
             result.up_to_date.append(source)
