@@ -92,6 +92,39 @@ class CatalogueText:
         return tuple(dict.fromkeys(word for version in self.versions for word in version.keywords))
 
 
+@dataclass(frozen=True)
+class CatalogueVolume:
+    """A part-session volume: its title lines, language, status and editions."""
+
+    stem: str
+    title: tuple[str, ...]
+    language: str
+    language_in_english: str
+    status: str
+    date: str
+    text_count: int
+    editions: tuple[EditionLink, ...]
+
+
+def catalogue_volumes(volumes: list[dict[str, Any]]) -> list[CatalogueVolume]:
+    """The build state's volumes (BuildState.volumes_present): latest first, then by language."""
+    listed = [
+        CatalogueVolume(
+            str(volume["stem"]),
+            tuple(volume["title"]),
+            str(volume["language"]),
+            name_in(str(volume["language"]), "en"),
+            str(volume["status"]),
+            str(volume["date"]),
+            len(volume["texts"]),
+            _edition_links(volume["editions"]),
+        )
+        for volume in volumes
+    ]
+    by_language = sorted(listed, key=lambda volume: (language_key((volume.language,)), volume.stem))
+    return sorted(by_language, key=lambda volume: volume.date, reverse=True)
+
+
 def catalogue_texts(entries: list[dict[str, Any]]) -> list[CatalogueText]:
     """The build state's entries (BuildState.present) as texts: latest year first, then by type, number."""
     versions = sorted((_version(entry) for entry in entries), key=lambda pair: pair[0])
@@ -103,12 +136,20 @@ def catalogue_texts(entries: list[dict[str, Any]]) -> list[CatalogueText]:
 
 
 def render_catalogue(
-    entries: list[dict[str, Any]], *, search: bool = False, checksums: bool = True, feeds: tuple[str, ...] = ()
+    entries: list[dict[str, Any]],
+    *,
+    volumes: list[dict[str, Any]] | None = None,
+    search: bool = False,
+    checksums: bool = True,
+    feeds: tuple[str, ...] = (),
 ) -> bytes:
-    """The page; `search` links the search page, `checksums` the SHA256SUMS file, `feeds` the Atom
-    feeds (their languages), for a folder that has them."""
+    """The page; `volumes` as BuildState.volumes_present gives them; `search` links the search
+    page, `checksums` the SHA256SUMS file, `feeds` the Atom feeds (their languages), for a folder
+    that has them."""
     texts = catalogue_texts(entries)
+    listed_volumes = catalogue_volumes(volumes or [])
     files = [edition for text in texts for version in text.versions for edition in version.editions]
+    files += [edition for volume in listed_volumes for edition in volume.editions]
     languages = sorted({(v.language, v.language_in_english) for t in texts for v in t.versions}, key=language_key)
     kinds = [(value, type_label(value)) for value in TYPE_ORDER if any(t.type == value for t in texts)]
     page = (
@@ -117,6 +158,7 @@ def render_catalogue(
         .render(
             groups=[(year, _by_type(group)) for year, group in itertools.groupby(texts, key=lambda t: t.year)],
             text_count=len(texts),
+            volumes=listed_volumes,
             types=kinds,
             years=sorted({t.year for t in texts}, reverse=True),
             languages=languages,
@@ -130,9 +172,11 @@ def render_catalogue(
     return page.encode("utf-8")
 
 
-def render_checksums(entries: list[dict[str, Any]]) -> bytes:
-    """`sha256sum -c` input for every edition listed, by file name: the same bytes for the same folder."""
-    files = sorted((edition["file"], edition["sha256"]) for entry in entries for edition in entry["editions"].values())
+def render_checksums(entries: list[dict[str, Any]], volumes: list[dict[str, Any]] | None = None) -> bytes:
+    """`sha256sum -c` input for every edition listed, texts' and volumes', by file name: the same
+    bytes for the same folder."""
+    listed = [*entries, *(volumes or [])]
+    files = sorted((edition["file"], edition["sha256"]) for entry in listed for edition in entry["editions"].values())
     return "".join(f"{sha256}  {file}\n" for file, sha256 in files).encode("utf-8")
 
 
@@ -147,17 +191,7 @@ def _by_type(texts: Any) -> list[tuple[str, str, list[CatalogueText]]]:
 
 def _version(entry: dict[str, Any]) -> tuple[tuple[Any, ...], Version]:
     record = entry["record"]
-    editions = tuple(
-        EditionLink(
-            name,
-            REGISTRY[name].label if name in REGISTRY else name.upper(),
-            edition["file"],
-            REGISTRY[name].media_type if name in REGISTRY else "application/octet-stream",
-            edition["size"],
-            human_size(edition["size"]),
-        )
-        for name, edition in sorted(entry["editions"].items(), key=lambda item: format_rank(item[0]))
-    )
+    editions = _edition_links(entry["editions"])
     language = str(record["language"])
     version = Version(
         entry["stem"],
@@ -178,6 +212,20 @@ def _version(entry: dict[str, Any]) -> tuple[tuple[Any, ...], Version]:
         int(record["year"]),
         *language_key((language,)),
     ), version
+
+
+def _edition_links(editions: dict[str, dict[str, Any]]) -> tuple[EditionLink, ...]:
+    return tuple(
+        EditionLink(
+            name,
+            REGISTRY[name].label if name in REGISTRY else name.upper(),
+            edition["file"],
+            REGISTRY[name].media_type if name in REGISTRY else "application/octet-stream",
+            edition["size"],
+            human_size(edition["size"]),
+        )
+        for name, edition in sorted(editions.items(), key=lambda item: format_rank(item[0]))
+    )
 
 
 def language_key(pair: tuple[str, ...]) -> tuple[int, str]:

@@ -190,7 +190,7 @@ def build_corpus(
                 work = plan(sources, state, inputs, force, verify)
                 outcomes = _refusals(work, on_start, report) + run.all(work, state)
                 volume_work = _volumes(work, volumes or [], state, formats, out_dir, config, force, verify, on_volume)
-                write_site(out_dir, list(state.present()), config, notice)
+                write_site(out_dir, list(state.present()), config, notice, list(state.volumes_present()))
                 state.prune_fingerprints()
                 absent = state.absent_references()
             finally:

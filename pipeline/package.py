@@ -200,7 +200,8 @@ def _fill(
         source = Path(entry["source"])
         shutil.copyfile(source, sources / source.name)
     bagged = [{**e, "editions": {n: e["editions"][n] for n in formats}} for e in entries]
-    (editions / CATALOGUE_NAME).write_bytes(render_catalogue(bagged, checksums=False))  # the bag has manifests
+    catalogue = render_catalogue(bagged, volumes=volume_entries, checksums=False)  # the bag has manifests
+    (editions / CATALOGUE_NAME).write_bytes(catalogue)
     return sum(p.stat().st_size for p in staging.rglob("*") if p.is_file())
 
 

@@ -47,16 +47,23 @@ def is_site_file(name: str) -> bool:
     return name in {CATALOGUE_NAME, SEARCH_NAME, CHECKSUMS_NAME, SITEMAP_NAME, INDEX_NAME} or bool(FEED.fullmatch(name))
 
 
-def write_site(out_dir: Path, entries: list[dict[str, Any]], config: Config, notice: Notify) -> None:
+def write_site(
+    out_dir: Path,
+    entries: list[dict[str, Any]],
+    config: Config,
+    notice: Notify,
+    volumes: list[dict[str, Any]] | None = None,
+) -> None:
+    """`entries` as BuildState.present gives them, `volumes` as BuildState.volumes_present."""
     pages = [
         (e["editions"]["html"]["file"], e["editions"]["html"]["sha256"]) for e in entries if "html" in e["editions"]
     ]
     languages = sorted({str(e["record"]["language"]) for e in entries if "html" in e["editions"]}, key=_key)
     try:
         if _ours(out_dir / CATALOGUE_NAME, CATALOGUE_MARK, "catalogue", notice):
-            page = render_catalogue(entries, search=bool(pages), feeds=tuple(languages))
+            page = render_catalogue(entries, volumes=volumes, search=bool(pages), feeds=tuple(languages))
             write_if_changed(out_dir / CATALOGUE_NAME, page)
-        write_if_changed(out_dir / CHECKSUMS_NAME, render_checksums(entries))
+        write_if_changed(out_dir / CHECKSUMS_NAME, render_checksums(entries, volumes))
         search_page = out_dir / SEARCH_NAME
         if _ours(search_page, SEARCH_MARK, "search page", notice):
             if pages:

@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import shutil
+import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -26,10 +28,12 @@ from pipeline.fingerprints import code_files, digest_file, fingerprints
 from pipeline.incremental import Summary, build_corpus
 from pipeline.package import package
 from pipeline.renderers import REGISTRY
+from pipeline.site import is_site_file
 from pipeline.templating import TEMPLATES
 from pipeline.volumes.incremental import NOT_RENDERING as VOLUME_NOT_RENDERING
 from pipeline.volumes.incremental import volume_inputs
 from tests.test_fingerprints import _imported_files
+from tests.validators import axe, nu_html_checker
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURE_TEXTS = ROOT / "tests" / "fixtures" / "texts"
@@ -76,11 +80,11 @@ class Project:
         return build_corpus([self.sources], FORMATS, self.out, Config(), volumes=volumes, **options)  # type: ignore[arg-type]
 
     def times(self) -> dict[str, int]:
-        """Each edition's modification time (the catalogue page, which lists their hashes, aside)."""
+        """Each edition's modification time (the site's files, which list every edition, aside)."""
         return {
             path.name: path.stat().st_mtime_ns
             for path in self.out.iterdir()
-            if not path.name.startswith(".") and path.name != "index.html"
+            if not path.name.startswith(".") and not is_site_file(path.name)
         }
 
     def edit(self, name: str, old: str, new: str) -> None:
@@ -311,6 +315,53 @@ def test_the_package_holds_the_volumes_with_their_checksums(project: Project, tm
     bagged.write_bytes(bagged.read_bytes() + b"\0")
     with pytest.raises(bagit.BagValidationError):
         bagit.Bag(str(packed.bag)).validate()
+
+
+def volume_links(page: str) -> dict[str, list[str]]:
+    """The catalogue's volumes section: each volume's title lines (joined) -> its edition links."""
+    section = page.split('<section class="volumes"', 1)[1].split("</section>", 1)[0]
+    listed = {}
+    for item in section.split('<li class="text"')[1:]:
+        title = re.sub(r"<br>", " / ", item.split('<h3 class="volume-title">', 1)[1].split("</h3>", 1)[0])
+        listed[title] = re.findall(r'<a href="([^"]+)"', item)
+    return listed
+
+
+def test_the_catalogue_lists_every_volume_and_the_checksums_cover_their_files(project: Project) -> None:
+    page = (project.out / "index.html").read_text(encoding="utf-8")
+    assert volume_links(page) == {  # latest first: by the volumes' own dates
+        "Textes adoptés par l&#39;Assemblée / Session ordinaire de 2032": ["janvier.fr.epub"],
+        "Texts adopted by the Assembly / 2031 Ordinary Session / Fourth part": ["october.en.epub"],
+        "Texts adopted by the Assembly / 2030-2031": ["listed.en.epub"],
+    }
+    assert "9 texts in 2 languages, 3 volumes: 21 files" in page
+    assert nu_html_checker([project.out / "index.html"]) + axe([project.out / "index.html"]) == []
+    listed = (project.out / "SHA256SUMS").read_text(encoding="utf-8")
+    assert {"janvier.fr.epub", "listed.en.epub", "october.en.epub"} <= {
+        line.split("  ")[1] for line in listed.splitlines()
+    }
+    check = subprocess.run(["sha256sum", "--check", "--strict", "--quiet", "SHA256SUMS"], cwd=project.out, check=False)
+    assert check.returncode == 0
+
+    # A volume rebuilt shows its new title; its new checksum is listed.
+    project.edit("janvier.fr.toml", '"Session ordinaire de 2032"', '"Session ordinaire de 2032", "Première partie"')
+    project.build()
+    page = (project.out / "index.html").read_text(encoding="utf-8")
+    assert "Textes adoptés par l&#39;Assemblée / Session ordinaire de 2032 / Première partie" in volume_links(page)
+    assert (
+        subprocess.run(["sha256sum", "--check", "--strict", "--quiet", "SHA256SUMS"], cwd=project.out).returncode == 0
+    )
+
+
+def test_the_packages_catalogue_lists_its_volumes(project: Project, tmp_path: Path) -> None:
+    volumes = sorted(project.volumes.glob("*.toml"))
+    packed = package([project.sources], project.out, tmp_path / "bag", FORMATS, Config(), volumes=volumes)
+    page = (packed.bag / "data" / "editions" / "index.html").read_text(encoding="utf-8")
+    assert sorted(link for links in volume_links(page).values() for link in links) == [
+        "janvier.fr.epub",
+        "listed.en.epub",
+        "october.en.epub",
+    ]
 
 
 def test_the_package_refuses_a_volume_not_up_to_date(project: Project, tmp_path: Path) -> None:
