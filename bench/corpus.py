@@ -172,7 +172,8 @@ def _simulated_rows(n: int, fingerprint: int) -> Rows:
 def _record(stem: str) -> tuple[object, ...]:
     """Catalogue facts of the right types (the plan never reads them)."""
     slug = stem.rsplit(".", 1)[0]
-    return (slug, "resolution", 1000, 2001, "en", "Resolution 1000 (2001)", f"Title of {stem}", "2001-01-01", "final")
+    facts = (slug, "resolution", 1000, 2001, "en", "Resolution 1000 (2001)", f"Title of {stem}", "2001-01-01", "final")
+    return (*facts, "[]")  # no keywords
 
 
 def _write_rows(state: BuildState, rows: Iterator[Rows]) -> None:
