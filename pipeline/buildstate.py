@@ -22,7 +22,7 @@ import sqlite3
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import msgspec
 
@@ -141,6 +141,10 @@ class VolumeRow(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
     language: str
     status: str
     date: str
+
+
+_Row = TypeVar("_Row", TextRow, VolumeRow)
+Editions = dict[str, dict[str, Any]]  # format -> file, sha256, size
 
 
 class TextFacts(msgspec.Struct, frozen=True):
@@ -456,32 +460,16 @@ class BuildState:
         """Every volume with the editions whose files are still in the output folder, by stem:
         stem, source, source_sha256, title (its lines), language, status, date, texts (their
         stems), editions (format -> file, sha256, size)."""
-        columns = ", ".join(f"v.{name}" for name in VolumeRow.__struct_fields__)
-        query = self.connection.execute(
-            f"SELECT {columns}, e.format, e.file, e.sha256, e.size "
-            "FROM volumes v JOIN volume_editions e ON e.stem = v.stem ORDER BY v.stem, e.format"
-        )
-        width = len(VolumeRow.__struct_fields__)
-        for stem, group in itertools.groupby(query, key=lambda row: row[0]):
-            rows = list(group)
-            if not trustworthy(stem):
-                continue
-            volume = VolumeRow(*rows[0][:width])
-            editions = {
-                name: {"file": file, "sha256": sha256, "size": size}
-                for name, file, sha256, size in (row[width:] for row in rows)
-                if file == expected_file(stem, name) and (self.folder / file).is_file()
+        for volume, editions in self._with_editions("volumes", "volume_editions", VolumeRow):
+            yield {
+                **{name: getattr(volume, name) for name in ("stem", "source", "source_sha256")},
+                "title": _json_strings(volume.title),
+                "language": volume.language,
+                "status": volume.status,
+                "date": volume.date,
+                "texts": [item.rsplit(":", 1)[0] for item in _json_strings(volume.texts)],
+                "editions": editions,
             }
-            if editions:
-                yield {
-                    **{name: getattr(volume, name) for name in ("stem", "source", "source_sha256")},
-                    "title": _json_strings(volume.title),
-                    "language": volume.language,
-                    "status": volume.status,
-                    "date": volume.date,
-                    "texts": [item.rsplit(":", 1)[0] for item in _json_strings(volume.texts)],
-                    "editions": editions,
-                }
 
     def prune_fingerprints(self) -> int:
         """Forget the fingerprints no edition was made from any more (after a build that added
@@ -508,30 +496,35 @@ class BuildState:
         """Every text with the editions whose files are still in the output folder, by stem, as
         the catalogue reads them: stem, source, source_sha256, record, editions (format -> file,
         sha256, size). Streamed from one query: nothing is loaded whole."""
-        columns = ", ".join(f"t.{name}" for name in TextRow.__struct_fields__)
+        for text, editions in self._with_editions("texts", "editions", TextRow):
+            yield {
+                "stem": text.stem,
+                "source": text.source,
+                "source_sha256": text.source_sha256,
+                "record": {name: getattr(text, name) for name in RECORD_FIELDS},
+                "editions": editions,
+            }
+
+    def _with_editions(self, table: str, editions_table: str, row: type[_Row]) -> Iterator[tuple[_Row, Editions]]:
+        """Each row of `table` (a text or a volume) with its editions whose files are still in the
+        output folder, by stem; one streamed query. Table names are ours, never a source's."""
+        columns = ", ".join(f"t.{name}" for name in row.__struct_fields__)
         query = self.connection.execute(
             f"SELECT {columns}, e.format, e.file, e.sha256, e.size "
-            "FROM texts t JOIN editions e ON e.stem = t.stem ORDER BY t.stem, e.format"
+            f"FROM {table} t JOIN {editions_table} e ON e.stem = t.stem ORDER BY t.stem, e.format"
         )
-        width = len(TextRow.__struct_fields__)
-        for stem, group in itertools.groupby(query, key=lambda row: row[0]):
+        width = len(row.__struct_fields__)
+        for stem, group in itertools.groupby(query, key=lambda found: found[0]):
             rows = list(group)
             if not trustworthy(stem):
                 continue
-            text = TextRow(*rows[0][:width])
             editions = {
                 name: {"file": file, "sha256": sha256, "size": size}
-                for name, file, sha256, size in (row[width:] for row in rows)
+                for name, file, sha256, size in (found[width:] for found in rows)
                 if file == expected_file(stem, name) and (self.folder / file).is_file()
             }
             if editions:
-                yield {
-                    "stem": stem,
-                    "source": text.source,
-                    "source_sha256": text.source_sha256,
-                    "record": {name: getattr(text, name) for name in RECORD_FIELDS},
-                    "editions": editions,
-                }
+                yield row(*rows[0][:width]), editions
 
     def absent_references(self) -> int:
         """How many (text, cited text) pairs of the folder's texts cite a text that is not in it."""

@@ -1,10 +1,12 @@
 from __future__ import annotations
 
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
+import pipeline.fingerprints as fingerprinting
 from pipeline import Document, build, load
 from pipeline.renderers import REGISTRY
 
@@ -36,3 +38,13 @@ def source_copy(tmp_path: Path) -> Path:
     target = tmp_path / SEED.name
     shutil.copyfile(SEED, target)
     return target
+
+
+@pytest.fixture
+def fresh_fingerprints() -> Iterator[None]:
+    """Fingerprints are hashed once per run: forget them around a test that moves their inputs."""
+    fingerprinting.tool_fingerprint.cache_clear()
+    fingerprinting.template_fingerprint.cache_clear()
+    yield
+    fingerprinting.tool_fingerprint.cache_clear()
+    fingerprinting.template_fingerprint.cache_clear()

@@ -16,7 +16,8 @@ from pipeline.incremental import build_corpus
 from pipeline.site import CATALOGUE_NAME, is_site_file
 from pipeline.testing.corpus import generate
 from tests.conftest import SEED
-from tests.validators import CHROMIUM, CHROMIUM_ARGS, axe, nu_html_checker
+from tests.validators import axe, nu_html_checker
+from tests.website import browser as chromium_page
 
 FORMATS = ["html", "epub"]  # the page lists whatever was built; two quick formats show it
 HOSTILE_TITLE = "<script>alert(1)</script> & <b>bold</b>"
@@ -117,8 +118,6 @@ def searchable(text: lxml.html.HtmlElement) -> str:
 
 
 def test_the_filters_work_in_a_browser_without_a_server(built: Path) -> None:
-    from playwright.sync_api import sync_playwright
-
     texts = page(built).xpath("//li[@class='text']")
     french = sum(1 for text in texts if "fr" in text.get("data-languages").split())
     recommendations = sum(1 for text in texts if text.get("data-type") == "recommendation")
@@ -126,56 +125,36 @@ def test_the_filters_work_in_a_browser_without_a_server(built: Path) -> None:
     accented = next(word.strip(",.;:") for word in words if fold(word) != word.lower() and "’" not in word)
     apostrophe = next(word.strip(",.;:") for word in words if "’" in word)
     keyword = page(built).xpath("string(//p[@class='keywords']/span[@class='words'])").split(";")[0].strip()
-    with sync_playwright() as playwright, tempfile.TemporaryDirectory() as profile:
-        context = playwright.chromium.launch_persistent_context(
-            profile, executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True
-        )
-        try:
-            browser = context.new_page()
-            browser.goto((built / CATALOGUE_NAME).resolve().as_uri())
-            status = browser.locator("#shown")
-            total = len(texts)
-            assert status.text_content() == f"{total} of {total} texts shown"
-            browser.select_option("#filter-language", "fr")
-            assert status.text_content() == f"{french} of {total} texts shown"
-            assert browser.locator("#texts li.text:visible").count() == french
-            browser.select_option("#filter-language", "")
-            browser.select_option("#filter-type", "recommendation")
-            assert status.text_content() == f"{recommendations} of {total} texts shown"
-            browser.fill("#filter-words", "alert bold")
-            assert status.text_content() == f"1 of {total} texts shown"
-            browser.select_option("#filter-type", "")
-            for typed in (fold(accented), apostrophe.replace("’", "'"), keyword.upper()):
-                browser.fill("#filter-words", typed)
-                expected = sum(1 for text in texts if fold(typed) in searchable(text))
-                assert expected > 0 and status.text_content() == f"{expected} of {total} texts shown", typed
-            visible_years = browser.locator("#texts section.year:visible").count()
-            assert visible_years == len({t.get("data-year") for t in texts if fold(keyword) in searchable(t)})
-            browser.click("button[type=reset]")
-            browser.wait_for_function(f"document.getElementById('shown').textContent.startsWith('{total} of')")
-        finally:
-            context.close()
+    with chromium_page() as browser:
+        browser.goto((built / CATALOGUE_NAME).resolve().as_uri())
+        status = browser.locator("#shown")
+        total = len(texts)
+        assert status.text_content() == f"{total} of {total} texts shown"
+        browser.select_option("#filter-language", "fr")
+        assert status.text_content() == f"{french} of {total} texts shown"
+        assert browser.locator("#texts li.text:visible").count() == french
+        browser.select_option("#filter-language", "")
+        browser.select_option("#filter-type", "recommendation")
+        assert status.text_content() == f"{recommendations} of {total} texts shown"
+        browser.fill("#filter-words", "alert bold")
+        assert status.text_content() == f"1 of {total} texts shown"
+        browser.select_option("#filter-type", "")
+        for typed in (fold(accented), apostrophe.replace("’", "'"), keyword.upper()):
+            browser.fill("#filter-words", typed)
+            expected = sum(1 for text in texts if fold(typed) in searchable(text))
+            assert expected > 0 and status.text_content() == f"{expected} of {total} texts shown", typed
+        visible_years = browser.locator("#texts section.year:visible").count()
+        assert visible_years == len({t.get("data-year") for t in texts if fold(keyword) in searchable(t)})
+        browser.click("button[type=reset]")
+        browser.wait_for_function(f"document.getElementById('shown').textContent.startsWith('{total} of')")
 
 
 @pytest.mark.parametrize("width", [390, 320])
 def test_the_page_fits_a_phone_without_scrolling_sideways(built: Path, width: int) -> None:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright, tempfile.TemporaryDirectory() as profile:
-        context = playwright.chromium.launch_persistent_context(
-            profile,
-            executable_path=str(CHROMIUM),
-            args=CHROMIUM_ARGS,
-            headless=True,
-            viewport={"width": width, "height": 800},
-        )
-        try:
-            browser = context.new_page()
-            browser.goto((built / CATALOGUE_NAME).resolve().as_uri())
-            widths = browser.evaluate("[document.documentElement.scrollWidth, document.documentElement.clientWidth]")
-            assert widths[0] <= widths[1] == width
-        finally:
-            context.close()
+    with chromium_page(width) as browser:
+        browser.goto((built / CATALOGUE_NAME).resolve().as_uri())
+        widths = browser.evaluate("[document.documentElement.scrollWidth, document.documentElement.clientWidth]")
+        assert widths[0] <= widths[1] == width
 
 
 def test_sizes_are_written_as_file_managers_write_them() -> None:

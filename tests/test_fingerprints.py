@@ -10,7 +10,6 @@ from __future__ import annotations
 import ast
 import dataclasses
 import shutil
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -31,16 +30,6 @@ OFF_WEBSITE = ALL - {"html"}
 
 def moved(before: dict[str, Inputs], after: dict[str, Inputs], part: str) -> set[str]:
     return {name for name in before if getattr(before[name], part) != getattr(after[name], part)}
-
-
-@pytest.fixture
-def fresh_fingerprints() -> Iterator[None]:
-    """Fingerprints are hashed once per run: forget them around a test that moves their inputs."""
-    fingerprinting.tool_fingerprint.cache_clear()
-    fingerprinting.template_fingerprint.cache_clear()
-    yield
-    fingerprinting.tool_fingerprint.cache_clear()
-    fingerprinting.template_fingerprint.cache_clear()
 
 
 @pytest.mark.parametrize(

@@ -12,7 +12,7 @@ import os
 import re
 import shutil
 import subprocess
-from collections.abc import Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import bagit  # type: ignore[import-untyped]
@@ -216,15 +216,6 @@ def test_a_volume_named_like_a_text_is_refused(project: Project) -> None:
     assert summary.outcomes == [] and len(summary.volumes_up_to_date) == 3
 
 
-@pytest.fixture
-def fresh_fingerprints() -> Iterator[None]:
-    fingerprinting.tool_fingerprint.cache_clear()
-    fingerprinting.template_fingerprint.cache_clear()
-    yield
-    fingerprinting.tool_fingerprint.cache_clear()
-    fingerprinting.template_fingerprint.cache_clear()
-
-
 @pytest.mark.parametrize(
     ("template", "texts_moved", "volumes_moved"),
     [
@@ -244,14 +235,13 @@ def test_templates_rebuild_the_volumes_that_use_them(
     copy = tmp_path / "templates"
     shutil.copytree(TEMPLATES, copy)
     monkeypatch.setattr(fingerprinting, "TEMPLATES", copy)
-    formats = list(REGISTRY)
-    texts, volumes = fingerprints(formats, Config()), volume_inputs(formats, Config())
-    with (copy / template).open("ab") as stream:
-        stream.write(b"\n")
-    fingerprinting.template_fingerprint.cache_clear()
-    texts_after, volumes_after = fingerprints(formats, Config()), volume_inputs(formats, Config())
-    assert {name for name in texts if texts[name] != texts_after[name]} == texts_moved
-    assert {name for name in volumes if volumes[name] != volumes_after[name]} == volumes_moved
+
+    def edit() -> None:
+        with (copy / template).open("ab") as stream:
+            stream.write(b"\n")
+        fingerprinting.template_fingerprint.cache_clear()
+
+    assert formats_moved_by(edit) == (texts_moved, volumes_moved)
 
 
 @pytest.mark.parametrize(
@@ -273,14 +263,25 @@ def test_code_rebuilds_the_volumes_it_renders(
     copy = tmp_path / "pipeline"
     shutil.copytree(fingerprinting.PACKAGE, copy, ignore=shutil.ignore_patterns("__pycache__"))
     monkeypatch.setattr(fingerprinting, "PACKAGE", copy)
+
+    def edit() -> None:
+        with (copy / module).open("a", encoding="utf-8") as stream:
+            stream.write("\n# edited\n")
+        fingerprinting.tool_fingerprint.cache_clear()
+
+    assert formats_moved_by(edit) == (texts_moved, volumes_moved)
+
+
+def formats_moved_by(edit: Callable[[], None]) -> tuple[set[str], set[str]]:
+    """The text formats and the volume formats whose fingerprints `edit` changes."""
     formats = list(REGISTRY)
     texts, volumes = fingerprints(formats, Config()), volume_inputs(formats, Config())
-    with (copy / module).open("a", encoding="utf-8") as stream:
-        stream.write("\n# edited\n")
-    fingerprinting.tool_fingerprint.cache_clear()
+    edit()
     texts_after, volumes_after = fingerprints(formats, Config()), volume_inputs(formats, Config())
-    assert {name for name in texts if texts[name] != texts_after[name]} == texts_moved
-    assert {name for name in volumes if volumes[name] != volumes_after[name]} == volumes_moved
+    return (
+        {name for name in texts if texts[name] != texts_after[name]},
+        {name for name in volumes if volumes[name] != volumes_after[name]},
+    )
 
 
 def test_pipeline_build_reports_the_volumes_and_fails_for_a_failed_one(

@@ -6,7 +6,6 @@ from __future__ import annotations
 import re
 import shutil
 import subprocess
-import tempfile
 from pathlib import Path
 
 import pytest
@@ -16,7 +15,8 @@ from pipeline.incremental import build_corpus
 from pipeline.templating import file_size
 from pipeline.testing.corpus import generate
 from tests.conftest import ROOT
-from tests.validators import CHROMIUM, CHROMIUM_ARGS, axe, nu_html_checker
+from tests.validators import axe, nu_html_checker
+from tests.website import browser as chromium_page
 
 ALL = ["html", "pdf", "docx", "epub", "akn"]
 SEED_FR = "recommendation-1607-2003.fr"
@@ -83,50 +83,30 @@ def test_the_skip_link_lands_past_the_title_block_and_numbers_are_one_tab_stop(s
     assert numbers and all('tabindex="-1"' in number for number in numbers)
     assert "↩" not in html and "←\ufe0e" not in html and "←&#xFE0E;" in html  # never an emoji
 
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright, tempfile.TemporaryDirectory() as profile:
-        context = playwright.chromium.launch_persistent_context(
-            profile, executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True
-        )
-        try:
-            browser = context.new_page()
-            browser.goto((seed_site / f"{SEED_FR}.html").as_uri())
-            stops = []
-            for _ in range(40):
-                browser.keyboard.press("Tab")
-                stops.append(
-                    browser.evaluate("document.activeElement.className + ' ' + document.activeElement.tagName")
-                )
-            assert sum(1 for stop in stops[: stops.index("skip-link A", 1)] if stop.startswith("number ")) == 1
-            browser.goto((seed_site / f"{SEED_FR}.html").as_uri())
+    with chromium_page() as browser:
+        browser.goto((seed_site / f"{SEED_FR}.html").as_uri())
+        stops = []
+        for _ in range(40):
             browser.keyboard.press("Tab")
-            browser.keyboard.press("Enter")  # the skip link: the next Tab is the first thing of the text
-            browser.keyboard.press("Tab")
-            assert browser.evaluate("document.activeElement.getAttribute('href')") == "#p-1"
-            browser.keyboard.press("ArrowDown")
-            browser.keyboard.press("ArrowDown")
-            assert browser.evaluate("document.activeElement.getAttribute('href')") == "#p-3"
-        finally:
-            context.close()
+            stops.append(browser.evaluate("document.activeElement.className + ' ' + document.activeElement.tagName"))
+        assert sum(1 for stop in stops[: stops.index("skip-link A", 1)] if stop.startswith("number ")) == 1
+        browser.goto((seed_site / f"{SEED_FR}.html").as_uri())
+        browser.keyboard.press("Tab")
+        browser.keyboard.press("Enter")  # the skip link: the next Tab is the first thing of the text
+        browser.keyboard.press("Tab")
+        assert browser.evaluate("document.activeElement.getAttribute('href')") == "#p-1"
+        browser.keyboard.press("ArrowDown")
+        browser.keyboard.press("ArrowDown")
+        assert browser.evaluate("document.activeElement.getAttribute('href')") == "#p-3"
 
 
 def test_the_page_prints_on_a4_and_fills_its_pages(seed_site: Path, tmp_path: Path) -> None:
     """Printed from Chromium, a page is A4, with about as many pages as the PDF edition: whole
     paragraphs with their sub-paragraphs are no longer kept together."""
-    from playwright.sync_api import sync_playwright
-
     longest = max(seed_site.glob("*.pdf"), key=lambda path: path.stat().st_size)
-    with sync_playwright() as playwright, tempfile.TemporaryDirectory() as profile:
-        context = playwright.chromium.launch_persistent_context(
-            profile, executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True
-        )
-        try:
-            browser = context.new_page()
-            browser.goto(longest.with_suffix(".html").as_uri())
-            browser.pdf(path=str(tmp_path / "printed.pdf"), prefer_css_page_size=True)
-        finally:
-            context.close()
+    with chromium_page() as browser:
+        browser.goto(longest.with_suffix(".html").as_uri())
+        browser.pdf(path=str(tmp_path / "printed.pdf"), prefer_css_page_size=True)
     info = subprocess.run(["pdfinfo", str(tmp_path / "printed.pdf")], capture_output=True, text=True, check=True)
     edition = subprocess.run(["pdfinfo", str(longest)], capture_output=True, text=True, check=True)
     assert "(A4)" in info.stdout
