@@ -33,9 +33,11 @@ STDERR_TAIL = 2000  # characters of pandoc's last words kept for the message of 
 # caller's (the DOCX writer reads USERNAME, the EPUB writer LANG); UTF-8 for file names.
 ENVIRONMENT = {"SOURCE_DATE_EPOCH": "0", "TZ": "UTC", "LC_ALL": "C.UTF-8"}
 # pandoc's binary is linked with `-with-rtsopts=-H64m`: a 64 MiB heap held from the start. An 8 MiB
-# suggested heap lowers its peak from 175 to 128 MiB over a corpus at the same CPU time (GHC's
-# collector grows the heap when a document needs it); the bytes written are the same.
-RTS_OPTIONS = ("+RTS", "-H8m", "-RTS")
+# suggested heap lowers its peak from 175 to 135 MiB, but then half of pandoc's time went to
+# major collections of a small old generation (GHC's `+RTS -s`); `-O32m` lets the old generation
+# reach 32 MiB before the first: a third less CPU per DOCX and EPUB for 18 MiB more at the peak
+# (bench/bench.py). The bytes written are the same.
+RTS_OPTIONS = ("+RTS", "-H8m", "-O32m", "-RTS")
 
 
 class PandocStopped(Exception):
