@@ -41,6 +41,7 @@ from typing import Any
 
 import pypandoc
 import yaml
+from worker_memory import MemorySampler  # bench/worker_memory.py, beside this script
 
 from pipeline.build import Builder
 from pipeline.config import Config
@@ -65,6 +66,8 @@ PDF_TARGET = 1.05  # our PDF / WeasyPrint alone on the same HTML
 CORPUS_TARGET = 0.40  # our corpus build / the plain route, same -j
 SIZES = (2, 13, 100)  # pages of the texts whose cost per 1,000 words is compared
 FLAT_TARGET = 1.2  # cost per word at 100 pages / at 13 pages
+MEMORY_TARGET = 200  # MiB: a worker's private memory with its pandoc's, at their peak
+PRIVATE_HEADING = "peak private memory per worker (with its pandoc), sampled"
 COLD_HTML_TARGET = 0.150  # seconds: `pipeline build one.md --format html`, a fresh process
 PANDOC_TARGETS = {  # the plain route: extension and the arguments after the source
     "html": ["-s", "-t", "html5"],
@@ -180,7 +183,7 @@ class Bench:
         """Our build of the sample in every format, then in the plain route's four beside the plain route."""
         count = len(self.sample)
         header = f"full build, {count} texts", "wall time", "per text", "peak RSS per worker (with its pandoc)"
-        rows = [[*header, "ours ÷ pandoc route"]]
+        rows = [[*header, PRIVATE_HEADING, "ours ÷ pandoc route"]]
         for jobs in (1, 2):
             rows.append([f"ours, {len(FORMATS)} formats, -j {jobs}", *self.our_build(FORMATS, jobs, "all")[1:], ""])
         for jobs in (1, 2):
@@ -195,20 +198,30 @@ class Bench:
             target = f"{ratio:.2f} (≤ {CORPUS_TARGET:.2f}: {verdict(ratio <= CORPUS_TARGET)})"
             rows.append([f"ours, {len(PLAIN_FORMATS)} formats, -j {jobs}", *ours[1:], target])
             route = f"pandoc route, {len(PLAIN_FORMATS)} formats, {jobs} at a time"
-            rows.append([route, seconds(elapsed), seconds(elapsed / count), f"{largest} MiB (one process)", ""])
+            rows.append([route, seconds(elapsed), seconds(elapsed / count), f"{largest} MiB (one process)", "", ""])
         return rows
 
-    def our_build(self, formats: list[str], jobs: int, label: str) -> tuple[float, str, str, str]:
+    def our_build(self, formats: list[str], jobs: int, label: str) -> tuple[float, str, str, str, str]:
+        """Wall time, per text, the build's own peak-memory line, and the peaks sampled meanwhile."""
         out = self.work / f"build-{label}-j{jobs}"
         command = [str(BIN / "pipeline"), "build", str(self.sample_dir), "--out", str(out), "-j", str(jobs)]
         command += ["--format", ",".join(formats)]
         start = time.perf_counter()
-        result = subprocess.run(command, capture_output=True, text=True, check=False)
+        process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+        with process, MemorySampler(process.pid) as sampler:
+            _, stderr = process.communicate()
         elapsed = time.perf_counter() - start
-        if result.returncode != 0:
-            raise SystemExit(f"build failed:\n{result.stderr}")
-        peak = re.search(r"peak memory per worker (\d+) MiB", result.stderr)
-        return elapsed, seconds(elapsed), seconds(elapsed / len(self.sample)), f"{peak[1] if peak else '?'} MiB"
+        if process.returncode != 0:
+            raise SystemExit(f"build failed:\n{stderr}")
+        peak = re.search(r"peak memory per worker (\d+) MiB", stderr)
+        largest = sampler.largest()
+        private = largest.private_kib / 1024
+        memory = (
+            f"{private:.0f} MiB (< {MEMORY_TARGET} MiB: {verdict(private < MEMORY_TARGET)}; "
+            f"+ {largest.shared_kib / 1024:.0f} MiB of program files, shared)"
+        )
+        per_text = seconds(elapsed / len(self.sample))
+        return elapsed, seconds(elapsed), per_text, f"{peak[1] if peak else '?'} MiB", memory
 
     # Cost per word ------------------------------------------------------------------------------
 

@@ -205,7 +205,9 @@ def weasyprint_checks() -> list[Check]:
     libraries = library_checks()
     if not all(check.ok for check in libraries):
         return libraries
-    import weasyprint
+    from .libraries import import_weasyprint
+
+    weasyprint = import_weasyprint()
     from weasyprint.text import ffi
 
     pango = ctypes.CDLL("libpango-1.0.so.0").pango_version_string
