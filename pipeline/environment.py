@@ -201,7 +201,7 @@ def python_checks() -> list[Check]:
 
 
 def weasyprint_checks() -> list[Check]:
-    """Imports WeasyPrint (about a second), so only `doctor` runs it; the build runs the cheap checks."""
+    """Imports WeasyPrint (about half a second), so only `doctor` runs it; the build runs the cheap checks."""
     libraries = library_checks()
     if not all(check.ok for check in libraries):
         return libraries

@@ -28,7 +28,7 @@ class VolumeRenderer(Protocol):
 
 
 def volume_renderer(name: str, config: Config) -> VolumeRenderer:
-    """The renderer of a volume format; its engine starts here (WeasyPrint: ~1 s), once per build."""
+    """The renderer of a volume format; its engine starts here (WeasyPrint: about half a second), once per build."""
     if name == "pdf":
         from .pdf import VolumePdfRenderer
 
