@@ -31,14 +31,6 @@ PlainSafeLoader.yaml_implicit_resolvers = {
 for _first in "-+0123456789":
     PlainSafeLoader.add_implicit_resolver("tag:yaml.org,2002:int", _DECIMAL, [_first])
 
-# libyaml reads the same YAML many times faster (front matter was most of a source's reading).
-# A text it refuses is read again by the Python reader, whose messages the tests know; characters
-# the Python reader refuses (libyaml admits some) never reach libyaml.
-FastLoader: type[yaml.CSafeLoader] | None = None
-if yaml.__with_libyaml__:
-    FastLoader = type("FastLoader", (yaml.CSafeLoader,), {})
-    FastLoader.yaml_implicit_resolvers = PlainSafeLoader.yaml_implicit_resolvers
-
 Path_ = tuple[str | int, ...]
 
 
@@ -72,7 +64,7 @@ def split(text: str) -> FrontMatter:
         raise FrontMatterError(1, "the front matter is not closed", "end the metadata with a line '---'")
     yaml_text = "\n".join(lines[1:index])
     try:
-        node, data = _fast_read(yaml_text) or _read(yaml_text, PlainSafeLoader)
+        node, data = _read(yaml_text)
     except yaml.MarkedYAMLError as exc:
         line = 2 + (exc.problem_mark.line if exc.problem_mark is not None else 0)
         raise FrontMatterError(line, f"invalid YAML: {exc.problem}", "check indentation and quoting") from exc
@@ -84,22 +76,15 @@ def split(text: str) -> FrontMatter:
     return FrontMatter(data, positions, "\n".join(lines[index + 1 :]), index + 1)
 
 
-def _fast_read(yaml_text: str) -> tuple[yaml.Node | None, Any] | None:
-    """The front matter's node tree and data by libyaml; None where libyaml is not used, or
-    refuses the text (the Python reader then says why)."""
-    if FastLoader is None or yaml.reader.Reader.NON_PRINTABLE.search(yaml_text):
-        return None
-    try:
-        return _read(yaml_text, FastLoader)
-    except yaml.YAMLError:
-        return None
-
-
-def _read(yaml_text: str, loader_class: type[yaml.SafeLoader] | type[yaml.CSafeLoader]) -> tuple[yaml.Node | None, Any]:
+def _read(yaml_text: str) -> tuple[yaml.Node | None, Any]:
     """Checked (no aliases, bounded nesting), then composed once: the node tree gives the lines
-    of the keys, and the data is constructed from it."""
-    _check_events(yaml_text, loader_class)
-    loader = loader_class(yaml_text)
+    of the keys, and the data is constructed from it.
+
+    Not libyaml, although it is many times faster: it admits what PyYAML's Python reader refuses
+    (a tab or a "?" inside a plain scalar) and reads "key: !" as "" where the Python reader reads
+    null, so a source would be valid, or mean something else, on a machine whose PyYAML has it."""
+    _check_events(yaml_text)
+    loader = PlainSafeLoader(yaml_text)
     try:
         node = loader.get_single_node()
         return node, None if node is None else loader.construct_document(node)
@@ -107,10 +92,10 @@ def _read(yaml_text: str, loader_class: type[yaml.SafeLoader] | type[yaml.CSafeL
         loader.dispose()
 
 
-def _check_events(yaml_text: str, loader_class: type[yaml.SafeLoader] | type[yaml.CSafeLoader]) -> None:
+def _check_events(yaml_text: str) -> None:
     """Refuse aliases and deep nesting from the event stream, before anything recursive runs."""
     depth = 0
-    for event in yaml.parse(yaml_text, Loader=loader_class):
+    for event in yaml.parse(yaml_text, Loader=PlainSafeLoader):
         line = 2 + (event.start_mark.line if event.start_mark is not None else 0)
         if isinstance(event, yaml.AliasEvent):  # aliases allow "billion laughs" bombs
             raise FrontMatterError(line, "YAML aliases are not allowed", "write the value out in full")

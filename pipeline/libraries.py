@@ -19,17 +19,14 @@ _lock = threading.Lock()
 
 
 def import_weasyprint() -> Any:  # the module (untyped: WeasyPrint ships no stubs)
-    """The weasyprint module, imported (once per process) without searching for library files."""
+    """The weasyprint module, imported without searching for library files (the search is
+    switched off for the whole process meanwhile: the lock keeps two imports from overlapping)."""
     with _lock:
-        if "weasyprint" in sys.modules:  # importing again costs nothing, the search included
-            import weasyprint
-
-            return weasyprint
         original = ctypes.util.find_library
         if sys.platform.startswith("linux"):
             ctypes.util.find_library = _not_searched
         try:
-            import weasyprint
+            import weasyprint  # a second call finds it in sys.modules and searches nothing
         finally:
             ctypes.util.find_library = original
     return weasyprint

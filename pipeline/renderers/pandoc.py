@@ -31,7 +31,6 @@ MARKDOWN_PUNCTUATION = re.compile(r"[!-/:-@\[-`{-~]")  # every ASCII punctuation
 SWITCHES: dict[str, tuple[str, Any]] = {"--epub-title-page=false": ("epub_title_page", False)}
 WITH_VALUE = {"--reference-doc": "reference_doc", "--lua-filter": "filter"}
 SPLIT_LEVEL = re.compile(r"^--split-level=([1-6])$")
-DUMPER = getattr(yaml, "CSafeDumper", yaml.SafeDumper)  # libyaml's writes the same, five times faster
 
 
 def literal(value: Any) -> Any:
@@ -58,7 +57,7 @@ def pandoc_executable() -> str:
 
 def run_pandoc(html: str, to: str, metadata: dict[str, Any], stem: str, arguments: list[str]) -> bytes:
     """Convert `html` (pandoc reads only its <main>) to the binary format `to`."""
-    metadata_yaml = yaml.dump(literal(metadata), Dumper=DUMPER, allow_unicode=True, sort_keys=True)
+    metadata_yaml = yaml.safe_dump(literal(metadata), allow_unicode=True, sort_keys=True)
     job = server_job(html, to, metadata_yaml, arguments)
     if job is not None:
         try:
