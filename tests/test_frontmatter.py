@@ -32,32 +32,35 @@ TRICKY = [
 ]
 
 
+def lines_of(node: yaml.Node | None) -> dict[tuple[str | int, ...], int]:
+    positions: dict[tuple[str | int, ...], int] = {}
+    if node is not None:
+        frontmatter._record_lines(node, (), positions, offset=2)
+    return positions
+
+
 def separately(yaml_text: str) -> tuple[str, Any]:
     """What the reader gave before: compose for the lines, load again for the data."""
     try:
         frontmatter._check_events(yaml_text)
         node = yaml.compose(yaml_text, Loader=PlainSafeLoader)
         data = yaml.load(yaml_text, Loader=PlainSafeLoader)
+        positions = lines_of(node)
     except yaml.YAMLError as exc:
         return "refused", str(exc)
-    except FrontMatterError as exc:
+    except FrontMatterError as exc:  # a key given twice is refused from the lines, too
         return "refused", str(exc)
-    positions: dict[tuple[str | int, ...], int] = {}
-    if node is not None:
-        frontmatter._record_lines(node, (), positions, offset=2)
     return "read", (data, positions)
 
 
 def now(yaml_text: str) -> tuple[str, Any]:
     try:
         node, data = frontmatter._read(yaml_text)
+        positions = lines_of(node)
     except yaml.YAMLError as exc:
         return "refused", str(exc)
     except FrontMatterError as exc:
         return "refused", str(exc)
-    positions: dict[tuple[str | int, ...], int] = {}
-    if node is not None:
-        frontmatter._record_lines(node, (), positions, offset=2)
     return "read", (data, positions)
 
 
@@ -92,6 +95,13 @@ def test_an_edited_real_front_matter_reads_or_is_refused_as_before(path: Path, e
         text[int(where * len(text))] = character
     edited = "".join(text)
     assert now(edited) == separately(edited)
+
+
+def test_a_key_given_twice_is_refused_the_same_way() -> None:
+    # Found by the test above: an edit that turns a value into a repeated key.
+    text = "adoption:\n  sitting: 19\n  by: Assembly\n  sitting: 20"
+    assert now(text) == separately(text)
+    assert now(text)[0] == "refused" and "given twice" in now(text)[1]
 
 
 def test_split_keeps_the_messages_and_lines() -> None:
