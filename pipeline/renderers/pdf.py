@@ -22,6 +22,7 @@ from .akn import AknRenderer
 from .base import HtmlPageRenderer
 from .fonts import covered_characters, pinned_faces, uncovered
 from .pdf_fit import overflows, refit_css
+from .pdf_hyphens import limit_hyphenated_lines, limited_hyphenation
 from .pdf_lines import body_lines, overlong_runs
 from .pdf_structure import declare_roles, record_html_elements, restructure, tag_languages
 from .pdfa import Description, Identity, Version, archival_metadata, finish
@@ -56,6 +57,7 @@ class PdfRenderer(HtmlPageRenderer):
         "pipeline.renderers.akn",
         "pipeline.renderers.fonts",
         "pipeline.renderers.pdf_fit",
+        "pipeline.renderers.pdf_hyphens",
         "pipeline.renderers.pdfa",
         "pipeline.renderers.pdf_lines",
         "pipeline.renderers.pdf_structure",
@@ -72,6 +74,7 @@ class PdfRenderer(HtmlPageRenderer):
         self.weasyprint = weasyprint
         _check_version(weasyprint)  # before patching anything
         _tag_notes_as_notes(weasyprint)
+        limit_hyphenated_lines(weasyprint)
         record_html_elements(weasyprint.pdf.tags)
         self.fonts = pinned_faces(PRINT_ASSETS / "fonts.toml", self.name)
         self.covered = covered_characters(self.fonts)
@@ -147,9 +150,9 @@ class PdfRenderer(HtmlPageRenderer):
     def lay_out_html(self, html: str, css: str = "", **options: Any) -> Any:
         """The print HTML laid out in pages (a WeasyPrint Document), with `css` added."""
         stylesheets = [self.weasyprint.CSS(string=css)] if css else None
-        return self.weasyprint.HTML(string=html, base_url=PRINT_ASSETS.as_uri() + "/", url_fetcher=self.fetcher).render(
-            font_config=self.font_config, stylesheets=stylesheets, **options
-        )
+        page = self.weasyprint.HTML(string=html, base_url=PRINT_ASSETS.as_uri() + "/", url_fetcher=self.fetcher)
+        with limited_hyphenation():
+            return page.render(font_config=self.font_config, stylesheets=stylesheets, **options)
 
     def fit_to_page(self, document: Document, html: str, laid_out: Any, **options: Any) -> Any:
         """`laid_out`, or its blocks that ran off the page laid out again to break anywhere;
@@ -170,9 +173,10 @@ class PdfRenderer(HtmlPageRenderer):
 
     def lay_out(self, document: Document, **options: Any) -> Any:
         """The text laid out in pages (a WeasyPrint Document), with never more than two
-        hyphenated lines in a row: WeasyPrint cannot limit them, so the word that the third
-        line splits is protected and the text laid out again (each pass can only protect more
-        words, so this ends; a few passes settle any text seen so far)."""
+        hyphenated lines in a row: the line breaker keeps to that (pdf_hyphens.py); where a
+        third is left all the same (a soft hyphen the author wrote), the word it splits is
+        protected and the text laid out again (each pass can only protect more words, so this
+        ends; a few passes settle any text seen so far)."""
         protected: frozenset[str] = frozenset()
         for _ in range(LAYOUT_PASSES):
             html = self.render_template(
