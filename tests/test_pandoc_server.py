@@ -13,6 +13,8 @@ from typing import Any
 
 import pytest
 import yaml
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from pipeline import load
 from pipeline.config import Config
@@ -38,18 +40,12 @@ EPUB_ARGUMENTS = ["--epub-title-page=false", "--split-level=1"]
 CANARY = b"server-canary-7d1e"
 
 
-def metadata_yaml(metadata: dict[str, Any]) -> str:
-    return yaml.safe_dump(pandoc.literal(metadata), allow_unicode=True, sort_keys=True)
-
-
 def fresh_server(restart_after: int = 200) -> PandocServer:
     return PandocServer(pandoc.pandoc_executable(), restart_after)
 
 
 def job(html: str, to: str = "docx", arguments: list[str] | None = None) -> dict[str, object]:
-    found = pandoc.server_job(
-        html, to, metadata_yaml({"lang": "en"}), DOCX_ARGUMENTS if arguments is None else arguments
-    )
+    found = pandoc.server_job(html, to, {"lang": "en"}, DOCX_ARGUMENTS if arguments is None else arguments)
     assert found is not None
     return found
 
@@ -65,8 +61,8 @@ def test_the_server_writes_the_command_lines_bytes(text: Path) -> None:
             (epub, "epub3", epub.metadata(document), EPUB_ARGUMENTS),
         ):
             html = renderer.render_template(document)
-            command = pandoc.run_pandoc_command(html, to, metadata_yaml(metadata), document.stem, arguments)
-            found = pandoc.server_job(html, to, metadata_yaml(metadata), arguments)
+            command = pandoc.run_pandoc_command(html, to, metadata, document.stem, arguments)
+            found = pandoc.server_job(html, to, metadata, arguments)
             assert found is not None
             answer = server.convert(found)
             assert answer.status == "ok"
@@ -122,9 +118,51 @@ def test_a_stylesheet_named_in_the_metadata_is_not_read(tmp_path: Path) -> None:
         pandoc.run_pandoc(html, "epub3", {"lang": "en"}, "x", [])
 
 
+def test_one_server_writes_the_command_lines_bytes_text_after_text() -> None:
+    # The second text on finds most metadata entries already read: the same bytes all the same.
+    epub = EpubRenderer(Config())
+    server = fresh_server()
+    try:
+        for text in TEXTS:
+            document = load(text)
+            html, metadata = epub.render_template(document), epub.metadata(document)
+            found = pandoc.server_job(html, "epub3", metadata, EPUB_ARGUMENTS)
+            assert found is not None
+            command = pandoc.run_pandoc_command(html, "epub3", metadata, document.stem, EPUB_ARGUMENTS)
+            assert server.convert(found).data == command, text.name
+    finally:
+        server.close()
+
+
+def native_metadata(path: Path) -> str:
+    command = [pandoc.pandoc_executable(), "--sandbox", "-f", "markdown", "-t", "native", "-s"]
+    result = subprocess.run([*command, "--metadata-file", str(path)], input=b"", capture_output=True, check=True)
+    return result.stdout.decode("utf-8")
+
+
+TEXT = st.text(
+    st.characters(codec="utf-8", exclude_categories=("Cs", "Cc")) | st.sampled_from("\n\t *_`#[]<>&\\'\"-.:")
+)
+SCALAR = TEXT | st.booleans() | st.integers(-(10**6), 10**6) | st.none()
+VALUE = st.recursive(
+    SCALAR,
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.sampled_from("abc"), inner, max_size=3),
+    max_leaves=6,
+)
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.dictionaries(st.sampled_from(["title", "subject", "rights", "x-y", "lang"]), VALUE, max_size=4))
+def test_metadata_as_json_reads_as_it_did_as_yaml(tmp_path: Path, metadata: dict[str, Any]) -> None:
+    as_yaml, as_json = tmp_path / "m.yaml", tmp_path / "m.json"
+    as_yaml.write_text(yaml.safe_dump(pandoc.literal(metadata), allow_unicode=True, sort_keys=True), encoding="utf-8")
+    as_json.write_text(pandoc.metadata_json(metadata), encoding="utf-8")
+    assert native_metadata(as_json) == native_metadata(as_yaml)
+
+
 def test_raw_markup_is_left_to_the_command_line() -> None:
     arguments = ["--epub-title-page=false"]
-    found = pandoc.server_job("<p>x</p>", "epub3", metadata_yaml({"lang": "en"}), arguments)
+    found = pandoc.server_job("<p>x</p>", "epub3", {"lang": "en"}, arguments)
     assert found is not None
     server = fresh_server()
     try:
@@ -136,7 +174,7 @@ def test_raw_markup_is_left_to_the_command_line() -> None:
 
 
 def test_an_option_the_server_does_not_know_takes_the_command_line() -> None:
-    assert pandoc.server_job("<p>x</p>", "epub3", "lang: en\n", ["--epub-cover-image=x.png"]) is None
+    assert pandoc.server_job("<p>x</p>", "epub3", {"lang": "en"}, ["--epub-cover-image=x.png"]) is None
 
 
 def test_a_crash_fails_that_document_and_the_next_gets_a_fresh_process(tmp_path: Path) -> None:
@@ -190,7 +228,7 @@ def test_the_process_is_replaced_after_its_quota() -> None:
 
 def test_the_callers_environment_does_not_reach_pandoc(monkeypatch: pytest.MonkeyPatch) -> None:
     html = DocxRenderer(Config()).render_template(load(TEXTS[0]))
-    expected = pandoc.run_pandoc_command(html, "docx", metadata_yaml({"lang": "en"}), "x", DOCX_ARGUMENTS)
+    expected = pandoc.run_pandoc_command(html, "docx", {"lang": "en"}, "x", DOCX_ARGUMENTS)
     for name, value in {"USERNAME": "someone", "LANG": "fr_FR.UTF-8", "SOURCE_DATE_EPOCH": "1700000000"}.items():
         monkeypatch.setenv(name, value)
     server = fresh_server()

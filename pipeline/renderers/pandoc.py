@@ -15,13 +15,12 @@ format names.
 from __future__ import annotations
 
 import functools
+import json
 import re
 import subprocess
 import tempfile
 from pathlib import Path
 from typing import Any
-
-import yaml
 
 from ..errors import RenderError
 from .pandoc_server import RTS_OPTIONS, PandocFailed, PandocStopped, server
@@ -57,8 +56,7 @@ def pandoc_executable() -> str:
 
 def run_pandoc(html: str, to: str, metadata: dict[str, Any], stem: str, arguments: list[str]) -> bytes:
     """Convert `html` (pandoc reads only its <main>) to the binary format `to`."""
-    metadata_yaml = yaml.safe_dump(literal(metadata), allow_unicode=True, sort_keys=True)
-    job = server_job(html, to, metadata_yaml, arguments)
+    job = server_job(html, to, metadata, arguments)
     if job is not None:
         try:
             answer = server(pandoc_executable()).convert(job)
@@ -66,13 +64,23 @@ def run_pandoc(html: str, to: str, metadata: dict[str, Any], stem: str, argument
             raise RenderError(stem, to, f"pandoc failed: {exc}") from None
         if answer.status == "ok":
             return answer.data
-    return run_pandoc_command(html, to, metadata_yaml, stem, arguments)
+    return run_pandoc_command(html, to, metadata, stem, arguments)
 
 
-def server_job(html: str, to: str, metadata_yaml: str, arguments: list[str]) -> dict[str, Any] | None:
-    """The job pandoc_server.lua reads for these command-line arguments; None if it cannot say one."""
+def metadata_json(metadata: dict[str, Any]) -> str:
+    """The metadata as pandoc reads it from a file or a metadata block: JSON, which its YAML
+    reader reads as YAML (YAML 1.2 contains JSON), from Python's C encoder rather than
+    PyYAML's Python emitter, a millisecond a document. Strings are literal() text."""
+    return json.dumps(literal(metadata), ensure_ascii=False, sort_keys=True)
+
+
+def server_job(html: str, to: str, metadata: dict[str, Any], arguments: list[str]) -> dict[str, Any] | None:
+    """The job pandoc_server.lua reads for these command-line arguments; None if it cannot say one.
+    Its metadata goes one key at a time (pandoc reads each key's value alone): the server reads
+    each once, and most (publisher, rights, accessibility) are the same for every text."""
     options: dict[str, Any] = {}
-    job: dict[str, Any] = {"input": html, "from": "html", "to": to, "metadata": metadata_yaml}
+    entries = [metadata_json({key: value}) for key, value in sorted(metadata.items())]
+    job: dict[str, Any] = {"input": html, "from": "html", "to": to, "metadata": entries}
     rest = iter(arguments)
     for argument in rest:
         split = SPLIT_LEVEL.match(argument)
@@ -94,11 +102,11 @@ def server_job(html: str, to: str, metadata_yaml: str, arguments: list[str]) -> 
     return job | {"writer_options": options}
 
 
-def run_pandoc_command(html: str, to: str, metadata_yaml: str, stem: str, arguments: list[str]) -> bytes:
+def run_pandoc_command(html: str, to: str, metadata: dict[str, Any], stem: str, arguments: list[str]) -> bytes:
     """The same conversion by `pandoc --sandbox`, one process."""
     with tempfile.TemporaryDirectory(prefix="pipeline-pandoc-") as work:
-        metadata_file = Path(work) / "metadata.yaml"
-        metadata_file.write_text(metadata_yaml, encoding="utf-8")
+        metadata_file = Path(work) / "metadata.json"  # --metadata-file reads YAML or JSON
+        metadata_file.write_text(metadata_json(metadata), encoding="utf-8")
         target = Path(work) / f"edition.{to}"
         command = [pandoc_executable(), *RTS_OPTIONS, "--sandbox", "--from=html", f"--to={to}", f"--output={target}"]
         command += ["--metadata-file", str(metadata_file), *arguments]

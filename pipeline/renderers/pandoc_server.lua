@@ -2,7 +2,8 @@
 -- on stdin and answers each on stdout, until stdin closes (pipeline/renderers/pandoc_server.py).
 --
 -- A job is a line with the byte length of a JSON object, then the object:
---   input (HTML), from, to (pandoc format names), metadata (YAML text, as --metadata-file takes),
+--   input (HTML), from, to (pandoc format names), metadata (a list of entries, each a JSON object
+--   of one key, as --metadata-file takes the whole: pandoc reads every key's value alone),
 --   writer_options (pandoc's Lua WriterOptions names), filter (optional path of a Lua filter).
 -- An answer is a line "<status> <byte length>", then that many bytes:
 --   ok      the document's bytes;
@@ -26,6 +27,11 @@ local READING_METADATA = { ["cover-image"] = true, css = true, stylesheet = true
 
 local templates = {}
 local filters = {}
+-- Each metadata entry's value as pandoc read it, by the entry's text: most entries (publisher,
+-- rights, accessibility) are the same for every text. The process is replaced after a fixed
+-- number of documents, which bounds this; the values are never changed in place (a filter
+-- returns new elements).
+local metadata_read = {}
 
 -- The default template of a format, as the command line uses for a standalone document.
 local function template_for(format)
@@ -68,12 +74,28 @@ local function confined(doc)
   return named and ("it contains " .. named) or nil
 end
 
+-- The metadata of all the entries, as pandoc reads a metadata file of them all.
+local function metadata_of(entries)
+  local metadata = {}
+  for _, entry in ipairs(entries) do
+    local read = metadata_read[entry]
+    if read == nil then
+      read = pandoc.read("---\n" .. entry .. "\n---\n", "markdown", {}, NO_FILES).meta
+      metadata_read[entry] = read
+    end
+    for key, value in pairs(read) do
+      metadata[key] = value
+    end
+  end
+  return metadata
+end
+
 -- As `pandoc --sandbox -f FROM -t TO --metadata-file M [--lua-filter F]`: the metadata file's
 -- values give way to the document's own; the filter runs on the merged document.
 local function convert(job)
   pandoc.mediabag.empty()
   local doc = pandoc.read(job.input, job.from, {}, NO_FILES)
-  local metadata = pandoc.read("---\n" .. job.metadata .. "\n---\n", "markdown", {}, NO_FILES).meta
+  local metadata = metadata_of(job.metadata)
   for key, value in pairs(doc.meta) do
     metadata[key] = value
   end
