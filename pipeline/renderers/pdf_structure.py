@@ -129,7 +129,7 @@ ROLES = {"Sup": "/Span"}
 
 
 def declare_roles(pdf: Any) -> None:
-    root = Tree(pdf).objects[pdf.catalog["StructTreeRoot"]]
+    root = pdf.objects[int(pdf.catalog["StructTreeRoot"].split()[0])]  # by its object number
     root["RoleMap"] = pydyf.Dictionary(ROLES)
 
 
@@ -137,7 +137,7 @@ def tag_languages(pdf: Any) -> int:
     """/Lang on every structure element whose HTML element (below the root) names a language;
     how many were tagged."""
     tagged = 0
-    for element in Tree(pdf).objects.values():
+    for element in pdf.objects[1:]:
         html = _html(element) if _is_element(element) else None
         if html is not None and html.tag != "html" and html.get("lang"):
             element["Lang"] = pydyf.String(html.get("lang"))

@@ -9,6 +9,7 @@ The packet is completed through WeasyPrint's documented hook, an override of
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
@@ -203,7 +204,11 @@ def _marked_hyphens(operations: list[Any], by_name: dict[bytes, set[bytes]]) -> 
     TJ, drawn by a TJ of its own inside the ActualText span."""
     font = b""
     for operation in operations:
-        drawn = _LAST_GLYPHS.fullmatch(operation) if isinstance(operation, bytes) else None
+        if not isinstance(operation, bytes):
+            yield operation
+            continue
+        # Most operations draw text without a layout hyphen at the end: a look at the end first.
+        drawn = _LAST_GLYPHS.fullmatch(operation) if _may_end_with(operation, by_name.get(font, ())) else None
         hyphen = _hyphen_at_end(drawn, by_name.get(font, set())) if drawn else None
         if drawn and hyphen:
             glyphs = drawn.group("glyphs")[: -len(hyphen)]
@@ -212,10 +217,18 @@ def _marked_hyphens(operations: list[Any], by_name: dict[bytes, set[bytes]]) -> 
                 yield b"[" + before + b"] TJ"
             yield from (HYPHEN_ACTUAL_TEXT, b"[<" + hyphen + b">" + drawn.group("after") + b"] TJ", b"EMC")
             continue
-        selected = _FONT.fullmatch(operation) if isinstance(operation, bytes) else None
+        selected = _FONT.fullmatch(operation) if operation.endswith(b" Tf") else None
         if selected:
             font = selected.group(1)
         yield operation
+
+
+def _may_end_with(operation: bytes, codes: Iterable[bytes]) -> bool:
+    """Whether a TJ's last glyph codes could end with one of `codes` ("<0a1f>" each)."""
+    if not operation.endswith(b"] TJ"):
+        return False
+    last = operation.rfind(b">")
+    return any(operation.endswith(code[1:-1], 0, last) for code in codes)
 
 
 def _hyphen_at_end(drawn: re.Match[bytes], codes: set[bytes]) -> bytes | None:
