@@ -5,7 +5,7 @@
   ("19ᵉ") become the same markup, so that every edition has its format's real superscript
   (HTML and EPUB <sup>, the PDF through its HTML, DOCX w:vertAlign through pandoc's Superscript).
 - Runs of another script carry their language (pipeline/scripts.py decides which).
-- The print edition's protected words are in `keep` spans (typography.protected_spans).
+- The print edition's dates and last words are in `keep` spans (typography.protected_spans).
 
 Running text goes through `typeset`; the phrases the templates generate (the adoption formula,
 with its "1er juin" and "19e séance") through `superscript_ordinals`, on their markup.

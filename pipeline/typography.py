@@ -147,24 +147,36 @@ def no_break_spaces(text: str) -> str:
 # A date as a whole, so that "27 février" keeps its month. The last word before the end of a
 # sentence that ends a run of text: a paragraph's last word, which would leave a fragment alone
 # on the last line ("Minis-/ters:").
-_CAPITALISED = r"(?<![\w’'-])[A-ZÀ-ÖØ-ÞĀ-ſ\u0386-\u03ab\u0400-\u042f\u0531-\u0556][\w’'-]*"
-PROTECTED = re.compile(
-    "|".join(
-        (
-            rf"(?<![\w.])\d{{1,2}}(?:er)?\u00a0(?:{_MONTH})(?:\u00a0\d{{4}})?(?![\w])",
-            _CAPITALISED,
-            r"[\w’'-]+(?=[^\w\s]*\s*$)",
-        )
-    )
-)
+CAPITALS = "A-ZÀ-ÖØ-ÞĀ-ſ\u0386-\u03ab\u0400-\u042f\u0531-\u0556"
+_CAPITALISED = rf"(?<![\w’'-])[{CAPITALS}][\w’'-]*"
+_DATE = rf"(?<![\w.])\d{{1,2}}(?:er)?\u00a0(?:{_MONTH})(?:\u00a0\d{{4}})?(?![\w])"
+_LAST_WORD = r"[\w’'-]+(?=[^\w\s]*\s*$)"
+PROTECTED = re.compile("|".join((_DATE, _CAPITALISED, _LAST_WORD)))
+# What of it the print template wraps in keep spans (`hyphens: none`). Not the capitalised
+# words: the line breaker keeps a word whole where it begins with a capital (renderers/
+# pdf_hyphens.py), and an element per word made WeasyPrint's work a third longer. Not a piece
+# whose words are all shorter than the print style's shortest hyphenated word
+# (hyphenate-limit-chars): it could not be hyphenated anyway.
+_SPANNED = re.compile("|".join((_DATE, rf"(?<![\w’'-])(?![{CAPITALS}]){_LAST_WORD}")))
+SHORTEST_HYPHENATED = 6
+_HYPHENABLE = re.compile(rf"[\w’'-]{{{SHORTEST_HYPHENATED},}}")
+_CAPITAL = re.compile(f"[{CAPITALS}]")
+
+
+def is_capitalised(word: str) -> bool:
+    """Whether `word` (as the line breaker cuts words) begins with a capital: never hyphenated."""
+    return _CAPITAL.match(word) is not None
 
 
 def protected_spans(text: str, words: frozenset[str] = frozenset()) -> Iterator[tuple[str, bool]]:
-    """`text` cut into (piece, protected) pairs, in order: protected pieces must not be
-    hyphenated. `words` are protected wherever they occur (those the line breaker would make
-    a third hyphenated line in a row, see renderers/pdf.py)."""
+    """`text` cut into (piece, kept) pairs, in order: a kept piece goes in a keep span. Dates,
+    a run's last word and `words` (those the line breaker would make a third hyphenated line
+    in a row, see renderers/pdf.py) wherever they occur, when they could be hyphenated at all;
+    capitalised words are kept whole by the line breaker itself."""
     position = 0
-    for match in _protected(words).finditer(text):
+    for match in _spanned(words).finditer(text):
+        if not _HYPHENABLE.search(match.group()):
+            continue
         if match.start() > position:
             yield text[position : match.start()], False
         yield match.group(), True
@@ -173,8 +185,8 @@ def protected_spans(text: str, words: frozenset[str] = frozenset()) -> Iterator[
         yield text[position:], False
 
 
-def _protected(words: frozenset[str]) -> re.Pattern[str]:
+def _spanned(words: frozenset[str]) -> re.Pattern[str]:
     if not words:
-        return PROTECTED
+        return _SPANNED
     listed = "|".join(re.escape(word) for word in sorted(words, key=len, reverse=True))
-    return re.compile(rf"(?<![\w’'-])(?:{listed})(?![\w’'-])|{PROTECTED.pattern}")
+    return re.compile(rf"(?<![\w’'-])(?:{listed})(?![\w’'-])|{_SPANNED.pattern}")

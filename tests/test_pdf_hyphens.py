@@ -1,8 +1,11 @@
-"""The line breaker itself keeps runs of hyphenated lines to two (pipeline/renderers/pdf_hyphens.py):
-on every fixture and generated text in one layout, across page breaks, and only in our renders."""
+"""The line breaker itself keeps runs of hyphenated lines to two and capitalised words whole
+(pipeline/renderers/pdf_hyphens.py): on every fixture and generated text in one layout, across
+page breaks, and only in our renders."""
 
 from __future__ import annotations
 
+import itertools
+import re
 from pathlib import Path
 
 import pytest
@@ -11,15 +14,25 @@ from pipeline import load
 from pipeline.config import Config
 from pipeline.renderers.pdf import PRINT_ASSETS, PdfRenderer
 from pipeline.renderers.pdf_lines import Line, body_lines, overlong_runs, runs
+from pipeline.templating import TEMPLATES
 from pipeline.testing.corpus import generate
+from pipeline.typography import SHORTEST_HYPHENATED
 from tests.typesetting import FIXTURES, MAX_RUN
 
 # Long words in a narrow measure: nearly every line could end hyphenated.
 WORDS = "internationalisation responsibilities parliamentarians interoperability intergovernmental "
-NARROW = f"""<!DOCTYPE html><html lang="en-GB"><head><style>
+NUMBER = re.compile(r"(?:\d+\.)+|[a-z]\.")  # a paragraph's hanging number, a box of its own
+NAMES = "Internationalisation Responsibilities Parliamentarians Interoperability Intergovernmental "
+
+
+def narrow(words: str) -> str:
+    return f"""<!DOCTYPE html><html lang="en-GB"><head><style>
 @page {{ size: 60mm 45mm; margin: 5mm; }}
 section {{ text-align: justify; hyphens: auto; font: 10pt/1.2 "Noto Serif"; widows: 1; orphans: 1; }}
-</style></head><body><section><p>{WORDS * 12}</p></section></body></html>"""
+</style></head><body><section><p>{words * 12}</p></section></body></html>"""
+
+
+NARROW = narrow(WORDS)
 
 
 @pytest.fixture(scope="module")
@@ -67,3 +80,40 @@ def test_weasyprint_alone_breaks_lines_as_it_always_did(renderer: PdfRenderer) -
     page = renderer.weasyprint.HTML(string=NARROW, base_url=PRINT_ASSETS.as_uri() + "/", url_fetcher=renderer.fetcher)
     unlimited = body_lines(page.render(font_config=renderer.font_config))
     assert longest(unlimited) > MAX_RUN
+
+
+def test_a_capitalised_word_is_never_hyphenated(renderer: PdfRenderer) -> None:
+    ours = body_lines(renderer.lay_out_html(narrow(NAMES)))
+    assert not any(line.hyphenated for line in ours)
+    page = renderer.weasyprint.HTML(
+        string=narrow(NAMES), base_url=PRINT_ASSETS.as_uri() + "/", url_fetcher=renderer.fetcher
+    )
+    alone = body_lines(page.render(font_config=renderer.font_config))
+    assert sum(line.hyphenated for line in alone) > len(alone) / 2, "WeasyPrint alone would hyphenate them"
+
+
+def test_the_print_template_wraps_no_capitalised_word(renderer: PdfRenderer) -> None:
+    document = load(FIXTURES[0])
+    html = renderer.render_template(
+        document, fonts=renderer.fonts, protected_words=frozenset(), hyphenation_language="en-GB"
+    )
+    kept = re.findall(r'<span class="keep">([^<]*)</span>', html)
+    assert kept, "dates and last words are still kept"
+    assert not [piece for piece in kept if piece[:1].isupper()]
+    assert all(len(piece) >= SHORTEST_HYPHENATED for piece in kept)
+
+
+def test_the_shortest_hyphenated_word_is_the_print_styles() -> None:
+    css = (TEMPLATES / "print" / "style.css.j2").read_text(encoding="utf-8")
+    limit = re.search(r"hyphenate-limit-chars: (\d+) ", css)
+    assert limit is not None and int(limit[1]) == SHORTEST_HYPHENATED
+
+
+def test_no_line_but_a_paragraphs_last_is_one_word(renderer: PdfRenderer) -> None:
+    # WeasyPrint 70 cut a text that fitted but for its last space (one followed by an element)
+    # after its first word: "European" alone on a justified line (resolution-9020-2032, 20.1).
+    for path in FIXTURES:
+        lines = first_pass(renderer, path)
+        for line, after in itertools.pairwise(lines):
+            if line.paragraph == after.paragraph and not NUMBER.fullmatch(line.text):
+                assert len(line.text.split()) > 1, f"{path.name}, page {line.page}: {line.text!r} alone on a line"

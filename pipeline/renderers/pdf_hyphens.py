@@ -1,4 +1,5 @@
-"""At most two hyphenated lines in a row, decided while WeasyPrint breaks the lines.
+"""What the line breaker itself keeps to while WeasyPrint breaks the lines: at most two
+hyphenated lines in a row, and no capitalised word hyphenated.
 
 WeasyPrint has no `hyphenate-limit-lines`. A paragraph's lines come one by one from its line
 iterator; after two lines that end hyphenated, the next one is broken with automatic
@@ -6,7 +7,12 @@ hyphenation off (a soft hyphen the author wrote still counts), as a typesetter's
 2" does. The count runs on across a page break: where a paragraph resumes, the count it had there
 is taken up again (the layout of a page can be redone, so it is kept by resume point).
 
-The rule applies only inside `limited_hyphenation()`, so that WeasyPrint laid out alone (the
+A capitalised word (a name, the Assembly, a month: typography.PROTECTED) is never hyphenated,
+as TeX's \\uchyph=0 has it: the hyphenation dictionary WeasyPrint asks for a word's break points
+gives none for a word that begins with a capital. The print template kept each such word in an
+element of its own before, at a third of WeasyPrint's time.
+
+The rules apply only inside `limited_hyphenation()`, so that WeasyPrint laid out alone (the
 bench's yardstick) breaks lines as it always does. The renderer still reads the laid-out lines
 (pdf_lines.overlong_runs) and lays the text out again in the rare case this leaves a run of three.
 """
@@ -15,9 +21,14 @@ from __future__ import annotations
 
 import contextlib
 import contextvars
+import functools
 import weakref
 from collections.abc import Iterator
 from typing import Any
+
+import pyphen  # type: ignore[import-untyped]
+
+from ..typography import is_capitalised
 
 MAX_RUN = 2  # pdf_lines.MAX_HYPHENATED_RUN
 
@@ -72,13 +83,70 @@ def _counting(iter_line_boxes: Any) -> Any:
 
 
 def _splitting(split_first_line: Any) -> Any:
-    def split(text: str, style: Any, *rest: Any, **named: Any) -> Any:
-        if _limit_reached.get() and style["hyphens"] == "auto":
-            style = style.copy()
-            style["hyphens"] = "manual"
-        return split_first_line(text, style, *rest, **named)
+    def split(text: str, style: Any, context: Any, max_width: float | None, *rest: Any, **named: Any) -> Any:
+        if not _enabled.get():
+            return split_first_line(text, style, context, max_width, *rest, **named)
+        if style["hyphens"] == "auto":
+            if _limit_reached.get():
+                style = style.copy()
+                style["hyphens"] = "manual"
+            else:
+                _keep_capitalised_words_whole(context, style)
+        split = split_first_line(text, style, context, max_width, *rest, **named)
+        if _fits_but_for_its_last_space(split_first_line, split, text, style, context, max_width, *rest, **named):
+            return split_first_line(text, style, context, None, *rest, **named)
+        return split
 
     return split
+
+
+def _fits_but_for_its_last_space(
+    split_first_line: Any,
+    split: Any,
+    text: str,
+    style: Any,
+    context: Any,
+    max_width: float | None,
+    *rest: Any,
+    **named: Any,
+) -> bool:
+    """Whether WeasyPrint cut `text` after its first word only because its last space, which
+    hangs, made it too wide (WeasyPrint 70 then takes the whole text for one word too long
+    for the line). A text ending with a space is one followed by an element: a word in
+    another language, a reference, a kept word."""
+    _, length, resume, *_ = split
+    if resume is None or max_width is None or not text.endswith(" ") or style["white_space"] != "normal":
+        return False
+    if b" " in text.encode()[:length].strip():  # more than one word: a real line break
+        return False
+    _, _, _, width, *_ = split_first_line(text.rstrip(" "), style, context, None, *rest, **named)
+    return bool(width <= max_width)
+
+
+def _keep_capitalised_words_whole(context: Any, style: Any) -> None:
+    """The layout's hyphenation dictionary for this style, as split_first_line keys and makes
+    it (WeasyPrint 70), made one that gives no break point in a capitalised word."""
+    key = _dictionary_key(style["lang"], style["hyphenate_limit_chars"])
+    if key is not None and not isinstance(context.dictionaries.get(key), _CapitalisedWordsWhole):
+        language, left, right, _ = key
+        context.dictionaries[key] = _CapitalisedWordsWhole(pyphen.Pyphen(lang=language, left=left, right=right))
+
+
+@functools.cache
+def _dictionary_key(lang: str | None, limits: tuple[int, int, int]) -> tuple[str, int, int, int] | None:
+    language = lang and pyphen.language_fallback(lang)
+    if not language:
+        return None
+    total, left, right = limits
+    return language, left, right, total
+
+
+class _CapitalisedWordsWhole:
+    def __init__(self, dictionary: pyphen.Pyphen) -> None:
+        self.dictionary = dictionary
+
+    def iterate(self, word: str) -> Iterator[tuple[str, str]]:
+        return iter(()) if is_capitalised(word) else self.dictionary.iterate(word)
 
 
 def _ends_hyphenated(line: Any) -> bool:
