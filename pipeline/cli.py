@@ -130,11 +130,12 @@ def run(arguments: argparse.Namespace) -> int:
 def build(paths: list[Path], arguments: argparse.Namespace, formats: list[str], config: Config) -> int:
     from .incremental import build_corpus
     from .progress import Display, print_summary
-    from .volumes.command import build_volume_files
     from .volumes.declaration import VOLUME_SUFFIX, VOLUMES_FOLDER, find_volumes
 
     volumes = [path for path in paths if path.name.endswith(VOLUME_SUFFIX) and not path.is_dir()]
     if volumes:  # `pipeline build SOURCES… VOLUME.toml`: those volumes, of the texts in SOURCES
+        from .volumes.command import build_volume_files  # the volume builder only for volumes
+
         sources = [path for path in paths if path not in volumes] or [DEFAULT_SOURCES]
         preflight(formats)
         return build_volume_files(volumes, sources, arguments.out, formats, config)
