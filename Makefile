@@ -43,7 +43,11 @@ $(STAMPS)/node: package.json package-lock.json $(STAMPS)/test-packages
 	touch $@
 
 # doctor first: a machine that cannot build exactly is named once, before any text fails.
+# The package's bytecode is compiled for shells that set PYTHONDONTWRITEBYTECODE (this kind of
+# machine does): Python still reads it, and a cold one-text build then compiles nothing
+# (0.36 s -> 0.28 s); a module edited since is compiled afresh in memory, as Python checks.
 build: $(STAMPS)/venv $(STAMPS)/render-packages
+	$(BIN)/python -m compileall -q pipeline
 	$(BIN)/pipeline doctor
 	$(BIN)/pipeline build
 
