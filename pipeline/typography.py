@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import functools
 import re
+import unicodedata
 from collections.abc import Callable, Iterator
 
 from markdown_it import MarkdownIt
@@ -147,25 +148,40 @@ def no_break_spaces(text: str) -> str:
 # A date as a whole, so that "27 février" keeps its month. The last word before the end of a
 # sentence that ends a run of text: a paragraph's last word, which would leave a fragment alone
 # on the last line ("Minis-/ters:").
-CAPITALS = "A-ZÀ-ÖØ-ÞĀ-ſ\u0386-\u03ab\u0400-\u042f\u0531-\u0556"
-_CAPITALISED = rf"(?<![\w’'-])[{CAPITALS}][\w’'-]*"
+def _capitals() -> str:
+    """Every uppercase and titlecase letter of the cased scripts of the texts (Latin, Greek and
+    Cyrillic with their extensions: "Ș", "Ґ", "Ἀ"; Armenian; Georgian's Mtavruli), as the body
+    of a character class."""
+    blocks = ((0x41, 0x24F), (0x1E00, 0x1EFF), (0x370, 0x3FF), (0x1F00, 0x1FFF), (0x400, 0x52F), (0x531, 0x556))
+    letters = (chr(code) for low, high in (*blocks, (0x1C90, 0x1CBF)) for code in range(low, high + 1))
+    return "".join(re.escape(letter) for letter in letters if unicodedata.category(letter) in ("Lu", "Lt"))
+
+
+CAPITALS = _capitals()
+WORD_CHARACTERS = "\\w’'\\-\u00ad"  # a word's characters: a soft hyphen the author wrote is inside it
+_CAPITALISED = rf"(?<![{WORD_CHARACTERS}])[{CAPITALS}][{WORD_CHARACTERS}]*"
 _DATE = rf"(?<![\w.])\d{{1,2}}(?:er)?\u00a0(?:{_MONTH})(?:\u00a0\d{{4}})?(?![\w])"
-_LAST_WORD = r"[\w’'-]+(?=[^\w\s]*\s*$)"
+_LAST_WORD = rf"[{WORD_CHARACTERS}]+(?=[^\w\s]*\s*$)"
 PROTECTED = re.compile("|".join((_DATE, _CAPITALISED, _LAST_WORD)))
 # What of it the print template wraps in keep spans (`hyphens: none`). Not the capitalised
 # words: the line breaker keeps a word whole where it begins with a capital (renderers/
 # pdf_hyphens.py), and an element per word made WeasyPrint's work a third longer. Not a piece
 # whose words are all shorter than the print style's shortest hyphenated word
 # (hyphenate-limit-chars): it could not be hyphenated anyway.
-_SPANNED = re.compile("|".join((_DATE, rf"(?<![\w’'-])(?![{CAPITALS}]){_LAST_WORD}")))
+_SPANNED = re.compile("|".join((_DATE, rf"(?<![{WORD_CHARACTERS}])(?![{CAPITALS}]){_LAST_WORD}")))
 SHORTEST_HYPHENATED = 6
-_HYPHENABLE = re.compile(rf"[\w’'-]{{{SHORTEST_HYPHENATED},}}")
+_HYPHENABLE = re.compile(rf"[{WORD_CHARACTERS}]{{{SHORTEST_HYPHENATED},}}")
 _CAPITAL = re.compile(f"[{CAPITALS}]")
+_CAPITALISED_WORD = re.compile(_CAPITALISED)
 
 
-def is_capitalised(word: str) -> bool:
-    """Whether `word` (as the line breaker cuts words) begins with a capital: never hyphenated."""
-    return _CAPITAL.match(word) is not None
+def in_capitalised_word(word: str, text: str) -> bool:
+    """Whether `word`, as the line breaker cuts words out of `text`, begins with a capital or is
+    part of a capitalised word of `text`: a compound ("Non-governmental") or an elision
+    ("L’internationalisation"), of which the line breaker sees the second part alone."""
+    if _CAPITAL.match(word):
+        return True
+    return any(word in match.group() for match in _CAPITALISED_WORD.finditer(text) if len(match.group()) > len(word))
 
 
 def protected_spans(text: str, words: frozenset[str] = frozenset()) -> Iterator[tuple[str, bool]]:
@@ -189,4 +205,4 @@ def _spanned(words: frozenset[str]) -> re.Pattern[str]:
     if not words:
         return _SPANNED
     listed = "|".join(re.escape(word) for word in sorted(words, key=len, reverse=True))
-    return re.compile(rf"(?<![\w’'-])(?:{listed})(?![\w’'-])|{_SPANNED.pattern}")
+    return re.compile(rf"(?<![{WORD_CHARACTERS}])(?:{listed})(?![{WORD_CHARACTERS}])|{_SPANNED.pattern}")

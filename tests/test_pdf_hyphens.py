@@ -5,6 +5,7 @@ page breaks, and only in our renders."""
 from __future__ import annotations
 
 import itertools
+import random
 import re
 from pathlib import Path
 
@@ -13,7 +14,7 @@ import pytest
 from pipeline import load
 from pipeline.config import Config
 from pipeline.renderers.pdf import PRINT_ASSETS, PdfRenderer
-from pipeline.renderers.pdf_lines import Line, body_lines, overlong_runs, runs
+from pipeline.renderers.pdf_lines import Line, body_lines, forbidden_breaks, overlong_runs, runs
 from pipeline.templating import TEMPLATES
 from pipeline.testing.corpus import generate
 from pipeline.typography import SHORTEST_HYPHENATED
@@ -25,8 +26,8 @@ NUMBER = re.compile(r"(?:\d+\.)+|[a-z]\.")  # a paragraph's hanging number, a bo
 NAMES = "Internationalisation Responsibilities Parliamentarians Interoperability Intergovernmental "
 
 
-def narrow(words: str) -> str:
-    return f"""<!DOCTYPE html><html lang="en-GB"><head><style>
+def narrow(words: str, language: str = "en-GB") -> str:
+    return f"""<!DOCTYPE html><html lang="{language}"><head><style>
 @page {{ size: 60mm 45mm; margin: 5mm; }}
 section {{ text-align: justify; hyphens: auto; font: 10pt/1.2 "Noto Serif"; widows: 1; orphans: 1; }}
 </style></head><body><section><p>{words * 12}</p></section></body></html>"""
@@ -117,3 +118,39 @@ def test_no_line_but_a_paragraphs_last_is_one_word(renderer: PdfRenderer) -> Non
         for line, after in itertools.pairwise(lines):
             if line.paragraph == after.paragraph and not NUMBER.fullmatch(line.text):
                 assert len(line.text.split()) > 1, f"{path.name}, page {line.page}: {line.text!r} alone on a line"
+
+
+# Found by attacking the line breaker: the dictionary is asked for "governmental" alone, and
+# capitals outside the basic blocks ("Ș", "Ґ", "Ἐ") were not counted as capitals.
+COMPOUNDS = "Non-governmental Anti-discrimination Euro-mediterranean Co-operation Ștefănescu "
+ELISIONS = "L’internationalisation D’interopérabilité L’intergouvernementalité "
+
+
+@pytest.mark.parametrize(("words", "language"), [(COMPOUNDS, "en-GB"), (ELISIONS, "fr")])
+def test_no_part_of_a_capitalised_word_is_hyphenated(renderer: PdfRenderer, words: str, language: str) -> None:
+    html = narrow("and " + words.replace(" ", " and "), language)
+    lines = body_lines(renderer.lay_out_html(html))
+    assert forbidden_breaks(lines) == []
+    page = renderer.weasyprint.HTML(string=html, base_url=PRINT_ASSETS.as_uri() + "/", url_fetcher=renderer.fetcher)
+    assert forbidden_breaks(body_lines(page.render(font_config=renderer.font_config))), "they would be hyphenated"
+
+
+def soft_hyphenated(index: int) -> str:
+    """A made-up word of five syllables with a soft hyphen between each (no dictionary knows it)."""
+    draw = random.Random(index)
+    return "\u00ad".join(
+        draw.choice("bcdghkmnprstvz") + draw.choice("aeiou") + draw.choice("bcdghkmnprstvz") for _ in range(5)
+    )
+
+
+def test_soft_hyphens_the_author_wrote_give_no_run_of_three(renderer: PdfRenderer, tmp_path: Path) -> None:
+    # The line breaker limits automatic hyphenation only; the renderer protects the words a soft
+    # hyphen still breaks at the third line (their soft hyphens are inside the word it names).
+    source = FIXTURES[0].read_text(encoding="utf-8").split("\n---\n", 1)[0] + "\n---\n\n"
+    source += "1. " + " ".join(soft_hyphenated(i) for i in range(60)) + ".\n"
+    path = tmp_path / FIXTURES[0].name
+    path.write_text(source, encoding="utf-8")
+    laid_out = renderer.lay_out(load(path), pdf_variant="pdf/a-3b", pdf_tags=True)
+    lines = body_lines(laid_out)
+    assert sum(line.hyphenated for line in lines) > 3
+    assert longest(lines) <= MAX_RUN

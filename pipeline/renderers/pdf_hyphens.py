@@ -9,7 +9,9 @@ is taken up again (the layout of a page can be redone, so it is kept by resume p
 
 A capitalised word (a name, the Assembly, a month: typography.PROTECTED) is never hyphenated,
 as TeX's \\uchyph=0 has it: the hyphenation dictionary WeasyPrint asks for a word's break points
-gives none for a word that begins with a capital. The print template kept each such word in an
+gives none for a word that begins with a capital, nor for a part of a capitalised compound or
+elision of the text being broken ("Non-governmental", "L’internationalisation": the dictionary
+is asked for "governmental" alone). The print template kept each such word in an
 element of its own before, at a third of WeasyPrint's time.
 
 The rules apply only inside `limited_hyphenation()`, so that WeasyPrint laid out alone (the
@@ -28,12 +30,13 @@ from typing import Any
 
 import pyphen  # type: ignore[import-untyped]
 
-from ..typography import is_capitalised
+from ..typography import in_capitalised_word
 
 MAX_RUN = 2  # pdf_lines.MAX_HYPHENATED_RUN
 
 _enabled: contextvars.ContextVar[bool] = contextvars.ContextVar("limited_hyphenation", default=False)
 _limit_reached: contextvars.ContextVar[bool] = contextvars.ContextVar("hyphen_limit_reached", default=False)
+_text_being_split: contextvars.ContextVar[str] = contextvars.ContextVar("text_being_split", default="")
 # Per layout: the run of hyphenated lines before each resume point of each paragraph's lines.
 _runs: weakref.WeakKeyDictionary[Any, dict[tuple[int, str], int]] = weakref.WeakKeyDictionary()
 
@@ -92,7 +95,11 @@ def _splitting(split_first_line: Any) -> Any:
                 style["hyphens"] = "manual"
             else:
                 _keep_capitalised_words_whole(context, style)
-        split = split_first_line(text, style, context, max_width, *rest, **named)
+        token = _text_being_split.set(text)  # the dictionary sees a word alone: this is its text
+        try:
+            split = split_first_line(text, style, context, max_width, *rest, **named)
+        finally:
+            _text_being_split.reset(token)
         if _fits_but_for_its_last_space(split_first_line, split, text, style, context, max_width, *rest, **named):
             return split_first_line(text, style, context, None, *rest, **named)
         return split
@@ -146,7 +153,8 @@ class _CapitalisedWordsWhole:
         self.dictionary = dictionary
 
     def iterate(self, word: str) -> Iterator[tuple[str, str]]:
-        return iter(()) if is_capitalised(word) else self.dictionary.iterate(word)
+        kept = in_capitalised_word(word, _text_being_split.get())
+        return iter(()) if kept else self.dictionary.iterate(word)
 
 
 def _ends_hyphenated(line: Any) -> bool:

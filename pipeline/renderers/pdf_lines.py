@@ -12,11 +12,11 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from ..typography import LAYOUT_HYPHEN, NO_BREAK, PROTECTED
+from ..typography import LAYOUT_HYPHEN, NO_BREAK, PROTECTED, WORD_CHARACTERS
 
 MAX_HYPHENATED_RUN = 2  # a typesetter's rule: never three hyphenated lines in a row
-_WORD_START = re.compile(r"[\w’'-]*")
-_WORD_END = re.compile(r"[\w’'-]*$")
+_WORD_START = re.compile(f"[{WORD_CHARACTERS}]*")  # a soft hyphen the author wrote is inside a word
+_WORD_END = re.compile(f"[{WORD_CHARACTERS}]*$")
 
 
 @dataclass(frozen=True)
