@@ -11,8 +11,8 @@ A capitalised word (a name, the Assembly, a month: typography.PROTECTED) is neve
 as TeX's \\uchyph=0 has it: the hyphenation dictionary WeasyPrint asks for a word's break points
 gives none for a word that begins with a capital, nor for a part of a capitalised compound or
 elision of the text being broken ("Non-governmental", "L’internationalisation": the dictionary
-is asked for "governmental" alone). The print template kept each such word in an
-element of its own before, at a third of WeasyPrint's time.
+is asked for "governmental" alone). The print template used to keep each such word in an
+element of its own, which made WeasyPrint's work a third longer.
 
 The rules apply only inside `limited_hyphenation()`, so that WeasyPrint laid out alone (the
 bench's yardstick) breaks lines as it always does. The renderer still reads the laid-out lines
