@@ -43,7 +43,8 @@ def typeset(
 ) -> Markup:
     """`text` (plain, of a text in `language`) as markup: foreign runs in `<span lang>` (with
     the regional tag when `regional`, as DOCX needs it), French ordinals in <sup>, and the
-    `protected` words (print only: None elsewhere) in keep spans."""
+    `protected` words (print only: None elsewhere) in keep spans; in print, a word with a
+    soft hyphen in an unligatured span."""
     french = base_language(language) == "fr"
     kept = _kept_ranges(text, protected)
     pieces: list[Markup] = []
@@ -53,6 +54,8 @@ def typeset(
             KEEP.format(_ordinals(piece, french)) if keep else _ordinals(piece, french)
             for piece, keep in _cut(run, start, kept)
         )
+        if protected is not None and SOFT_HYPHEN in run:
+            inner = _unligatured(inner)
         start += len(run)
         if tag:
             shown = tag if regional else base_language(tag)
@@ -60,6 +63,20 @@ def typeset(
         else:
             pieces.append(inner)
     return Markup("").join(pieces)
+
+
+SOFT_HYPHEN = "\u00ad"
+# A word with a soft hyphen the author wrote (print): WeasyPrint 70 draws a ligature across it
+# ("of­fi­cial") with no text behind the glyph, and copy, search and pdftotext lost the letters
+# ("o cial"). Such a word is set without ligatures (templates/print/style.css.j2).
+_SOFT_HYPHENATED = re.compile("[\\w’'\\-\u00ad]*\u00ad[\\w’'\\-\u00ad]*")
+UNLIGATURED = '<span class="unligatured">{}</span>'
+
+
+def _unligatured(markup: Markup) -> Markup:
+    """`markup` (escaped text and tags) with each soft-hyphenated word in an unligatured span;
+    a word never crosses a tag, whose names and attributes hold no soft hyphen."""
+    return Markup(_SOFT_HYPHENATED.sub(lambda match: UNLIGATURED.format(match.group()), str(markup)))
 
 
 def _kept_ranges(text: str, protected: frozenset[str] | None) -> list[tuple[int, int]]:

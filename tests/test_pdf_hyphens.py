@@ -7,6 +7,7 @@ from __future__ import annotations
 import itertools
 import random
 import re
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -154,3 +155,16 @@ def test_soft_hyphens_the_author_wrote_give_no_run_of_three(renderer: PdfRendere
     lines = body_lines(laid_out)
     assert sum(line.hyphenated for line in lines) > 3
     assert longest(lines) <= MAX_RUN
+
+
+def test_a_soft_hyphenated_word_keeps_its_letters_in_the_text_layer(renderer: PdfRenderer, tmp_path: Path) -> None:
+    # A ligature across an author's soft hyphen had no text behind it: "of­fi­cial" read "o cial".
+    plain = "The of-fi-cial ef-fect and the baf-fling shuf-fle of pro-file and in-flu-ence."
+    words = plain.replace("-", "\u00ad")
+    source = FIXTURES[0].read_text(encoding="utf-8").split("\n---\n", 1)[0] + "\n---\n\n1. " + words + "\n"
+    path = tmp_path / FIXTURES[0].name
+    path.write_text(source, encoding="utf-8")
+    pdf = tmp_path / "soft.pdf"
+    pdf.write_bytes(renderer.render(load(path)))
+    text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, check=True, text=True).stdout
+    assert "The official effect and the baffling shuffle of profile and influence." in " ".join(text.split())
