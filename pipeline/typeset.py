@@ -20,7 +20,7 @@ from markupsafe import Markup, escape
 
 from .languages import base_language
 from .scripts import DEFAULT_SCRIPT_LANGUAGES, script_runs
-from .typography import protected_spans
+from .typography import WORD_CHARACTERS, protected_spans
 
 _MODIFIERS = {"ᵉ": "e", "ʳ": "r", "ˢ": "s", "ᵈ": "d"}
 _E, _R, _S, _D = "[eᵉ]", "[rʳ]", "[sˢ]", "[dᵈ]"
@@ -69,7 +69,7 @@ SOFT_HYPHEN = "\u00ad"
 # A word with a soft hyphen the author wrote (print): WeasyPrint 70 draws a ligature across it
 # ("of­fi­cial") with no text behind the glyph, and copy, search and pdftotext lost the letters
 # ("o cial"). Such a word is set without ligatures (templates/print/style.css.j2).
-_SOFT_HYPHENATED = re.compile("[\\w’'\\-\u00ad]*\u00ad[\\w’'\\-\u00ad]*")
+_SOFT_HYPHENATED = re.compile(f"[{WORD_CHARACTERS}]*{SOFT_HYPHEN}[{WORD_CHARACTERS}]*")
 UNLIGATURED = '<span class="unligatured">{}</span>'
 
 

@@ -31,8 +31,7 @@ from typing import Any
 import pyphen  # type: ignore[import-untyped]
 
 from ..typography import in_capitalised_word
-
-MAX_RUN = 2  # pdf_lines.MAX_HYPHENATED_RUN
+from .pdf_lines import MAX_HYPHENATED_RUN
 
 _enabled: contextvars.ContextVar[bool] = contextvars.ContextVar("limited_hyphenation", default=False)
 _limit_reached: contextvars.ContextVar[bool] = contextvars.ContextVar("hyphen_limit_reached", default=False)
@@ -69,7 +68,7 @@ def _counting(iter_line_boxes: Any) -> Any:
         runs = _runs.setdefault(context, {})
         run = runs.get((id(box), repr(skip_stack)), 0) if skip_stack else 0
         while True:
-            token = _limit_reached.set(run >= MAX_RUN)
+            token = _limit_reached.set(run >= MAX_HYPHENATED_RUN)
             try:
                 line, resume_at = next(inner)
             except StopIteration:
