@@ -35,6 +35,7 @@ class EpubRenderer(HtmlPageRenderer):
     modules = (
         "pipeline.renderers.epub_notes",
         "pipeline.renderers.pandoc",
+        "pipeline.renderers.pandoc_ast",
         "pipeline.renderers.pandoc_server",
         "pipeline.renderers.zipparts",
     )

@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import RenderError
+from .pandoc_ast import pandoc_json
 from .pandoc_server import RTS_OPTIONS, PandocFailed, PandocStopped, server
 
 MARKDOWN_PUNCTUATION = re.compile(r"[!-/:-@\[-`{-~]")  # every ASCII punctuation character
@@ -80,7 +81,9 @@ def server_job(html: str, to: str, metadata: dict[str, Any], arguments: list[str
     each once, and most (publisher, rights, accessibility) are the same for every text."""
     options: dict[str, Any] = {}
     entries = [metadata_json({key: value}) for key, value in sorted(metadata.items())]
-    job: dict[str, Any] = {"input": html, "from": "html", "to": to, "metadata": entries}
+    document = pandoc_json(html)  # what pandoc's HTML reader would read, for its faster JSON reader
+    source = {"input": html, "from": "html"} if document is None else {"input": document, "from": "json"}
+    job: dict[str, Any] = {**source, "to": to, "metadata": entries}
     rest = iter(arguments)
     for argument in rest:
         split = SPLIT_LEVEL.match(argument)

@@ -2,7 +2,8 @@
 -- on stdin and answers each on stdout, until stdin closes (pipeline/renderers/pandoc_server.py).
 --
 -- A job is a line with the byte length of a JSON object, then the object:
---   input (HTML), from, to (pandoc format names), metadata (a list of entries, each a JSON object
+--   input (HTML; or pandoc's JSON document without its "pandoc-api-version", which this pandoc
+--   adds: pipeline/renderers/pandoc_ast.py), from, to (pandoc format names), metadata (a list of entries, each a JSON object
 --   of one key, as --metadata-file takes the whole: pandoc reads every key's value alone),
 --   writer_options (pandoc's Lua WriterOptions names), filter (optional path of a Lua filter).
 -- An answer is a line "<status> <byte length>", then that many bytes:
@@ -24,6 +25,9 @@
 local EMPTY_DATA_DIR = assert(arg[1], "usage: pandoc lua pandoc_server.lua EMPTY_DIR")
 local NO_FILES = {} -- the reader's ersatz file system
 local READING_METADATA = { ["cover-image"] = true, css = true, stylesheet = true }
+
+-- This pandoc's document API version, as its JSON reader wants it at the head of a document.
+local API_VERSION = '{"pandoc-api-version":[' .. table.concat(PANDOC_API_VERSION, ",") .. "],"
 
 local templates = {}
 local filters = {}
@@ -94,7 +98,11 @@ end
 -- values give way to the document's own; the filter runs on the merged document.
 local function convert(job)
   pandoc.mediabag.empty()
-  local doc = pandoc.read(job.input, job.from, {}, NO_FILES)
+  local input = job.input
+  if job.from == "json" then
+    input = API_VERSION .. input:sub(2)
+  end
+  local doc = pandoc.read(input, job.from, {}, NO_FILES)
   local metadata = metadata_of(job.metadata)
   for key, value in pairs(doc.meta) do
     metadata[key] = value

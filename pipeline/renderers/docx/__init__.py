@@ -43,6 +43,7 @@ class DocxRenderer(HtmlPageRenderer):
         "pipeline.renderers.docx.spec",
         "pipeline.renderers.fonts",
         "pipeline.renderers.pandoc",
+        "pipeline.renderers.pandoc_ast",
         "pipeline.renderers.pandoc_server",
         "pipeline.renderers.zipparts",
     )
