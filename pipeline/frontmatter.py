@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections import deque
 from dataclasses import dataclass
 from typing import Any
 
@@ -77,14 +78,13 @@ def split(text: str) -> FrontMatter:
 
 
 def _read(yaml_text: str) -> tuple[yaml.Node | None, Any]:
-    """Checked (no aliases, bounded nesting), then composed once: the node tree gives the lines
-    of the keys, and the data is constructed from it.
+    """Parsed once into events, checked (no aliases, bounded nesting), then composed from those
+    events: the node tree gives the lines of the keys, and the data is constructed from it.
 
     Not libyaml, although it is many times faster: it admits what PyYAML's Python reader refuses
     (a tab or a "?" inside a plain scalar) and reads "key: !" as "" where the Python reader reads
     null, so a source would be valid, or mean something else, on a machine whose PyYAML has it."""
-    _check_events(yaml_text)
-    loader = PlainSafeLoader(yaml_text)
+    loader = _ReplayingLoader(_checked_events(yaml_text))
     try:
         node = loader.get_single_node()
         return node, None if node is None else loader.construct_document(node)
@@ -92,10 +92,29 @@ def _read(yaml_text: str) -> tuple[yaml.Node | None, Any]:
         loader.dispose()
 
 
-def _check_events(yaml_text: str) -> None:
-    """Refuse aliases and deep nesting from the event stream, before anything recursive runs."""
+class _ReplayingLoader(PlainSafeLoader):
+    """The loader, composing from events already parsed rather than parsing the text again."""
+
+    def __init__(self, events: list[yaml.Event]) -> None:
+        super().__init__("")
+        self._events = deque(events)
+
+    def check_event(self, *choices: Any) -> bool:
+        return bool(self._events) and (not choices or isinstance(self._events[0], choices))
+
+    def peek_event(self) -> yaml.Event | None:
+        return self._events[0] if self._events else None
+
+    def get_event(self) -> yaml.Event | None:
+        return self._events.popleft() if self._events else None
+
+
+def _checked_events(yaml_text: str) -> list[yaml.Event]:
+    """The event stream, with aliases and deep nesting refused before anything recursive runs."""
     depth = 0
+    events = []
     for event in yaml.parse(yaml_text, Loader=PlainSafeLoader):
+        events.append(event)
         line = 2 + (event.start_mark.line if event.start_mark is not None else 0)
         if isinstance(event, yaml.AliasEvent):  # aliases allow "billion laughs" bombs
             raise FrontMatterError(line, "YAML aliases are not allowed", "write the value out in full")
@@ -107,6 +126,7 @@ def _check_events(yaml_text: str) -> None:
                 )
         elif isinstance(event, yaml.CollectionEndEvent):
             depth -= 1
+    return events
 
 
 def _record_lines(node: yaml.Node, path: Path_, positions: dict[Path_, int], offset: int) -> None:

@@ -42,7 +42,7 @@ def lines_of(node: yaml.Node | None) -> dict[tuple[str | int, ...], int]:
 def separately(yaml_text: str) -> tuple[str, Any]:
     """What the reader gave before: compose for the lines, load again for the data."""
     try:
-        frontmatter._check_events(yaml_text)
+        frontmatter._checked_events(yaml_text)
         node = yaml.compose(yaml_text, Loader=PlainSafeLoader)
         data = yaml.load(yaml_text, Loader=PlainSafeLoader)
         positions = lines_of(node)

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable
 from typing import Any
 
 import lxml.etree
@@ -300,18 +299,17 @@ def _breaks_a_line(blocks: Any) -> bool:
     return isinstance(blocks, list) and any(_breaks_a_line(item) for item in blocks)
 
 
-def _extend(inlines: list[Node], more: Iterable[Node]) -> None:
-    """`inlines <> more` as pandoc's Builder joins them: neighbouring words become one, spaces
-    one space (a soft break or line break wins), and like emphases one emphasis (whose words
-    stay apart)."""
-    for node in more:
-        if inlines:
-            last = inlines[-1]
-            joined = _meld(last, node)
-            if joined is not None:
-                inlines[-1] = joined
-                continue
-        inlines.append(node)
+def _extend(inlines: list[Node], more: list[Node]) -> None:
+    """`inlines <> more` as pandoc's Builder joins them, where they meet (each is joined within
+    already): neighbouring words become one, spaces one space (a soft break or line break
+    wins), and like emphases one emphasis (whose words stay apart)."""
+    if inlines and more:
+        joined = _meld(inlines[-1], more[0])
+        if joined is not None:
+            inlines[-1] = joined
+            inlines.extend(more[1:])
+            return
+    inlines.extend(more)
 
 
 def _meld(left: Node, right: Node) -> Node | None:
