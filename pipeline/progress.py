@@ -1,21 +1,17 @@
 """What a build shows while it runs and when it ends.
 
-On a terminal: a progress bar (count, rate, elapsed, time left). Elsewhere (CI logs, pipes):
-one plain line per finished text. Either way each problem is printed as it arrives, as one
-`file:line:col: severity: message` line, and the build ends with a summary table and the
-one-line summary `N of M texts built…`.
+On a terminal: a progress bar (count, rate, elapsed, time left), drawn with rich. Elsewhere
+(CI logs, pipes, the editor's loop): one plain line per finished text, written as it is (rich
+is not even loaded: a fifth of a cold one-text build's start). Either way each problem is
+printed as it arrives, as one `file:line:col: severity: message` line, and the build ends with
+a summary table and the one-line summary `N of M texts built…`.
 """
 
 from __future__ import annotations
 
 import sys
 from collections import Counter
-from typing import TYPE_CHECKING, TextIO
-
-from rich import box
-from rich.console import Console
-from rich.table import Table
-from rich.text import Text
+from typing import TYPE_CHECKING, Any, TextIO
 
 from .errors import Severity, printable
 from .incremental import Summary
@@ -23,6 +19,7 @@ from .outcome import Outcome
 from .textname import file_stem
 
 if TYPE_CHECKING:
+    from rich.console import Console
     from rich.progress import Progress, TaskID
 
 MAX_FAILED_ROWS = 20  # the table names this many failed texts; every problem line is above it anyway
@@ -35,10 +32,12 @@ class Display:
         stream = stream or sys.stderr  # looked up now: a test or a caller may have replaced it
         self.stream = stream
         self.interactive = stream.isatty() if interactive is None else interactive
-        # No emoji codes: a file name with ":smile:" in it stays what it is (and their table is not loaded).
-        self.console = Console(
-            file=stream, force_terminal=self.interactive, highlight=False, soft_wrap=True, emoji=False
-        )
+        self.console: Console | None = None
+        if self.interactive:
+            from rich.console import Console
+
+            # No emoji codes: a file name with ":smile:" in it stays what it is (and their table is not loaded).
+            self.console = Console(file=stream, force_terminal=True, highlight=False, soft_wrap=True, emoji=False)
         self.progress: Progress | None = None
         self.task: TaskID | None = None
         self.total = 0
@@ -46,7 +45,7 @@ class Display:
 
     def start(self, to_build: int, up_to_date: int) -> None:
         self.total = to_build
-        if not self.interactive:
+        if self.console is None:
             self.line(f"pipeline: {to_build} to build, {up_to_date} up to date")
             return
         from .progress_bar import progress_bar  # on a terminal only: a log or a pipe shows lines
@@ -91,6 +90,10 @@ class Display:
 
     def line(self, text: str) -> None:
         """One line, never wrapped or styled: problem lines are read by people and by scripts."""
+        if self.console is None:
+            self.stream.write(printable(text) + "\n")
+            self.stream.flush()
+            return
         self.console.print(printable(text), markup=False, emoji=False, highlight=False, overflow="ignore", crop=False)
 
     def close(self) -> None:
@@ -108,18 +111,18 @@ def print_summary(summary: Summary, display: Display) -> None:
         for o in built
         for reason, name in _reasons(summary.reasons.get(o.source, {}))
     )
-    table = Table(title="Summary", box=box.SIMPLE if display.interactive else box.ASCII2, title_justify="left")
-    table.add_column("Result")
-    table.add_column("Texts", justify="right")
-    table.add_column("Why")
-    table.add_row("built", str(len(built)), "; ".join(f"{reason}: {count}" for reason, count in sorted(why.items())))
-    table.add_row("up to date", str(len(summary.up_to_date)), "")
-    table.add_row("failed", str(len(failed)), "")
-    for outcome in failed[:MAX_FAILED_ROWS]:
-        table.add_row("", "", Text(printable(f"{outcome.source.name}: {failure_reason(outcome)}")))
+    rows = [
+        ["built", str(len(built)), "; ".join(f"{reason}: {count}" for reason, count in sorted(why.items()))],
+        ["up to date", str(len(summary.up_to_date)), ""],
+        ["failed", str(len(failed)), ""],
+        *(["", "", printable(f"{o.source.name}: {failure_reason(o)}")] for o in failed[:MAX_FAILED_ROWS]),
+    ]
     if len(failed) > MAX_FAILED_ROWS:
-        table.add_row("", "", f"… and {len(failed) - MAX_FAILED_ROWS} more (see the lines above)")
-    display.console.print(table)
+        rows.append(["", "", f"… and {len(failed) - MAX_FAILED_ROWS} more (see the lines above)"])
+    if display.console is None:
+        display.stream.write("".join(line + "\n" for line in ascii_table("Summary", SUMMARY_COLUMNS, rows)))
+    else:
+        display.console.print(_rich_table("Summary", SUMMARY_COLUMNS, rows))
     workers = {o.worker: o.peak_rss_kib for o in summary.outcomes if o.worker}
     if workers:
         peak = max(workers.values()) / 1024
@@ -134,6 +137,37 @@ def print_summary(summary: Summary, display: Display) -> None:
     display.line(summary_line(summary))
     if summary.volumes:
         display.line(volume_summary_line(summary))
+
+
+SUMMARY_COLUMNS = (("Result", "left"), ("Texts", "right"), ("Why", "left"))
+
+
+def ascii_table(title: str, columns: tuple[tuple[str, str], ...], rows: list[list[str]]) -> list[str]:
+    """The lines of a table boxed in ASCII, for logs: each cell on one line, never wrapped."""
+    widths = [max(len(cell) for cell in column) for column in zip(*[[name for name, _ in columns], *rows], strict=True)]
+
+    def line(cells: list[str]) -> str:
+        fitted = (
+            cell.rjust(width) if side == "right" else cell.ljust(width)
+            for cell, width, (_, side) in zip(cells, widths, columns, strict=True)
+        )
+        return "| " + " | ".join(fitted) + " |"
+
+    rule = "+" + "+".join("-" * (width + 2) for width in widths) + "+"
+    return [title, rule, line([name for name, _ in columns]), rule, *(line(row) for row in rows), rule]
+
+
+def _rich_table(title: str, columns: tuple[tuple[str, str], ...], rows: list[list[str]]) -> Any:
+    from rich import box
+    from rich.table import Table
+    from rich.text import Text
+
+    table = Table(title=title, box=box.SIMPLE, title_justify="left")
+    for name, side in columns:
+        table.add_column(name, justify="right" if side == "right" else "left")
+    for row in rows:
+        table.add_row(*(Text(cell) for cell in row))  # as written: a file name's [brackets] are not markup
+    return table
 
 
 _text_wide = {"new", "source changed", "language versions changed", "forced"}

@@ -369,6 +369,21 @@ def test_on_a_terminal_a_progress_bar_and_still_one_line_per_problem() -> None:
     assert "2/2" in text and "texts/s" in text
 
 
+def test_off_a_terminal_the_summary_is_a_plain_table_that_never_wraps() -> None:
+    stream = io.StringIO()
+    display = Display(stream, interactive=False)
+    failure = Outcome(Path("source/x.en.md"), failure="a reason long enough to pass any terminal's width " * 3)
+    print_summary(Summary(2, [failure, Outcome(Path("source/y.en.md"))], [], {}, 0), display)
+    lines = stream.getvalue().splitlines()
+    rule = lines[1]
+    assert lines[0] == "Summary" and rule.startswith("+------------+-------+---") and set(rule) == {"+", "-"}
+    assert lines[2].startswith("| Result     | Texts | Why ") and lines[2].endswith(" |") and lines[3] == rule
+    assert lines[4].startswith("| built      |     1 |") and lines[6].startswith("| failed     |     1 |")
+    assert f"x.en.md: {failure.failure} |" in lines[7] and lines[8] == rule  # one line, however long
+    assert len({len(line) for line in lines[1:9]}) == 1
+    assert lines[-1] == "1 of 2 texts built, 0 files written; 1 failed, 0 warnings"
+
+
 def test_usage_errors_of_the_new_options() -> None:
     for args, message in (
         (("build", "-j", "0"), "argument -j/--jobs: must be a whole number of at least 1, not '0'"),

@@ -27,8 +27,7 @@ NOT_FOR_HTML = (
     "pipeline.renderers.synoptic",
     "pipeline.ingest",
     "pipeline.preview_server",
-    "rich.progress",  # the progress bar is drawn on a terminal only
-    "rich._emoji_codes",
+    "rich",  # on a terminal only: elsewhere the lines and the summary table are written as they are
 )
 
 BUILD = """
