@@ -9,7 +9,6 @@ from __future__ import annotations
 import ctypes
 import dataclasses
 import hashlib
-import importlib.metadata
 import os
 import re
 import shutil
@@ -176,6 +175,8 @@ def _sandbox_check(executable: str) -> Check:
 
 
 def python_checks() -> list[Check]:
+    import importlib.metadata  # the doctor's alone: a build reads versions from the folder names
+
     checks = [Check("Python", sys.version_info >= (3, 11), sys.version.split()[0], "install Python 3.11 or newer")]
     try:
         requirements = importlib.metadata.requires(DISTRIBUTION) or []

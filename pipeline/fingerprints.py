@@ -18,10 +18,10 @@ import platform
 import sys
 from collections.abc import Iterable
 from dataclasses import dataclass
-from importlib import metadata
 from pathlib import Path
 
 from .config import Config
+from .distributions import installed_version
 from .renderers import renderer_class
 from .templating import TEMPLATES
 
@@ -90,7 +90,7 @@ def tool_fingerprint(format_name: str) -> str:
         platform.python_version(),
         digest("\n".join(f"{name} {digest_file(path)}" for name, path in code_files(format_name)).encode()),
         digest_tree([LOCALE]),
-        *(f"{name}=={_version(name)}" for name in (*COMMON_TOOLS, *renderer.distributions)),
+        *(f"{name}=={installed_version(name)}" for name in (*COMMON_TOOLS, *renderer.distributions)),
         *(_library_version(library, function) for library, function in renderer.system_libraries),
     ]
     return digest("\n".join(parts).encode())
@@ -118,13 +118,6 @@ def _module_file(module: str) -> Path:
         path = PACKAGE.joinpath(*module.split(".")[1:])
         return path / "__init__.py" if path.is_dir() else path.with_suffix(".py")  # a package, or a module
     return Path(str(sys.modules[module].__file__))
-
-
-def _version(distribution: str) -> str:
-    try:
-        return metadata.version(distribution)
-    except metadata.PackageNotFoundError:
-        return "absent"
 
 
 def _library_version(library: str, function: str) -> str:

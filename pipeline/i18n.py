@@ -5,7 +5,10 @@ from __future__ import annotations
 
 import functools
 import gettext
+import hashlib
 import io
+import os
+import tempfile
 from pathlib import Path
 
 from .languages import DEFAULT_LANGUAGE, base_language
@@ -40,24 +43,47 @@ PLURAL_TYPE_NAMES: dict[TextType, str] = {
 def translations(language: str) -> gettext.NullTranslations:
     """The catalogue of `language` (pipeline/locale/<lang>/LC_MESSAGES/messages.po).
 
-    English is the language of the templates themselves. The .po file is compiled in memory,
-    so that no binary .mo file needs to be kept in step with it.
+    English is the language of the templates themselves. The .po file is compiled with Babel,
+    so that no binary .mo file needs to be kept in step with it; the compiled catalogue is kept
+    in the user's cache under the .po's digest (like Python's bytecode), so that a build loads
+    Babel's catalogue machinery, and the email package under it, only when the .po changed.
     """
     po_file = catalogue_file(language)
     if not po_file.is_file():
         return gettext.NullTranslations()
-    # Babel's catalogue machinery (and the email package under it) only when there is a catalogue:
-    # an English text's build never loads it.
+    po = po_file.read_bytes()
+    cached = CATALOGUE_CACHE / f"{base_language(language)}-{hashlib.sha256(po).hexdigest()[:32]}.mo"
+    try:
+        return gettext.GNUTranslations(io.BytesIO(cached.read_bytes()))
+    except (OSError, ValueError):  # not there yet, or not a catalogue: compiled again
+        pass
+    compiled = _compiled(po, language)
+    _keep(cached, compiled)
+    return gettext.GNUTranslations(io.BytesIO(compiled))
+
+
+CATALOGUE_CACHE = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "adopted-texts" / "catalogues"
+
+
+def _compiled(po: bytes, language: str) -> bytes:
     from babel.messages.mofile import write_mo
     from babel.messages.pofile import read_po
-    from babel.support import Translations
 
-    with po_file.open("rb") as stream:
-        catalog = read_po(stream, locale=base_language(language))
+    catalog = read_po(io.BytesIO(po), locale=base_language(language))
     compiled = io.BytesIO()
     write_mo(compiled, catalog)
-    compiled.seek(0)
-    return Translations(compiled)
+    return compiled.getvalue()
+
+
+def _keep(path: Path, compiled: bytes) -> None:
+    """Best effort, atomically: a read-only home or a full disk only costs the next build time."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        with tempfile.NamedTemporaryFile(dir=path.parent, prefix=".", suffix=".tmp", delete=False) as part:
+            part.write(compiled)
+        os.replace(part.name, path)
+    except OSError:
+        return
 
 
 def catalogue_file(language: str) -> Path:

@@ -30,6 +30,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from . import cbor
+from .distributions import installed_version
 from .errors import OutputError
 from .files import PART_MARK, PART_SUFFIX
 
@@ -47,9 +48,7 @@ def executable() -> Path:
 
 
 def version() -> str:
-    from importlib.metadata import version as installed
-
-    return installed("pagefind_bin")
+    return installed_version("pagefind_bin")
 
 
 def inputs_digest(pages: Iterable[tuple[str, str]]) -> str:

@@ -271,3 +271,26 @@ def test_each_edition_names_the_other_language_version(editions: Path) -> None:
     with zipfile.ZipFile(editions / f"{ENGLISH}.docx") as docx:
         assert f"{FRENCH}.docx" not in docx.read("word/document.xml").decode()  # no link without a site
         assert "Français" in docx.read("word/document.xml").decode()
+
+
+def test_a_catalogue_compiled_once_is_read_from_the_cache_as_compiled(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from pipeline import i18n
+
+    monkeypatch.setattr(i18n, "CATALOGUE_CACHE", tmp_path / "catalogues")
+    with (LOCALES / "fr" / "LC_MESSAGES" / "messages.po").open("rb") as stream:
+        catalog = read_po(stream, locale="fr")
+    expected = {message.id: message.string for message in catalog if message.id and isinstance(message.id, str)}
+    readings = []
+    for _ in range(2):  # compiled and kept, then read from the cache
+        i18n.translations.cache_clear()
+        readings.append(i18n.translations("fr"))
+    i18n.translations.cache_clear()
+    (kept,) = (tmp_path / "catalogues").iterdir()
+    assert kept.name.startswith("fr-") and kept.suffix == ".mo"
+    for reading in readings:
+        assert {key: reading.gettext(key) for key in expected} == expected
+    kept.write_bytes(b"not a catalogue")  # a damaged cache is compiled again
+    assert i18n.translations("fr").gettext("Notes") == expected["Notes"]
+    i18n.translations.cache_clear()
