@@ -17,6 +17,7 @@ import pytest
 
 import pipeline.fingerprints as fingerprinting
 from pipeline.config import Config, LinkPatterns
+from pipeline.distributions import installed_version
 from pipeline.fingerprints import Inputs, code_files, fingerprints
 from pipeline.incremental import build_corpus
 from pipeline.renderers import REGISTRY
@@ -111,8 +112,7 @@ def test_a_tool_version_rebuilds_the_formats_that_use_it(
     distribution: str, expected: set[str], monkeypatch: pytest.MonkeyPatch, fresh_fingerprints: None
 ) -> None:
     before = fingerprints(FORMATS, Config())
-    real = fingerprinting.installed_version
-    moved_version = lambda name: "0.0.1" if name == distribution else real(name)  # noqa: E731
+    moved_version = lambda name: "0.0.1" if name == distribution else installed_version(name)  # noqa: E731
     monkeypatch.setattr(fingerprinting, "installed_version", moved_version)
     fingerprinting.tool_fingerprint.cache_clear()
     assert moved(before, fingerprints(FORMATS, Config()), "tools") == expected
@@ -209,8 +209,6 @@ def _file_of(module: str) -> Path | None:
 def test_versions_are_read_as_importlib_metadata_reads_them() -> None:
     """From the .dist-info folders' names, not their METADATA (which needs the email package)."""
     from importlib import metadata
-
-    from pipeline.distributions import installed_version
 
     for name in (*fingerprinting.COMMON_TOOLS, "pypandoc-binary", "lxml", "weasyprint", "adopted-texts-pipeline"):
         assert installed_version(name) == metadata.version(name), name
