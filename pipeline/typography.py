@@ -148,6 +148,7 @@ def no_break_spaces(text: str) -> str:
 # A date as a whole, so that "27 février" keeps its month. The last word before the end of a
 # sentence that ends a run of text: a paragraph's last word, which would leave a fragment alone
 # on the last line ("Minis-/ters:").
+@functools.cache
 def _capitals() -> str:
     """Every uppercase and titlecase letter of the cased scripts of the texts (Latin, Greek and
     Cyrillic with their extensions: "Ș", "Ґ", "Ἀ"; Armenian; Georgian's Mtavruli), as the body
@@ -157,31 +158,47 @@ def _capitals() -> str:
     return "".join(re.escape(letter) for letter in letters if unicodedata.category(letter) in ("Lu", "Lt"))
 
 
-CAPITALS = _capitals()
 WORD_CHARACTERS = "\\w’'\\-\u00ad"  # a word's characters: a soft hyphen the author wrote is inside it
-_CAPITALISED = rf"(?<![{WORD_CHARACTERS}])[{CAPITALS}][{WORD_CHARACTERS}]*"
 _DATE = rf"(?<![\w.])\d{{1,2}}(?:er)?\u00a0(?:{_MONTH})(?:\u00a0\d{{4}})?(?![\w])"
 _LAST_WORD = rf"[{WORD_CHARACTERS}]+(?=[^\w\s]*\s*$)"
-PROTECTED = re.compile("|".join((_DATE, _CAPITALISED, _LAST_WORD)))
-# What of it the print template wraps in keep spans (`hyphens: none`). Not the capitalised
-# words: the line breaker keeps a word whole where it begins with a capital (renderers/
-# pdf_hyphens.py), and an element per word made WeasyPrint's work a third longer. Not a piece
-# whose words are all shorter than the print style's shortest hyphenated word
-# (hyphenate-limit-chars): it could not be hyphenated anyway.
-_SPANNED = re.compile("|".join((_DATE, rf"(?<![{WORD_CHARACTERS}])(?![{CAPITALS}]){_LAST_WORD}")))
 SHORTEST_HYPHENATED = 6
 _HYPHENABLE = re.compile(rf"[{WORD_CHARACTERS}]{{{SHORTEST_HYPHENATED},}}")
-_CAPITAL = re.compile(f"[{CAPITALS}]")
-_CAPITALISED_WORD = re.compile(_CAPITALISED)
+
+
+# The capitals' patterns are made on first use, by the print edition alone: listing the capitals
+# and compiling their classes is a tenth of the start of a one-text HTML build, which needs none.
+@functools.cache
+def _pattern(name: str) -> re.Pattern[str]:
+    capitals = _capitals()
+    capitalised = rf"(?<![{WORD_CHARACTERS}])[{capitals}][{WORD_CHARACTERS}]*"
+    return re.compile(
+        {
+            "PROTECTED": "|".join((_DATE, capitalised, _LAST_WORD)),
+            # What of it the print template wraps in keep spans (`hyphens: none`). Not the
+            # capitalised words: the line breaker keeps a word whole where it begins with a capital
+            # (renderers/pdf_hyphens.py), and an element per word made WeasyPrint's work a third
+            # longer. Not a piece whose words are all shorter than the print style's shortest
+            # hyphenated word (hyphenate-limit-chars): it could not be hyphenated anyway.
+            "SPANNED": "|".join((_DATE, rf"(?<![{WORD_CHARACTERS}])(?![{capitals}]){_LAST_WORD}")),
+            "CAPITAL": f"[{capitals}]",
+            "CAPITALISED_WORD": capitalised,
+        }[name]
+    )
+
+
+def protected() -> re.Pattern[str]:
+    """What the print edition never hyphenates: dates, capitalised words, a run's last word."""
+    return _pattern("PROTECTED")
 
 
 def in_capitalised_word(word: str, text: str) -> bool:
     """Whether `word`, as the line breaker cuts words out of `text`, begins with a capital or is
     part of a capitalised word of `text`: a compound ("Non-governmental") or an elision
     ("L’internationalisation"), of which the line breaker sees the second part alone."""
-    if _CAPITAL.match(word):
+    if _pattern("CAPITAL").match(word):
         return True
-    return any(word in match.group() for match in _CAPITALISED_WORD.finditer(text) if len(match.group()) > len(word))
+    found = _pattern("CAPITALISED_WORD").finditer(text)
+    return any(word in match.group() for match in found if len(match.group()) > len(word))
 
 
 def protected_spans(text: str, words: frozenset[str] = frozenset()) -> Iterator[tuple[str, bool]]:
@@ -202,7 +219,8 @@ def protected_spans(text: str, words: frozenset[str] = frozenset()) -> Iterator[
 
 
 def _spanned(words: frozenset[str]) -> re.Pattern[str]:
+    spanned = _pattern("SPANNED")
     if not words:
-        return _SPANNED
+        return spanned
     listed = "|".join(re.escape(word) for word in sorted(words, key=len, reverse=True))
-    return re.compile(rf"(?<![{WORD_CHARACTERS}])(?:{listed})(?![{WORD_CHARACTERS}])|{_SPANNED.pattern}")
+    return re.compile(rf"(?<![{WORD_CHARACTERS}])(?:{listed})(?![{WORD_CHARACTERS}])|{spanned.pattern}")

@@ -7,7 +7,7 @@ hyphenation off (a soft hyphen the author wrote still counts), as a typesetter's
 2" does. The count runs on across a page break: where a paragraph resumes, the count it had there
 is taken up again (the layout of a page can be redone, so it is kept by resume point).
 
-A capitalised word (a name, the Assembly, a month: typography.PROTECTED) is never hyphenated,
+A capitalised word (a name, the Assembly, a month: typography.protected()) is never hyphenated,
 as TeX's \\uchyph=0 has it: the hyphenation dictionary WeasyPrint asks for a word's break points
 gives none for a word that begins with a capital, nor for a part of a capitalised compound or
 elision of the text being broken ("Non-governmental", "L’internationalisation": the dictionary

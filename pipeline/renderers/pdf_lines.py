@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from ..typography import LAYOUT_HYPHEN, NO_BREAK, PROTECTED, WORD_CHARACTERS
+from ..typography import LAYOUT_HYPHEN, NO_BREAK, WORD_CHARACTERS, protected
 
 MAX_HYPHENATED_RUN = 2  # a typesetter's rule: never three hyphenated lines in a row
 _WORD_START = re.compile(f"[{WORD_CHARACTERS}]*")  # a soft hyphen the author wrote is inside a word
@@ -119,7 +119,7 @@ def forbidden_breaks(lines: list[Line]) -> list[ForbiddenBreak]:
         text, breaks = _joined(paragraph)
         for kind, pattern, at in (
             ("no-break", NO_BREAK, breaks),
-            ("hyphenation", PROTECTED, _hyphen_breaks(paragraph, breaks)),
+            ("hyphenation", protected(), _hyphen_breaks(paragraph, breaks)),
         ):
             for match in pattern.finditer(text):
                 for index, position in at:
