@@ -13,6 +13,7 @@ from pathlib import Path
 
 from .languages import DEFAULT_LANGUAGE, base_language
 from .model import TextType
+from .usercache import cache_folder
 
 LOCALES = Path(__file__).resolve().parent / "locale"
 
@@ -45,24 +46,24 @@ def translations(language: str) -> gettext.NullTranslations:
 
     English is the language of the templates themselves. The .po file is compiled with Babel,
     so that no binary .mo file needs to be kept in step with it; the compiled catalogue is kept
-    in the user's cache under the .po's digest (like Python's bytecode), so that a build loads
+    in the user's cache (pipeline/usercache.py) under the .po's digest (like Python's bytecode), so that a build loads
     Babel's catalogue machinery, and the email package under it, only when the .po changed.
     """
     po_file = catalogue_file(language)
     if not po_file.is_file():
         return gettext.NullTranslations()
     po = po_file.read_bytes()
-    cached = CATALOGUE_CACHE / f"{base_language(language)}-{hashlib.sha256(po).hexdigest()[:32]}.mo"
-    try:
-        return gettext.GNUTranslations(io.BytesIO(cached.read_bytes()))
-    except (OSError, ValueError):  # not there yet, or not a catalogue: compiled again
-        pass
+    folder = cache_folder("catalogues")
+    cached = None if folder is None else folder / f"{base_language(language)}-{hashlib.sha256(po).hexdigest()[:32]}.mo"
+    if cached is not None:
+        try:
+            return gettext.GNUTranslations(io.BytesIO(cached.read_bytes()))
+        except (OSError, ValueError):  # not there yet, or not a catalogue: compiled again
+            pass
     compiled = _compiled(po, language)
-    _keep(cached, compiled)
+    if cached is not None:
+        _keep(cached, compiled)
     return gettext.GNUTranslations(io.BytesIO(compiled))
-
-
-CATALOGUE_CACHE = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "adopted-texts" / "catalogues"
 
 
 def _compiled(po: bytes, language: str) -> bytes:
@@ -76,9 +77,8 @@ def _compiled(po: bytes, language: str) -> bytes:
 
 
 def _keep(path: Path, compiled: bytes) -> None:
-    """Best effort, atomically: a read-only home or a full disk only costs the next build time."""
+    """Best effort, atomically: a full disk only costs the next build time."""
     try:
-        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
         with tempfile.NamedTemporaryFile(dir=path.parent, prefix=".", suffix=".tmp", delete=False) as part:
             part.write(compiled)
         os.replace(part.name, path)

@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import hashlib
-import os
 import platform
 import re
 from collections.abc import Callable, Sequence
@@ -38,6 +37,7 @@ from .model import (
 from .scripts import DEFAULT_SCRIPT_LANGUAGES
 from .typeset import superscript_ordinals, typeset
 from .typography import title_colon
+from .usercache import cache_folder
 
 
 def _templates_folder() -> Path:
@@ -177,7 +177,6 @@ COMPILE_OPTIONS: dict[str, Any] = {
     "lstrip_blocks": True,
     "keep_trailing_newline": True,
 }
-CACHE_ENVIRONMENT = "PIPELINE_CACHE_DIR"  # where compiled templates are kept ("" keeps none)
 
 
 @functools.cache
@@ -246,18 +245,9 @@ def bytecode_cache() -> BytecodeCache | None:
     The cache lives in the user's cache folder (PIPELINE_CACHE_DIR, else $XDG_CACHE_HOME or
     ~/.cache), and only in a folder that no one else can write: its contents are run as code.
     """
-    chosen = os.environ.get(CACHE_ENVIRONMENT)
-    if chosen == "":
-        return None
-    base = Path(chosen) if chosen else Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "pipeline"
     compiler = hashlib.sha256(f"{jinja2.__version__} {platform.python_version()}".encode())
     compiler.update(Path(__file__).read_bytes())  # the options and the gettext style the templates compile with
-    folder = base / f"templates-{compiler.hexdigest()[:16]}"
-    try:
-        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
-        status = folder.stat()
-    except OSError:
-        return None  # a read-only home: compile every run, as without a cache
-    if status.st_uid != os.getuid() or status.st_mode & 0o022:
+    folder = cache_folder(f"templates-{compiler.hexdigest()[:16]}")
+    if folder is None:
         return None
     return FileSystemBytecodeCache(str(folder))

@@ -278,7 +278,7 @@ def test_a_catalogue_compiled_once_is_read_from_the_cache_as_compiled(
 ) -> None:
     from pipeline import i18n
 
-    monkeypatch.setattr(i18n, "CATALOGUE_CACHE", tmp_path / "catalogues")
+    monkeypatch.setenv("PIPELINE_CACHE_DIR", str(tmp_path))
     with (LOCALES / "fr" / "LC_MESSAGES" / "messages.po").open("rb") as stream:
         catalog = read_po(stream, locale="fr")
     expected = {message.id: message.string for message in catalog if message.id and isinstance(message.id, str)}

@@ -45,7 +45,7 @@ print(json.dumps({"code": code, "modules": sorted(sys.modules)}))
 def loaded_by_build(out: Path) -> list[str]:
     """The modules of the second of two builds (the first compiles the catalogues into a cache)."""
     command = [sys.executable, "-c", BUILD, "build", str(SEED), "--format", "html", "--out", str(out), "--force"]
-    environment = {**os.environ, "XDG_CACHE_HOME": str(out.parent / "cache")}
+    environment = {**os.environ, "PIPELINE_CACHE_DIR": str(out.parent / "cache")}
     subprocess.run(command, capture_output=True, text=True, check=True, env=environment)
     result = subprocess.run(command, capture_output=True, text=True, check=True, env=environment)
     answer = json.loads(result.stdout.splitlines()[-1])

@@ -11,7 +11,8 @@ import pytest
 from pipeline import load
 from pipeline.config import Config
 from pipeline.renderers.html import HtmlRenderer
-from pipeline.templating import CACHE_ENVIRONMENT, bytecode_cache, environment
+from pipeline.templating import bytecode_cache, environment
+from pipeline.usercache import CACHE_ENVIRONMENT
 from tests.conftest import SEED
 
 

@@ -1,0 +1,30 @@
+"""The user's cache folder, where a build keeps what it compiled (templates, catalogues).
+
+PIPELINE_CACHE_DIR names it ("" keeps nothing), else $XDG_CACHE_HOME/pipeline or
+~/.cache/pipeline. A folder that someone else could write is never used: what is kept there
+goes into every edition (a template's code, a catalogue's words).
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+CACHE_ENVIRONMENT = "PIPELINE_CACHE_DIR"
+
+
+def cache_folder(name: str) -> Path | None:
+    """The folder `name` in the user's cache, made if need be; None when there is none to use."""
+    chosen = os.environ.get(CACHE_ENVIRONMENT)
+    if chosen == "":
+        return None
+    base = Path(chosen) if chosen else Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "pipeline"
+    folder = base / name
+    try:
+        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+        status = folder.stat()
+    except OSError:
+        return None  # a read-only home: compiled every run, as without a cache
+    if status.st_uid != os.getuid() or status.st_mode & 0o022:
+        return None
+    return folder
