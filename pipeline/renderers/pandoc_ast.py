@@ -5,9 +5,10 @@ reads the same document in a fifth of the time. The DOCX and EPUB templates writ
 vocabulary of elements; for it, `pandoc_json` gives exactly the document the HTML reader gives
 (pandoc 3.9, extensions auto_identifiers, native_divs, native_spans, line_blocks): text split
 at spaces, pandoc's merging of neighbouring inlines, spaces moved out of emphasis and links, notes
-moved to their calls. tests/test_pandoc_ast.py compares the two on generated texts in both
-editions. Anything outside that vocabulary (a table, a character whose treatment was not
-checked) gives None, and pandoc reads the HTML itself.
+moved to their calls, tables laid out as its table reader lays them out. tests/test_pandoc_ast.py
+compares the two on generated texts in both editions. Anything outside that vocabulary (an
+image, a spanning cell, a character whose reading was not checked) gives None, and pandoc reads
+the HTML itself.
 """
 
 from __future__ import annotations
