@@ -38,11 +38,22 @@ _MERGED = frozenset({"Emph", "Underline", "Strong", "Subscript", "Superscript", 
 _INLINE_WRAPPERS = {"em": "Emph", "i": "Emph", "strong": "Strong", "b": "Strong", "sup": "Superscript"}
 _INLINE_WRAPPERS |= {"sub": "Subscript"}
 _HEADINGS = {f"h{level}": level for level in range(1, 7)}
-_DIV_CLASSES = {"div": None, "section": "section", "aside": "aside"}
+_DIV_CLASSES = {"div": None, "section": "section"}
 _KNOWN_ATTRIBUTES = frozenset(
     {"id", "class", "lang", "xml:lang", "href", "title", "role", "aria-label", "aria-labelledby"}
     | {"hreflang", "data-custom-style", "tabindex", "scope"}
 )
+
+
+# Checked on the HTML as written, before libxml2 decodes or repairs it as pandoc's tagsoup does
+# not: a character reference other than those markupsafe writes (libxml2 reads "&amp" and "&#x80;"
+# otherwise), a tab (pandoc expands tabs by column, in attributes too), a title anywhere.
+_REFERENCE = re.compile(r"&(?!(?:amp|lt|gt|quot|#34|#39);)")
+_TITLE = re.compile(r"<title\b", re.IGNORECASE)
+_START_TAG = re.compile(r"<[A-Za-z][^<>]*>")
+_QUOTED = re.compile(r""""[^"]*"|'[^']*'""")
+_ATTRIBUTE_NAME = re.compile(r"""\s([^\s"'<>/=]+)(?=\s*=|\s|/?>)""")
+LONGEST = 5_000_000  # characters: far below libxml2's limit on a text node (10,000,000)
 
 
 class Unread(Exception):
@@ -65,10 +76,17 @@ class _Reader:
         self.calls: list[tuple[Node, str]] = []  # each note call's node, and the note's identifier
 
     def document(self, html: str) -> dict[str, Any]:
-        root = lxml.html.document_fromstring(html)
+        _check_as_written(html)
+        parser = lxml.html.HTMLParser()
+        try:
+            root = lxml.html.document_fromstring(html, parser=parser)
+        except (lxml.etree.ParserError, ValueError) as exc:  # empty, or declaring its encoding
+            raise Unread(str(exc)) from None
+        if len(parser.error_log):  # repaired (mis-nested), cut (too deep), an identifier twice: left to pandoc
+            raise Unread(parser.error_log[0].message)
         meta: dict[str, Any] = {}
         for element in (root, root.find("body")):
-            language = None if element is None else element.get("lang")
+            language = None if element is None else element.get("lang", element.get("xml:lang"))
             if language is not None:
                 meta["lang"] = {"t": "MetaInlines", "c": _text(language)}
         body, head = root.find("body"), root.find("head")
@@ -125,13 +143,14 @@ class _Reader:
 
     def division(self, element: lxml.html.HtmlElement) -> Node:
         identifier, classes, pairs = _attr(element)
+        if element.tag == "div" and "line-block" in classes:
+            raise Unread("a line block")
         extra = _DIV_CLASSES[element.tag]
         if extra:
             classes = [extra, *classes]
+        # (pandoc drops a first heading's identifier when it is the division's: an identifier
+        # given twice, which libxml2 reports, and the document is left to pandoc)
         blocks = self.blocks(element)
-        if blocks and blocks[0]["t"] == "Header" and identifier and blocks[0]["c"][1][0] == identifier:
-            level, (_, heading_classes, heading_pairs), content = blocks[0]["c"]
-            blocks[0] = {"t": "Header", "c": [level, ["", heading_classes, heading_pairs], content]}
         return {"t": "Div", "c": [[identifier, classes, pairs], blocks]}
 
     def endnotes(self, element: lxml.html.HtmlElement) -> list[Node]:
@@ -141,11 +160,14 @@ class _Reader:
         listing = element[0]
         if _meaningful_text(listing.text) or _meaningful_text(listing.tail):
             raise Unread("text in the notes")
+        calls = len(self.calls)
         for item in listing:
             if item.tag != "li" or _meaningful_text(item.tail):
                 raise Unread("a notes list with more than items")
             # pandoc looks a note up in a list it adds to at the front: the last of an id wins
             self.notes[item.get("id", "")] = self.blocks(item)
+        if len(self.calls) != calls:
+            raise Unread("a note calling a note (pandoc leaves the inner call unread)")
         return []
 
     def table(self, element: lxml.html.HtmlElement) -> Node:
@@ -184,6 +206,8 @@ class _Reader:
         if element.attrib:
             raise Unread("a table row with attributes")
         cells = []
+        if not len(element):
+            raise Unread("a row without cells (pandoc may read it as a head row)")
         for cell in self.children(element, (cell_tag,)):
             style = cell.get("style")
             alignment = "AlignDefault"
@@ -258,6 +282,15 @@ class _Reader:
 
 
 # Helpers -------------------------------------------------------------------------------------
+
+
+def _check_as_written(html: str) -> None:
+    if len(html) > LONGEST or "\t" in html or _UNCHECKED.search(html) or _REFERENCE.search(html) or _TITLE.search(html):
+        raise Unread("a character, reference or title not read here")
+    for tag in _START_TAG.finditer(html):
+        names = _ATTRIBUTE_NAME.findall(_QUOTED.sub('""', tag.group()))
+        if len(names) != len(set(names)) or ("lang" in names and "xml:lang" in names):
+            raise Unread("an attribute given twice (libxml2 keeps the first, pandoc the last)")
 
 
 def _meaningful_text(text: str | None) -> bool:
