@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
+import gc
 import importlib
 import itertools
 import multiprocessing
@@ -88,8 +89,27 @@ def timed(builder: Builder, job: Job, write: bool = True) -> Outcome:
 
 def run_serial(jobs: list[Job], settings: Settings) -> Iterator[Outcome]:
     builder = settings.builder()
-    for job in jobs:
-        yield timed(builder, job)
+    with fewer_collections():
+        for job in jobs:
+            yield timed(builder, job)
+
+
+# Python's cycle collector runs after every 700 net allocations of containers: a PDF's layout
+# makes millions, and the collections took 6 % of it (50 of 870 ms a text here). After 50,000,
+# they take a fifth of that, for about 9 MiB more at the peak; what lives as long as the worker
+# (engines, fonts, templates) is frozen out of them.
+COLLECTION_THRESHOLD = 50_000
+
+
+@contextlib.contextmanager
+def fewer_collections() -> Iterator[None]:
+    """The cycle collector's first threshold raised meanwhile (in this process: a build command's)."""
+    before = gc.get_threshold()
+    gc.set_threshold(COLLECTION_THRESHOLD, *before[1:])
+    try:
+        yield
+    finally:
+        gc.set_threshold(*before)
 
 
 # In local worker processes ----------------------------------------------------------------------
@@ -114,6 +134,9 @@ def _start_worker(settings: Settings, ledger: str, parent: int) -> None:
     for name in settings.formats:
         with contextlib.suppress(Exception):  # a failing engine is reported with each text instead
             _builder.renderer(name)
+    gc.collect()
+    gc.freeze()  # the engines, started: never garbage, no longer scanned
+    gc.set_threshold(COLLECTION_THRESHOLD, *gc.get_threshold()[1:])
 
 
 def _watch_parent(parent: int) -> None:
