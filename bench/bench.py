@@ -54,6 +54,7 @@ from pipeline.renderers.pdf import PRINT_ASSETS, PdfRenderer
 from pipeline.source import read
 from pipeline.testing import corpus
 from pipeline.testing.corpus import generate
+from pipeline.workers import settle_collector
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
@@ -132,6 +133,7 @@ class Bench:
             ours_cold = self.median(partial(self.timed_process, command))
             builder = Builder([name], self.work / f"warm-{name}", Config())
             builder.build_one(first)  # the engine starts here
+            settle_collector()  # as a worker does once its engines are started
             if name not in PANDOC_TARGETS:
                 warm = statistics.mean(self.timed(partial(builder.build_one, source)) for source in self.sample[1:])
                 rows.append([name, seconds(ours_cold), seconds(warm), "–", "–", "–", ""])

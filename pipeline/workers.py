@@ -101,6 +101,14 @@ def run_serial(jobs: list[Job], settings: Settings) -> Iterator[Outcome]:
 COLLECTION_THRESHOLD = 50_000
 
 
+def settle_collector() -> None:
+    """In a worker whose engines are started: they are never garbage, and are no longer scanned;
+    the cycle collector runs after COLLECTION_THRESHOLD net allocations."""
+    gc.collect()
+    gc.freeze()
+    gc.set_threshold(COLLECTION_THRESHOLD, *gc.get_threshold()[1:])
+
+
 @contextlib.contextmanager
 def fewer_collections() -> Iterator[None]:
     """The cycle collector's first threshold raised meanwhile (in this process: a build command's)."""
@@ -134,9 +142,7 @@ def _start_worker(settings: Settings, ledger: str, parent: int) -> None:
     for name in settings.formats:
         with contextlib.suppress(Exception):  # a failing engine is reported with each text instead
             _builder.renderer(name)
-    gc.collect()
-    gc.freeze()  # the engines, started: never garbage, no longer scanned
-    gc.set_threshold(COLLECTION_THRESHOLD, *gc.get_threshold()[1:])
+    settle_collector()
 
 
 def _watch_parent(parent: int) -> None:
