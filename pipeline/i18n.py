@@ -11,6 +11,7 @@ import os
 import tempfile
 from pathlib import Path
 
+from .distributions import installed_version
 from .languages import DEFAULT_LANGUAGE, base_language
 from .model import TextType
 from .usercache import cache_folder
@@ -46,15 +47,17 @@ def translations(language: str) -> gettext.NullTranslations:
 
     English is the language of the templates themselves. The .po file is compiled with Babel,
     so that no binary .mo file needs to be kept in step with it; the compiled catalogue is kept
-    in the user's cache (pipeline/usercache.py) under the .po's digest (like Python's bytecode), so that a build loads
-    Babel's catalogue machinery, and the email package under it, only when the .po changed.
+    in the user's cache (pipeline/usercache.py) under the digest of the .po and of Babel's
+    version (like Python's bytecode), so that a build loads Babel's catalogue machinery, and
+    the email package under it, only when either changed.
     """
     po_file = catalogue_file(language)
     if not po_file.is_file():
         return gettext.NullTranslations()
     po = po_file.read_bytes()
     folder = cache_folder("catalogues")
-    cached = None if folder is None else folder / f"{base_language(language)}-{hashlib.sha256(po).hexdigest()[:32]}.mo"
+    key = hashlib.sha256(po + installed_version("babel").encode()).hexdigest()[:32]
+    cached = None if folder is None else folder / f"{base_language(language)}-{key}.mo"
     if cached is not None:
         try:
             return gettext.GNUTranslations(io.BytesIO(cached.read_bytes()))
@@ -78,12 +81,14 @@ def _compiled(po: bytes, language: str) -> bytes:
 
 def _keep(path: Path, compiled: bytes) -> None:
     """Best effort, atomically: a full disk only costs the next build time."""
+    part = None
     try:
         with tempfile.NamedTemporaryFile(dir=path.parent, prefix=".", suffix=".tmp", delete=False) as part:
             part.write(compiled)
         os.replace(part.name, path)
     except OSError:
-        return
+        if part is not None:
+            Path(part.name).unlink(missing_ok=True)
 
 
 def catalogue_file(language: str) -> Path:

@@ -197,8 +197,13 @@ def in_capitalised_word(word: str, text: str) -> bool:
     ("L’internationalisation"), of which the line breaker sees the second part alone."""
     if _pattern("CAPITAL").match(word):
         return True
-    found = _pattern("CAPITALISED_WORD").finditer(text)
-    return any(word in match.group() for match in found if len(match.group()) > len(word))
+    return any(word in whole for whole in _capitalised_words(text) if len(whole) > len(word))
+
+
+@functools.lru_cache(maxsize=64)
+def _capitalised_words(text: str) -> tuple[str, ...]:
+    """The capitalised words of a text the line breaker is splitting: it asks once per word."""
+    return tuple(match.group() for match in _pattern("CAPITALISED_WORD").finditer(text))
 
 
 def protected_spans(text: str, words: frozenset[str] = frozenset()) -> Iterator[tuple[str, bool]]:

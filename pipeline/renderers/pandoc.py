@@ -80,10 +80,7 @@ def server_job(html: str, to: str, metadata: dict[str, Any], arguments: list[str
     Its metadata goes one key at a time (pandoc reads each key's value alone): the server reads
     each once, and most (publisher, rights, accessibility) are the same for every text."""
     options: dict[str, Any] = {}
-    entries = [metadata_json({key: value}) for key, value in sorted(metadata.items())]
-    document = pandoc_json(html)  # what pandoc's HTML reader would read, for its faster JSON reader
-    source = {"input": html, "from": "html"} if document is None else {"input": document, "from": "json"}
-    job: dict[str, Any] = {**source, "to": to, "metadata": entries}
+    job: dict[str, Any] = {}  # the filter, if any
     rest = iter(arguments)
     for argument in rest:
         split = SPLIT_LEVEL.match(argument)
@@ -102,7 +99,10 @@ def server_job(html: str, to: str, metadata: dict[str, Any], arguments: list[str
                 options[WITH_VALUE[argument]] = str(Path(value).resolve())
         else:
             return None
-    return job | {"writer_options": options}
+    entries = [metadata_json({key: value}) for key, value in sorted(metadata.items())]
+    document = pandoc_json(html)  # what pandoc's HTML reader would read, for its faster JSON reader
+    source = {"input": html, "from": "html"} if document is None else {"input": document, "from": "json"}
+    return {**source, **job, "to": to, "metadata": entries, "writer_options": options}
 
 
 def run_pandoc_command(html: str, to: str, metadata: dict[str, Any], stem: str, arguments: list[str]) -> bytes:

@@ -3,8 +3,9 @@
 --
 -- A job is a line with the byte length of a JSON object, then the object:
 --   input (HTML; or pandoc's JSON document without its "pandoc-api-version", which this pandoc
---   adds: pipeline/renderers/pandoc_ast.py), from, to (pandoc format names), metadata (a list of entries, each a JSON object
---   of one key, as --metadata-file takes the whole: pandoc reads every key's value alone),
+--   adds: pipeline/renderers/pandoc_ast.py), from, to (pandoc format names), metadata (a list
+--   of entries, each a JSON object of one key, as --metadata-file takes the whole: pandoc reads
+--   every key's value alone),
 --   writer_options (pandoc's Lua WriterOptions names), filter (optional path of a Lua filter).
 -- An answer is a line "<status> <byte length>", then that many bytes:
 --   ok      the document's bytes;
