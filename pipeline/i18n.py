@@ -7,14 +7,12 @@ import functools
 import gettext
 import hashlib
 import io
-import os
-import tempfile
 from pathlib import Path
 
 from .distributions import installed_version
 from .languages import DEFAULT_LANGUAGE, base_language
 from .model import TextType
-from .usercache import cache_folder
+from .usercache import cache_folder, keep
 
 LOCALES = Path(__file__).resolve().parent / "locale"
 
@@ -65,7 +63,7 @@ def translations(language: str) -> gettext.NullTranslations:
             pass
     compiled = _compiled(po, language)
     if cached is not None:
-        _keep(cached, compiled)
+        keep(cached, compiled)
     return gettext.GNUTranslations(io.BytesIO(compiled))
 
 
@@ -77,18 +75,6 @@ def _compiled(po: bytes, language: str) -> bytes:
     compiled = io.BytesIO()
     write_mo(compiled, catalog)
     return compiled.getvalue()
-
-
-def _keep(path: Path, compiled: bytes) -> None:
-    """Best effort, atomically: a full disk only costs the next build time."""
-    part = None
-    try:
-        with tempfile.NamedTemporaryFile(dir=path.parent, prefix=".", suffix=".tmp", delete=False) as part:
-            part.write(compiled)
-        os.replace(part.name, path)
-    except OSError:
-        if part is not None:
-            Path(part.name).unlink(missing_ok=True)
 
 
 def catalogue_file(language: str) -> Path:

@@ -8,6 +8,7 @@ goes into every edition (a template's code, a catalogue's words).
 from __future__ import annotations
 
 import os
+import tempfile
 from pathlib import Path
 
 CACHE_ENVIRONMENT = "PIPELINE_CACHE_DIR"
@@ -28,3 +29,16 @@ def cache_folder(name: str) -> Path | None:
     if status.st_uid != os.getuid() or status.st_mode & 0o022:
         return None
     return folder
+
+
+def keep(path: Path, data: bytes) -> None:
+    """Write `data` to `path` in the cache, atomically and at best: a full disk only costs the
+    next build the time to make it again."""
+    part = None
+    try:
+        with tempfile.NamedTemporaryFile(dir=path.parent, prefix=".", suffix=".tmp", delete=False) as part:
+            part.write(data)
+        os.replace(part.name, path)
+    except OSError:
+        if part is not None:
+            Path(part.name).unlink(missing_ok=True)

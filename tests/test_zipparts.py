@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import io
 import zipfile
+import zlib
+from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
@@ -55,3 +57,33 @@ def test_the_same_bytes_as_zipfile(entries: list[tuple[str, bytes, int, bool, in
 def test_a_deflated_part_in_a_stored_entry_is_refused() -> None:
     with pytest.raises(ValueError, match="not"):
         write_zip([(info("x", zipfile.ZIP_STORED, 0), Deflated.of(b"x"))])
+
+
+def test_a_part_deflated_once_is_read_back_from_the_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PIPELINE_CACHE_DIR", str(tmp_path))
+    data = bytes(range(256)) * 64 + b"the same words " * 500
+    made = Deflated.kept(data)
+    [kept] = (tmp_path / "deflated").iterdir()
+    assert made == Deflated.of(data)
+    kept.write_bytes(kept.read_bytes())  # as another process finds it
+    assert Deflated.kept(data) == made
+
+
+@pytest.mark.parametrize(
+    "damage", [b"", b"not deflate at all", zlib.compress(b"other bytes")[2:-4]], ids=["empty", "junk", "other part"]
+)
+def test_a_damaged_cache_entry_is_made_again(damage: bytes, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PIPELINE_CACHE_DIR", str(tmp_path))
+    data = b"a font's bytes " * 1000
+    Deflated.kept(data)
+    [kept] = (tmp_path / "deflated").iterdir()
+    kept.write_bytes(damage)
+    assert Deflated.kept(data) == Deflated.of(data)
+    assert zlib.decompress(kept.read_bytes(), -15) == data
+
+
+def test_without_a_cache_the_part_is_deflated_each_time(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PIPELINE_CACHE_DIR", "")
+    monkeypatch.chdir(tmp_path)
+    assert Deflated.kept(b"x" * 100) == Deflated.of(b"x" * 100)
+    assert list(tmp_path.iterdir()) == []

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import hashlib
 import io
 import struct
 import zipfile
 import zlib
 from collections.abc import Iterable
 from dataclasses import dataclass
+
+from ..usercache import cache_folder, keep
 
 
 def replace_parts(package: bytes, parts: dict[str, bytes]) -> bytes:
@@ -44,6 +47,27 @@ class Deflated:
     def of(cls, data: bytes) -> Deflated:
         compressor = zlib.compressobj(zlib.Z_DEFAULT_COMPRESSION, zlib.DEFLATED, -15)  # zipfile's own
         return cls(compressor.compress(data) + compressor.flush(), zlib.crc32(data), len(data))
+
+    @classmethod
+    def kept(cls, data: bytes) -> Deflated:
+        """As of(), kept in the user's cache (pipeline/usercache.py) under the digest of `data` and
+        zlib's version, which alone decides the bytes: deflating the DOCX's fonts took 78 ms of
+        every process that makes a DOCX. What is read back is inflated and compared with `data`
+        (6 ms for the fonts), so a damaged entry is only made again."""
+        folder = cache_folder("deflated")
+        if folder is None:
+            return cls.of(data)
+        key = hashlib.sha256(data + zlib.ZLIB_RUNTIME_VERSION.encode()).hexdigest()[:32]
+        path = folder / f"{key}.deflate"
+        try:
+            stored = path.read_bytes()
+            if zlib.decompress(stored, -15) == data:
+                return cls(stored, zlib.crc32(data), len(data))
+        except (OSError, zlib.error):
+            pass
+        made = cls.of(data)
+        keep(path, made.data)
+        return made
 
 
 def write_zip(entries: Iterable[tuple[zipfile.ZipInfo, bytes | Deflated]]) -> bytes:

@@ -57,7 +57,7 @@ def embedded_face(face: FontFace, data: bytes) -> EmbeddedFace:
     element = FACE_ELEMENTS[(face.weight >= 700) + 2 * (face.style == "italic")]
     key = font_key(data)
     obfuscated = obfuscate(data, key)
-    return EmbeddedFace(face.family, element, "{" + str(key).upper() + "}", obfuscated, Deflated.of(obfuscated))
+    return EmbeddedFace(face.family, element, "{" + str(key).upper() + "}", obfuscated, Deflated.kept(obfuscated))
 
 
 def font_key(data: bytes) -> uuid.UUID:
