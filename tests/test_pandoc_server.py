@@ -105,6 +105,46 @@ def test_a_document_naming_a_file_is_not_written_by_the_server(naming: str, to: 
     assert CANARY not in unpacked(edition)  # the sandboxed command line wrote it, without the file
 
 
+IMAGE = '{"t":"Para","c":[{"t":"Image","c":[["",[],[]],[],["%s",""]]}]}'
+
+
+@pytest.mark.parametrize("spacing", ["", " "], ids=["compact", "spaced"])
+def test_a_json_document_with_an_image_is_walked_and_refused(spacing: str, tmp_path: Path) -> None:
+    path = secret(tmp_path)
+    blocks = (IMAGE % path.as_uri()).replace(":", ":" + spacing)
+    document = '{"meta":{},"blocks":[' + blocks + "]}"
+    assert not pandoc.inert(document)
+    found = job("<main><p>x</p></main>", "epub3", []) | {"input": document, "inert": pandoc.inert(document)}
+    server = fresh_server()
+    try:
+        assert server.convert(found).status == "unsafe"
+    finally:
+        server.close()
+
+
+@pytest.mark.parametrize(
+    ("document", "expected"),
+    [
+        ('{"meta":{},"blocks":[{"t":"Para","c":[{"t":"Str","c":"Images"}]}]}', True),
+        ('{"meta":{},"blocks":[{"t":"Para","c":[{"t":"Str","c":"\\"t\\":\\"Image\\""}]}]}', True),
+        ('{"meta":{},"blocks":[{"t":"Para","c":[{"t":"Str","c":"Image"}]}]}', False),  # only walked
+        ('{"meta":{},"blocks":[{"t":"RawBlock","c":["html","<video>"]}]}', False),
+        ('{"meta":{},"blocks":[{"t":"Para","c":[{"t": "RawInline","c":["html","<img>"]}]}]}', False),
+    ],
+    ids=["a longer word", "the type as text", "the word itself", "raw block", "raw inline"],
+)
+def test_only_a_document_without_reading_elements_is_inert(document: str, expected: bool) -> None:
+    assert pandoc.inert(document) is expected
+
+
+def test_our_documents_go_as_inert_json() -> None:
+    epub = EpubRenderer(Config())
+    for text in TEXTS:
+        document = load(text)
+        found = pandoc.server_job(epub.render_template(document), "epub3", epub.metadata(document), EPUB_ARGUMENTS)
+        assert found is not None and found["from"] == "json" and found["inert"] is True, text.name
+
+
 def test_a_stylesheet_named_in_the_metadata_is_not_read(tmp_path: Path) -> None:
     path = secret(tmp_path)
     html = f'<html><head><meta name="css" content="{path}"></head><body><main><p>x</p></main></body></html>'

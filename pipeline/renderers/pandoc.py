@@ -31,6 +31,7 @@ MARKDOWN_PUNCTUATION = re.compile(r"[!-/:-@\[-`{-~]")  # every ASCII punctuation
 SWITCHES: dict[str, tuple[str, Any]] = {"--epub-title-page=false": ("epub_title_page", False)}
 WITH_VALUE = {"--reference-doc": "reference_doc", "--lua-filter": "filter"}
 SPLIT_LEVEL = re.compile(r"^--split-level=([1-6])$")
+READING_ELEMENTS = ("Image", "RawInline", "RawBlock")  # what pandoc_server.lua's confined() looks for
 
 
 def literal(value: Any) -> Any:
@@ -101,8 +102,19 @@ def server_job(html: str, to: str, metadata: dict[str, Any], arguments: list[str
             return None
     entries = [metadata_json({key: value}) for key, value in sorted(metadata.items())]
     document = pandoc_json(html)  # what pandoc's HTML reader would read, for its faster JSON reader
-    source = {"input": html, "from": "html"} if document is None else {"input": document, "from": "json"}
+    if document is None:
+        source: dict[str, Any] = {"input": html, "from": "html"}
+    else:
+        source = {"input": document, "from": "json", "inert": inert(document)}
     return {**source, **job, "to": to, "metadata": entries, "writer_options": options}
+
+
+def inert(document: str) -> bool:
+    """Whether pandoc's JSON document holds no element that makes a writer read a file (an image,
+    raw HTML): the server then need not walk it for one. Such an element's type is the JSON
+    string "Image" (or "RawInline", "RawBlock"), whatever the spacing; a text is that string
+    only when it is that very word, and the document is then walked as before."""
+    return not any(f'"{kind}"' in document for kind in READING_ELEMENTS)
 
 
 def run_pandoc_command(html: str, to: str, metadata: dict[str, Any], stem: str, arguments: list[str]) -> bytes:

@@ -6,7 +6,8 @@
 --   adds: pipeline/renderers/pandoc_ast.py), from, to (pandoc format names), metadata (a list
 --   of entries, each a JSON object of one key, as --metadata-file takes the whole: pandoc reads
 --   every key's value alone),
---   writer_options (pandoc's Lua WriterOptions names), filter (optional path of a Lua filter).
+--   writer_options (pandoc's Lua WriterOptions names), filter (optional path of a Lua filter),
+--   inert (optional: true when a JSON document holds no Image, RawInline or RawBlock).
 -- An answer is a line "<status> <byte length>", then that many bytes:
 --   ok      the document's bytes;
 --   unsafe  why the document cannot be written here (see confined below);
@@ -57,12 +58,17 @@ local function filter_from(path, format)
   return filters[path]
 end
 
--- Why the writer would read a file or URL for this document, or nil when it reads none.
-local function confined(doc)
+-- Why the writer would read a file or URL for this document, or nil when it reads none. A job
+-- whose document is known to hold no image and no raw element (`inert`) is not walked: the
+-- caller found no such element type in the JSON it sends, which cannot spell a type in a text.
+local function confined(doc, inert)
   for key in pairs(doc.meta) do
     if READING_METADATA[key] then
       return "its metadata names a file to embed (" .. key .. ")"
     end
+  end
+  if inert then
+    return nil
   end
   local named = nil
   doc:walk({
@@ -109,7 +115,7 @@ local function convert(job)
     metadata[key] = value
   end
   doc.meta = metadata
-  local why = confined(doc)
+  local why = confined(doc, job.from == "json" and job.inert == true)
   if why then
     return "unsafe", why
   end
