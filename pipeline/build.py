@@ -93,10 +93,18 @@ class Builder:
         outcome.record = catalogue_record(document)
         editions: list[tuple[str, Path, bytes]] = []
         try:  # render every format before writing any: a failing text writes nothing
-            for name in [name for name in formats if not renderer_class(name).lists_editions]:
-                renderer = self.renderer(name)
-                target = self.out_dir / f"{document.stem}.{renderer.extension}"
-                editions.append((name, target, renderer.render(document)))
+            # All are begun before any is finished: pandoc converts the DOCX and EPUB while
+            # this process lays out the PDF.
+            begun = [
+                (
+                    name,
+                    self.out_dir / f"{document.stem}.{self.renderer(name).extension}",
+                    self.renderer(name).begin(document),
+                )
+                for name in formats
+                if not renderer_class(name).lists_editions
+            ]
+            editions.extend((name, target, finish()) for name, target, finish in begun)
             # Then the editions that list those, with their sizes.
             listing = [name for name in formats if renderer_class(name).lists_editions]
             listing += [name for name in relist if name not in listing and _relisted(name, editions, sizes)]

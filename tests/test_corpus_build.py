@@ -283,10 +283,19 @@ def test_a_killed_build_leaves_only_complete_files_and_the_next_build_repairs_it
 
 
 def worker_processes() -> list[int]:
-    """This process's pool workers (spawned children running multiprocessing's spawn_main)."""
+    """This process's pool workers: children forked from it (running what it runs) or spawned
+    (multiprocessing's spawn_main); not pandoc, nor multiprocessing's resource tracker."""
     me = os.getpid()
     children = Path(f"/proc/{me}/task/{me}/children").read_text().split()
-    return [int(pid) for pid in children if b"spawn_main" in Path(f"/proc/{pid}/cmdline").read_bytes()]
+    mine = Path(f"/proc/{me}/cmdline").read_bytes()
+    return [int(pid) for pid in children if _command(int(pid)) == mine or b"spawn_main" in _command(int(pid))]
+
+
+def _command(pid: int) -> bytes:
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_bytes()
+    except OSError:  # ended meanwhile
+        return b""
 
 
 @pytest.mark.parametrize("grouped", [False, True], ids=["one text a task", "texts grouped in tasks"])

@@ -7,6 +7,8 @@ type, the tests find its editions by its extension. Adding a format touches no o
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
 from typing import Any, ClassVar
 from urllib.parse import urljoin, urlsplit
 
@@ -51,6 +53,12 @@ class Renderer:
 
     def render(self, document: Document) -> bytes:
         raise NotImplementedError
+
+    def begin(self, document: Document) -> Callable[[], bytes]:
+        """Start rendering `document`; calling the result finishes it and gives the bytes. A
+        format whose engine is another process (pandoc) hands it the work here, so that it
+        converts while this process renders the other formats; others render when finished."""
+        return functools.partial(self.render, document)
 
     def link_target(self, url: str) -> str:
         """Where a reference links in this edition; "" for no link.

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import zipfile
+from collections.abc import Callable
 from io import BytesIO
 from typing import Any
 
@@ -15,7 +16,7 @@ from ..templating import TEMPLATES, citation, full_title
 from ..textname import TextName
 from .base import HtmlPageRenderer
 from .epub_notes import numbered_notes
-from .pandoc import run_pandoc
+from .pandoc import start_pandoc
 from .zipparts import replace_parts
 
 EPUB_ASSETS = TEMPLATES / "epub"
@@ -43,14 +44,17 @@ class EpubRenderer(HtmlPageRenderer):
     config_keys = HtmlPageRenderer.config_keys | {"rights", "scripts"}
 
     def render(self, document: Document) -> bytes:
-        package = run_pandoc(
+        return self.begin(document)()
+
+    def begin(self, document: Document) -> Callable[[], bytes]:
+        package = start_pandoc(
             self.render_template(document),
             "epub3",
             self.metadata(document),
             document.stem,
             ["--epub-title-page=false", "--split-level=1"],
         )
-        return self._dated(package, document)
+        return lambda: self._dated(package(), document)
 
     def metadata(self, document: Document) -> dict[str, Any]:
         """Package metadata, through pandoc's YAML keys (its --epub-metadata XML drops <meta property>)."""

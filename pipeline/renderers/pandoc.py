@@ -19,6 +19,7 @@ import json
 import re
 import subprocess
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -58,15 +59,26 @@ def pandoc_executable() -> str:
 
 def run_pandoc(html: str, to: str, metadata: dict[str, Any], stem: str, arguments: list[str]) -> bytes:
     """Convert `html` (pandoc reads only its <main>) to the binary format `to`."""
+    return start_pandoc(html, to, metadata, stem, arguments)()
+
+
+def start_pandoc(html: str, to: str, metadata: dict[str, Any], stem: str, arguments: list[str]) -> Callable[[], bytes]:
+    """As run_pandoc, but the conversion is under way when this returns (in this worker's
+    pandoc, beside this process): calling the result waits for it and gives its bytes."""
     job = server_job(html, to, metadata, arguments)
-    if job is not None:
-        try:
-            answer = server(pandoc_executable()).convert(job)
-        except (PandocFailed, PandocStopped) as exc:
-            raise RenderError(stem, to, f"pandoc failed: {exc}") from None
-        if answer.status == "ok":
-            return answer.data
-    return run_pandoc_command(html, to, metadata, stem, arguments)
+    answer = None if job is None else server(pandoc_executable()).submit(job)
+
+    def finished() -> bytes:
+        if answer is not None:
+            try:
+                answered = answer.result()
+            except (PandocFailed, PandocStopped) as exc:
+                raise RenderError(stem, to, f"pandoc failed: {exc}") from None
+            if answered.status == "ok":
+                return answered.data
+        return run_pandoc_command(html, to, metadata, stem, arguments)
+
+    return finished
 
 
 def metadata_json(metadata: dict[str, Any]) -> str:

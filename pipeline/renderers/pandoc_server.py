@@ -22,6 +22,7 @@ import subprocess
 import tempfile
 import threading
 import weakref
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
@@ -64,11 +65,23 @@ class PandocServer:
         self.peak_kib = 0  # the largest resident size any of its processes reached
         self._data_dir: tempfile.TemporaryDirectory[str] | None = None
         self._stderr: IO[bytes] | None = None
+        self._sender: ThreadPoolExecutor | None = None
+
+    def submit(self, job: dict[str, Any]) -> Future[Answer]:
+        """Hand one job (the fields pandoc_server.lua reads) to this server's own thread, which
+        sends it and waits for its answer while the caller goes on (a worker lays out the PDF
+        meanwhile). Jobs are converted one after another, in the order they came."""
+        if self._sender is None:
+            self._sender = ThreadPoolExecutor(1, thread_name_prefix="pandoc")
+        return self._sender.submit(self._convert, job)
 
     def convert(self, job: dict[str, Any]) -> Answer:
-        """Send one job (the fields pandoc_server.lua reads) and wait for its answer."""
+        """Convert one job and wait for its answer."""
+        return self.submit(job).result()
+
+    def _convert(self, job: dict[str, Any]) -> Answer:
         if self.process is None or self.served >= self.restart_after or self.process.poll() is not None:
-            self.close()
+            self._end_process()
             self._start()
         assert self.process is not None and self.process.stdin and self.process.stdout
         body = json.dumps(job).encode("utf-8")
@@ -114,7 +127,14 @@ class PandocServer:
         return f"pandoc stopped while converting it (exit status {code})" + (f": {said}" if said else "")
 
     def close(self) -> None:
-        """End the process: end of input lets it finish and exit by itself."""
+        """End the process once the jobs handed to it are done: end of input lets it finish and
+        exit by itself."""
+        sender, self._sender = self._sender, None
+        if sender is not None and self.owner == os.getpid():
+            sender.shutdown(wait=True)
+        self._end_process()
+
+    def _end_process(self) -> None:
         process, self.process = self.process, None
         if process is not None and self.owner == os.getpid():
             self.peak_kib = max(self.peak_kib, _peak_kib(process.pid))
@@ -188,6 +208,7 @@ def server(executable: str) -> PandocServer:
     if current is None or current.owner != os.getpid() or current.executable != executable:
         current = _local.server = PandocServer(executable)
         _servers.add(current)
+        _close_at_exit()
     return current
 
 
@@ -201,5 +222,18 @@ def _close_all() -> None:
         each.close()
 
 
+_closing_in = 0  # the process whose end closes its servers
+
+
+def _close_at_exit() -> None:
+    """Close this process's servers when it ends: at exit, or as a worker process ends, which
+    runs no atexit. A forked worker inherits neither registration's effect (multiprocessing
+    clears the parent's finalizers in the child), so each process registers its own."""
+    global _closing_in
+    if _closing_in != os.getpid():
+        _closing_in = os.getpid()
+        multiprocessing.util.Finalize(None, _close_all, exitpriority=10)
+
+
 atexit.register(_close_all)
-multiprocessing.util.Finalize(None, _close_all, exitpriority=10)  # worker processes end without atexit
+_close_at_exit()

@@ -10,6 +10,7 @@ committed reference.docx, whose bytes are fingerprinted with the templates.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 from ...config import Config
 from ...errors import RenderError
@@ -18,7 +19,7 @@ from ...model import Document
 from ...templating import TEMPLATES, citation
 from ..base import HtmlPageRenderer
 from ..fonts import pinned_faces
-from ..pandoc import run_pandoc
+from ..pandoc import start_pandoc
 from .fonts import embed_fonts, embedded_face
 from .package import NS, Package
 from .parts import continuous_notes, house_styles, regional_language, running_heads, without_statistics
@@ -61,26 +62,31 @@ class DocxRenderer(HtmlPageRenderer):
         self.faces = tuple(embedded_face(face, face.file.read_bytes()) for face in faces)
 
     def render(self, document: Document) -> bytes:
+        return self.begin(document)()
+
+    def begin(self, document: Document) -> Callable[[], bytes]:
         html = self.render_template(document)
         self.check_styles(html, document.stem)
         # Only the language goes to pandoc, the regional one (Word reads a bare "en" as US English):
         # a title or author would print as paragraphs, a date too; the core properties are
         # written from the model below instead.
         language = self.config.regional(document.metadata.language)
-        package = Package(
-            run_pandoc(
-                html,
-                "docx",
-                {"lang": language},
-                document.stem,
-                [
-                    "--reference-doc",
-                    str(DOCX_ASSETS / "reference.docx"),
-                    "--lua-filter",
-                    str(DOCX_ASSETS / "number-tab.lua"),
-                ],
-            )
+        converted = start_pandoc(
+            html,
+            "docx",
+            {"lang": language},
+            document.stem,
+            [
+                "--reference-doc",
+                str(DOCX_ASSETS / "reference.docx"),
+                "--lua-filter",
+                str(DOCX_ASSETS / "number-tab.lua"),
+            ],
         )
+        return lambda: self._finished(Package(converted()), document, language)
+
+    def _finished(self, package: Package, document: Document, language: str) -> bytes:
+        """pandoc's package made the house's: properties, running heads, notes, styles, fonts."""
         package.put("docProps/core.xml", self.render_template(document, template="docx/core.xml.j2").encode("utf-8"))
         page_label = translations(document.metadata.language).gettext("Page {page} of {pages}")
         running_heads(package, citation(document.metadata), page_label)
