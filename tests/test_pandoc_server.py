@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import os
 import signal
 import subprocess
@@ -198,6 +199,25 @@ def test_metadata_as_json_reads_as_it_did_as_yaml(tmp_path: Path, metadata: dict
     as_yaml.write_text(yaml.safe_dump(pandoc.literal(metadata), allow_unicode=True, sort_keys=True), encoding="utf-8")
     as_json.write_text(pandoc.metadata_json(metadata), encoding="utf-8")
     assert native_metadata(as_json) == native_metadata(as_yaml)
+
+
+@settings(max_examples=15, deadline=None)
+@given(st.dictionaries(st.sampled_from(["subject", "rights", "x-y", "description", "creator"]), VALUE, max_size=4))
+def test_metadata_read_together_gives_the_command_lines_bytes(metadata: dict[str, Any]) -> None:
+    # One server for all examples: entries already read are taken from what it kept. A title
+    # and an identifier always (as every text has): without them pandoc makes up a random
+    # identifier, and titles the navigation "Untitled" here but "-" on the command line.
+    html = "<html><body><main><h1>x</h1><p>y</p></main></body></html>"
+    metadata = {"lang": "en", "title": "T", "identifier": "urn:x", **metadata}
+    found = pandoc.server_job(html, "epub3", metadata, EPUB_ARGUMENTS)
+    assert found is not None
+    command = pandoc.run_pandoc_command(html, "epub3", metadata, "x", EPUB_ARGUMENTS)
+    assert shared_server().convert(found).data == command
+
+
+@functools.cache
+def shared_server() -> PandocServer:
+    return fresh_server()
 
 
 def test_raw_markup_is_left_to_the_command_line() -> None:

@@ -85,16 +85,31 @@ local function confined(doc, inert)
   return named and ("it contains " .. named) or nil
 end
 
--- The metadata of all the entries, as pandoc reads a metadata file of them all.
+-- The metadata of all the entries, as pandoc reads a metadata file of them all. The entries not
+-- read before are read together, in one document (each entry is an object of one key, and no
+-- two entries of a job have the same key): each read has a cost of its own.
 local function metadata_of(entries)
+  local unread, seen = {}, {}
+  for _, entry in ipairs(entries) do
+    if metadata_read[entry] == nil and not seen[entry] then
+      seen[entry] = true
+      unread[#unread + 1] = entry
+    end
+  end
+  if #unread > 0 then
+    local members = {}
+    for index, entry in ipairs(unread) do
+      members[index] = entry:match("^{(.*)}$")
+    end
+    local read = pandoc.read("---\n{" .. table.concat(members, ",") .. "}\n---\n", "markdown", {}, NO_FILES).meta
+    for _, entry in ipairs(unread) do
+      local key = next(pandoc.json.decode(entry, false))
+      metadata_read[entry] = { [key] = read[key] }
+    end
+  end
   local metadata = {}
   for _, entry in ipairs(entries) do
-    local read = metadata_read[entry]
-    if read == nil then
-      read = pandoc.read("---\n" .. entry .. "\n---\n", "markdown", {}, NO_FILES).meta
-      metadata_read[entry] = read
-    end
-    for key, value in pairs(read) do
+    for key, value in pairs(metadata_read[entry]) do
       metadata[key] = value
     end
   end
