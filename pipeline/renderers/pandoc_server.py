@@ -8,6 +8,10 @@ A process serves RESTART_AFTER documents and is then replaced (pandoc's state, i
 warnings, only grows). A process that dies mid-document fails that document alone; the next one
 starts a fresh process. Each thread has its own process (a Dask worker may run tasks on several
 threads), and a forked child never talks to its parent's.
+
+The jobs of a server are sent and answered on a thread of its own, in the order they came: a
+renderer hands its document over and goes on (the builder lays out the PDF while pandoc writes
+the DOCX and EPUB), and a crash or an answer is only ever the job's whose turn it was.
 """
 
 from __future__ import annotations
