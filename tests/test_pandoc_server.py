@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import json
 import os
 import signal
 import subprocess
@@ -121,6 +122,21 @@ def test_a_json_document_with_an_image_is_walked_and_refused(spacing: str, tmp_p
         assert server.convert(found).status == "unsafe"
     finally:
         server.close()
+
+
+def test_an_image_in_the_metadata_of_an_inert_document_is_refused(tmp_path: Path) -> None:
+    # The document's JSON names no image, but a metadata entry (read from Markdown by the
+    # server, outside that JSON) does: that entry is still walked.
+    path = secret(tmp_path)
+    found = job("<html><body><main><p>x</p></main></body></html>", "epub3", EPUB_ARGUMENTS)
+    assert found["from"] == "json" and found["inert"] is True
+    found["metadata"] = [*found["metadata"], json.dumps({"subtitle": f"![x]({path})"})]
+    server = fresh_server()
+    try:
+        answer = server.convert(found)
+    finally:
+        server.close()
+    assert answer.status == "unsafe" and b"image" in answer.data
 
 
 @pytest.mark.parametrize(

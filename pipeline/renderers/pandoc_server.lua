@@ -58,20 +58,19 @@ local function filter_from(path, format)
   return filters[path]
 end
 
--- Why the writer would read a file or URL for this document, or nil when it reads none. A job
--- whose document is known to hold no image and no raw element (`inert`) is not walked: the
--- caller found no such element type in the JSON it sends, which cannot spell a type in a text.
+-- Why the writer would read a file or URL for this document, or nil when it reads none. Of a
+-- job whose document is known to hold no image and no raw element (`inert`: the caller found
+-- no such element type in the JSON it sends), only the metadata is walked: its entries are
+-- read here, from Markdown, and are not in that JSON.
 local function confined(doc, inert)
   for key in pairs(doc.meta) do
     if READING_METADATA[key] then
       return "its metadata names a file to embed (" .. key .. ")"
     end
   end
-  if inert then
-    return nil
-  end
   local named = nil
-  doc:walk({
+  local walked = inert and pandoc.Pandoc({}, doc.meta) or doc
+  walked:walk({
     Image = function(image)
       named = named or ("an image (" .. image.src .. ")")
     end,

@@ -99,7 +99,7 @@ class PandocServer:
             status, data = "", b""
         if status == "error":
             raise PandocFailed(data.decode("utf-8", "replace").strip())
-        if status not in ("ok", "unsafe") or len(data) != int(size or 0):
+        if status not in ("ok", "unsafe") or not size.strip().isdigit() or len(data) != int(size):
             raise PandocStopped(self._stopped())
         self.peak_kib = max(self.peak_kib, _peak_kib(self.process.pid))
         return Answer(status, data)
