@@ -130,7 +130,9 @@ def test_an_image_in_the_metadata_of_an_inert_document_is_refused(tmp_path: Path
     path = secret(tmp_path)
     found = job("<html><body><main><p>x</p></main></body></html>", "epub3", EPUB_ARGUMENTS)
     assert found["from"] == "json" and found["inert"] is True
-    found["metadata"] = [*found["metadata"], json.dumps({"subtitle": f"![x]({path})"})]
+    entries = found["metadata"]
+    assert isinstance(entries, list)
+    found["metadata"] = [*entries, json.dumps({"subtitle": f"![x]({path})"})]
     server = fresh_server()
     try:
         answer = server.convert(found)
