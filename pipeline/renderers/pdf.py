@@ -21,6 +21,7 @@ from ..templating import TEMPLATES
 from .akn import AknRenderer
 from .base import HtmlPageRenderer
 from .fonts import covered_characters, pinned_faces, uncovered
+from .hyphenation import keep_dictionaries
 from .pdf_fit import overflows, refit_css
 from .pdf_hyphens import limit_hyphenated_lines, limited_hyphenation
 from .pdf_lines import body_lines, overlong_runs
@@ -57,6 +58,7 @@ class PdfRenderer(HtmlPageRenderer):
         "pipeline.renderers.akn",
         "pipeline.renderers.fonts",
         "pipeline.renderers.pdf_fit",
+        "pipeline.renderers.hyphenation",
         "pipeline.renderers.pdf_hyphens",
         "pipeline.renderers.pdfa",
         "pipeline.renderers.pdf_lines",
@@ -75,6 +77,7 @@ class PdfRenderer(HtmlPageRenderer):
         _check_version(weasyprint)  # before patching anything
         _tag_notes_as_notes(weasyprint)
         limit_hyphenated_lines(weasyprint)
+        keep_dictionaries()
         record_html_elements(weasyprint.pdf.tags)
         self.fonts = pinned_faces(PRINT_ASSETS / "fonts.toml", self.name)
         self.covered = covered_characters(self.fonts)
