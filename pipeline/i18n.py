@@ -5,14 +5,13 @@ from __future__ import annotations
 
 import functools
 import gettext
-import hashlib
 import io
 from pathlib import Path
 
 from .distributions import installed_version
 from .languages import DEFAULT_LANGUAGE, base_language
 from .model import TextType
-from .usercache import cache_folder, keep
+from .usercache import remembered
 
 LOCALES = Path(__file__).resolve().parent / "locale"
 
@@ -53,18 +52,23 @@ def translations(language: str) -> gettext.NullTranslations:
     if not po_file.is_file():
         return gettext.NullTranslations()
     po = po_file.read_bytes()
-    folder = cache_folder("catalogues")
-    key = hashlib.sha256(po + installed_version("babel").encode()).hexdigest()[:32]
-    cached = None if folder is None else folder / f"{base_language(language)}-{key}.mo"
-    if cached is not None:
-        try:
-            return gettext.GNUTranslations(io.BytesIO(cached.read_bytes()))
-        except (OSError, ValueError):  # not there yet, or not a catalogue: compiled again
-            pass
-    compiled = _compiled(po, language)
-    if cached is not None:
-        keep(cached, compiled)
-    return gettext.GNUTranslations(io.BytesIO(compiled))
+    translated = remembered(
+        "catalogues",
+        po + installed_version("babel").encode(),
+        lambda: _compiled(po, language),
+        _catalogue,
+        prefix=f"{base_language(language)}-",
+        suffix=".mo",
+    )
+    assert translated is not None, "a catalogue Babel compiled is one"
+    return translated
+
+
+def _catalogue(compiled: bytes) -> gettext.GNUTranslations | None:
+    try:
+        return gettext.GNUTranslations(io.BytesIO(compiled))
+    except (OSError, ValueError):  # not a catalogue: compiled again
+        return None
 
 
 def _compiled(po: bytes, language: str) -> bytes:

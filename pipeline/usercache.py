@@ -1,4 +1,5 @@
-"""The user's cache folder, where a build keeps what it compiled (templates, catalogues).
+"""The user's cache folder, where a build keeps what it compiled or parsed (templates,
+catalogues, the DOCX's deflated fonts, hyphenation patterns).
 
 PIPELINE_CACHE_DIR names it ("" keeps nothing), else $XDG_CACHE_HOME/pipeline or
 ~/.cache/pipeline. A folder that someone else could write is never used: what is kept there
@@ -7,9 +8,14 @@ goes into every edition (a template's code, a catalogue's words).
 
 from __future__ import annotations
 
+import hashlib
 import os
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
+from typing import TypeVar
+
+T = TypeVar("T")
 
 CACHE_ENVIRONMENT = "PIPELINE_CACHE_DIR"
 
@@ -42,3 +48,34 @@ def keep(path: Path, data: bytes) -> None:
     except OSError:
         if part is not None:
             Path(part.name).unlink(missing_ok=True)
+
+
+def remembered(
+    folder: str,
+    inputs: bytes,
+    make: Callable[[], bytes | None],
+    read: Callable[[bytes], T | None],
+    prefix: str = "",
+    suffix: str = "",
+) -> T | None:
+    """What `read` makes of the bytes kept in the cache folder `folder` for `inputs` (everything
+    they are made from, versions included: its digest names the entry). When there are none, or
+    `read` refuses them (None: damaged, or not what they should be), `make` is asked for them
+    and they are kept; None when it gives none (what it made cannot be kept). Without a cache
+    folder, `make` every time."""
+    directory = cache_folder(folder)
+    path = None if directory is None else directory / f"{prefix}{hashlib.sha256(inputs).hexdigest()[:32]}{suffix}"
+    if path is not None:
+        try:
+            found = read(path.read_bytes())
+        except OSError:  # not there yet
+            found = None
+        if found is not None:
+            return found
+    made = make()
+    if made is None:
+        return None
+    value = read(made)
+    if path is not None and value is not None:
+        keep(path, made)
+    return value

@@ -11,7 +11,6 @@ write) is parsed each time, as before.
 
 from __future__ import annotations
 
-import hashlib
 import marshal
 import sys
 from pathlib import Path
@@ -19,7 +18,7 @@ from typing import Any
 
 import pyphen  # type: ignore[import-untyped]
 
-from ..usercache import cache_folder, keep
+from ..usercache import remembered
 
 
 class _KeptDictionary(pyphen.HyphDict):  # type: ignore[misc]
@@ -28,25 +27,27 @@ class _KeptDictionary(pyphen.HyphDict):  # type: ignore[misc]
     patterns: dict[str, Any]
 
     def __init__(self, path: Path) -> None:
-        data = Path(path).read_bytes()
-        folder = cache_folder("hyphenation")
         stamp = f"{pyphen.__version__} {sys.version}".encode()
-        kept = None if folder is None else folder / f"{hashlib.sha256(data + stamp).hexdigest()[:32]}.marshal"
-        patterns = None if kept is None else _patterns(kept)
-        if patterns is None:
-            super().__init__(path)
-            if kept is not None and _plain(self.patterns):
-                keep(kept, marshal.dumps(self.patterns))
+        patterns = remembered(
+            "hyphenation", Path(path).read_bytes() + stamp, lambda: self._parsed(path), _patterns, suffix=".marshal"
+        )
+        if patterns is None:  # parsed by _parsed, and not kept
             return
         self.patterns = patterns
         self.cache: dict[str, Any] = {}
         self.maxlen = max(len(key) for key in patterns)
 
+    def _parsed(self, path: Path) -> bytes | None:
+        """The dictionary parsed as pyphen parses it, into this object; its patterns as they are
+        kept, unless marshal cannot write them."""
+        super().__init__(path)
+        return marshal.dumps(self.patterns) if _plain(self.patterns) else None
 
-def _patterns(path: Path) -> dict[str, tuple[int, tuple[int, ...]]] | None:
+
+def _patterns(kept: bytes) -> dict[str, tuple[int, tuple[int, ...]]] | None:
     try:
-        patterns = marshal.loads(path.read_bytes())
-    except (OSError, EOFError, ValueError, TypeError):  # not there yet, or damaged: parsed again
+        patterns = marshal.loads(kept)
+    except (EOFError, ValueError, TypeError):  # damaged: parsed again
         return None
     return patterns if isinstance(patterns, dict) and patterns else None
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import io
 import struct
 import zipfile
@@ -10,7 +9,7 @@ import zlib
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from ..usercache import cache_folder, keep
+from ..usercache import remembered
 
 
 def replace_parts(package: bytes, parts: dict[str, bytes]) -> bytes:
@@ -54,20 +53,19 @@ class Deflated:
         zlib's version, which alone decides the bytes: deflating the DOCX's fonts took 78 ms of
         every process that makes a DOCX. What is read back is inflated and compared with `data`
         (6 ms for the fonts), so a damaged entry is only made again."""
-        folder = cache_folder("deflated")
-        if folder is None:
-            return cls.of(data)
-        key = hashlib.sha256(data + zlib.ZLIB_RUNTIME_VERSION.encode()).hexdigest()[:32]
-        path = folder / f"{key}.deflate"
-        try:
-            stored = path.read_bytes()
-            if zlib.decompress(stored, -15) == data:
-                return cls(stored, zlib.crc32(data), len(data))
-        except (OSError, zlib.error):
-            pass
-        made = cls.of(data)
-        keep(path, made.data)
-        return made
+        crc, size = zlib.crc32(data), len(data)
+
+        def stored(deflated: bytes) -> Deflated | None:
+            try:
+                return cls(deflated, crc, size) if zlib.decompress(deflated, -15) == data else None
+            except zlib.error:
+                return None
+
+        kept = remembered(
+            "deflated", data + zlib.ZLIB_RUNTIME_VERSION.encode(), lambda: cls.of(data).data, stored, suffix=".deflate"
+        )
+        assert kept is not None, "what zlib deflated inflates to what it was"
+        return kept
 
 
 def write_zip(entries: Iterable[tuple[zipfile.ZipInfo, bytes | Deflated]]) -> bytes:
