@@ -18,10 +18,13 @@ import functools
 import re
 from collections import defaultdict
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, fields, is_dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
+
+import msgspec
+from msgspec.structs import replace
 
 from .errors import Problem, Severity
 from .languages import canonical_tag
@@ -119,14 +122,12 @@ def _mapped(node: Any, change: Callable[[Reference], Reference]) -> Any:
     if isinstance(node, tuple):
         items = tuple(_mapped(item, change) for item in node)
         return node if all(new is old for new, old in zip(items, node, strict=True)) else items
-    if is_dataclass(node) and not isinstance(node, type):
+    if isinstance(node, msgspec.Struct):
         changes = {}
-        for item in fields(node):
-            if not item.init:
-                continue
-            old = getattr(node, item.name)
+        for name in node.__struct_fields__:
+            old = getattr(node, name)
             new = _mapped(old, change)
             if new is not old:
-                changes[item.name] = new
+                changes[name] = new
         return replace(node, **changes) if changes else node
     return node

@@ -3,12 +3,12 @@ carrying the HTML edition's permalinks as eIds."""
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import re
 from pathlib import Path
 
 import lxml.etree
+import msgspec
 import pikepdf
 import pytest
 
@@ -138,11 +138,11 @@ def generated(tmp_path_factory: pytest.TempPathFactory) -> list[Path]:
 
 def without_positions(node: object) -> object:
     """A model value without source line numbers and raw bytes, which a reading back cannot keep."""
-    if dataclasses.is_dataclass(node) and not isinstance(node, type):
+    if isinstance(node, msgspec.Struct):
         return tuple(
-            (f.name, without_positions(getattr(node, f.name)))
-            for f in dataclasses.fields(node)
-            if f.name not in ("line", "source")
+            (name, without_positions(getattr(node, name)))
+            for name in node.__struct_fields__
+            if name not in ("line", "source")
         )
     if isinstance(node, tuple):
         return tuple(without_positions(item) for item in node)

@@ -4,11 +4,11 @@ publication URL; without one, nothing links out of the file."""
 
 from __future__ import annotations
 
-import dataclasses
 import zipfile
 from pathlib import Path
 
 import lxml.etree
+import msgspec
 
 from pipeline import load
 from pipeline.config import Config
@@ -64,7 +64,7 @@ def test_every_note_call_is_a_footnote_bound_to_its_note(editions: Path) -> None
 def test_with_a_publication_url_references_and_versions_link_to_the_published_editions(tmp_path: Path) -> None:
     document = load(SEED)
     french = SEED.with_name(SEED.name.replace(".en.md", ".fr.md"))
-    document = dataclasses.replace(document, versions=all_language_versions([SEED, french])[SEED])
+    document = msgspec.structs.replace(document, versions=all_language_versions([SEED, french])[SEED])
     docx = tmp_path / "seed.docx"
     docx.write_bytes(DocxRenderer(Config(publication_url=PUBLISHED)).render(document))
     with zipfile.ZipFile(docx) as package:

@@ -13,6 +13,7 @@ import shutil
 from pathlib import Path
 from typing import Any
 
+import msgspec
 import pytest
 
 import pipeline.fingerprints as fingerprinting
@@ -156,7 +157,7 @@ def test_a_format_reads_no_configuration_key_it_does_not_declare(name: str) -> N
     document = read(SEED, config).document
     assert document is not None and set(fingerprinting.READER_CONFIG) >= READ
     french = SEED.with_name(SEED.name.replace(".en.md", ".fr.md"))  # with its language version, as built
-    document = dataclasses.replace(document, versions=all_language_versions([SEED, french])[SEED])
+    document = msgspec.structs.replace(document, versions=all_language_versions([SEED, french])[SEED])
     READ.clear()
     REGISTRY[name](config).render(document)
     assert REGISTRY[name].config_keys >= READ

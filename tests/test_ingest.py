@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import os
 import re
@@ -12,6 +11,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import lxml.html
+import msgspec
 import pytest
 from babel.dates import get_month_names
 
@@ -88,7 +88,7 @@ def test_the_seed_gives_the_model_of_the_hand_made_source(tmp_path: Path) -> Non
     assert written.name == SEED.name
     mine, hand_made = load(written), load(SEED)
     assert mine.stem == hand_made.stem
-    assert mine.metadata == dataclasses.replace(hand_made.metadata, keywords=())
+    assert mine.metadata == msgspec.structs.replace(hand_made.metadata, keywords=())
     assert mine.sections == hand_made.sections
     assert mine.footnotes == hand_made.footnotes
 

@@ -6,13 +6,13 @@ generated text; a change made in Word comes through; pending tracked changes are
 
 from __future__ import annotations
 
-import dataclasses
 import io
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import msgspec
 import pytest
 
 from pipeline import build, load
@@ -47,11 +47,11 @@ def back(docx: Path, folder: Path) -> tuple[Document | None, list[str]]:
 def without_lines(value: object) -> object:
     """The model with every source line number set to 0: the two sources lay out their lines
     differently (front matter comments, blank lines), the text they hold is what must agree."""
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        changes = {f.name: without_lines(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    if isinstance(value, msgspec.Struct):
+        changes = {name: without_lines(getattr(value, name)) for name in value.__struct_fields__}
         if "line" in changes:
             changes["line"] = 0
-        return dataclasses.replace(value, **changes)
+        return msgspec.structs.replace(value, **changes)
     if isinstance(value, tuple):
         return tuple(without_lines(item) for item in value)
     return value

@@ -5,11 +5,12 @@ from __future__ import annotations
 import io
 import re
 import zipfile
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 
 import lxml.etree
 import pytest
+from msgspec.structs import replace
 
 from pipeline.config import Config
 from pipeline.model import Paragraph
@@ -272,7 +273,7 @@ def test_an_unknown_model_node_fails_every_render(tmp_path: Path, renderers: dic
     section = editions.document.sections[0]
     paragraph = section.blocks[0]
     assert isinstance(paragraph, Paragraph)
-    strange = replace(paragraph, content=(*paragraph.content, Footnoted("lost words")))  # type: ignore[arg-type]
+    strange = replace(paragraph, content=(*paragraph.content, Footnoted("lost words")))
     document = replace(editions.document, sections=(replace(section, blocks=(strange,)),))
     for name, renderer in renderers.items():
         with pytest.raises(UnknownNode, match="Footnoted"):

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import csv
-import dataclasses
 import json
 import re
 import shutil
@@ -14,6 +13,7 @@ from pathlib import Path
 
 import lxml.etree
 import lxml.html
+import msgspec
 import pikepdf
 import pytest
 
@@ -504,9 +504,11 @@ def test_an_unnumbered_paragraph_stays_with_its_provision_however_the_model_hold
     assert continued, "the model holds the continuation as a child of paragraph 1."
     # the same text with the continuation held as a block beside its paragraph
     index = main_text.blocks.index(first)
-    flat_first = dataclasses.replace(first, children=tuple(c for c in first.children if c.number))
+    flat_first = msgspec.structs.replace(first, children=tuple(c for c in first.children if c.number))
     blocks = (*main_text.blocks[:index], flat_first, *continued, *main_text.blocks[index + 1 :])
-    flat = dataclasses.replace(english, sections=(dataclasses.replace(main_text, blocks=blocks), *english.sections[1:]))
+    flat = msgspec.structs.replace(
+        english, sections=(msgspec.structs.replace(main_text, blocks=blocks), *english.sections[1:])
+    )
     assert layout(synopsis([flat, trio[0][1]])) == layout(synopsis([english, trio[0][1]]))
 
 
@@ -615,7 +617,7 @@ def test_a_provision_the_rows_would_miss_fails_the_edition_instead(seed_versions
     main_text = english.sections[0]
     first, second, *rest = main_text.blocks
     assert isinstance(first, Paragraph) and isinstance(second, Paragraph)
-    hidden = dataclasses.replace(first, inserts=(second,))  # type: ignore[arg-type]  # a shape it may take one day
-    changed = dataclasses.replace(main_text, blocks=(hidden, *rest))
+    hidden = msgspec.structs.replace(first, inserts=(second,))  # a shape it may take one day
+    changed = msgspec.structs.replace(main_text, blocks=(hidden, *rest))
     with pytest.raises(RenderError, match="do not follow its provisions"):
-        synopsis([dataclasses.replace(english, sections=(changed,)), french])
+        synopsis([msgspec.structs.replace(english, sections=(changed,)), french])

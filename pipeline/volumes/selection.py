@@ -3,12 +3,13 @@ Opinions, Recommendations, Resolutions, then the other types; by number within a
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import difflib
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+
+import msgspec
 
 from ..errors import Problem, Problems, Severity, shown
 from ..model import Document, Paragraph, Quote, Section, Status, Table, TextType
@@ -146,21 +147,21 @@ def anchor(document: Document) -> str:
 def namespaced(document: Document, prefix: str) -> Document:
     """`document` with every block id prefixed, so that the texts of one volume page never share
     an id (the text's own editions keep theirs: they are its permalinks)."""
-    return dataclasses.replace(document, sections=tuple(_section(section, prefix) for section in document.sections))
+    return msgspec.structs.replace(document, sections=tuple(_section(section, prefix) for section in document.sections))
 
 
 def _section(section: Section, prefix: str) -> Section:
-    return dataclasses.replace(
+    return msgspec.structs.replace(
         section, id=prefix + section.id, blocks=tuple(_block(block, prefix) for block in section.blocks)
     )
 
 
 def _block(block: Paragraph | Quote | Table, prefix: str) -> Paragraph | Quote | Table:
     if isinstance(block, Paragraph):
-        return dataclasses.replace(
+        return msgspec.structs.replace(
             block,
             id=prefix + block.id,
-            inserts=tuple(_block(insert, prefix) for insert in block.inserts),  # type: ignore[misc]
-            children=tuple(_block(child, prefix) for child in block.children),  # type: ignore[misc]
+            inserts=tuple(_block(insert, prefix) for insert in block.inserts),
+            children=tuple(_block(child, prefix) for child in block.children),
         )
-    return dataclasses.replace(block, id=prefix + block.id)
+    return msgspec.structs.replace(block, id=prefix + block.id)
