@@ -10,8 +10,9 @@ from __future__ import annotations
 import difflib
 from collections import defaultdict
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from pathlib import Path
+
+import msgspec
 
 from .errors import Problem, Severity
 from .frontmatter import FrontMatterError, split
@@ -25,8 +26,7 @@ from .textname import TextName
 PREFERRED_REFERENCE = ("en", "fr")
 
 
-@dataclass(frozen=True)
-class Provision:
+class Provision(msgspec.Struct, frozen=True):
     """A numbered paragraph where it stands: in which part of the text, under which number."""
 
     part: int  # 0 the main text, 1… the appendices in order
@@ -43,8 +43,7 @@ class Provision:
         return f"paragraph {self.number}{where}"
 
 
-@dataclass(frozen=True)
-class Version:
+class Version(msgspec.Struct, frozen=True):
     path: Path
     document: Document
 

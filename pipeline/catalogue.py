@@ -8,7 +8,6 @@ Source-derived strings go through the autoescaping template; the filter script i
 from __future__ import annotations
 
 import itertools
-from dataclasses import dataclass
 from typing import Any
 
 import msgspec
@@ -44,8 +43,7 @@ def catalogue_record(document: Document) -> dict[str, Any]:
     }
 
 
-@dataclass(frozen=True)
-class EditionLink:
+class EditionLink(msgspec.Struct, frozen=True):
     format: str
     label: str
     file: str
@@ -54,8 +52,7 @@ class EditionLink:
     size_text: str
 
 
-@dataclass(frozen=True)
-class Version:
+class Version(msgspec.Struct, frozen=True):
     """One language version of a text, as the catalogue lists it."""
 
     stem: str
@@ -69,8 +66,7 @@ class Version:
     editions: tuple[EditionLink, ...]
 
 
-@dataclass(frozen=True)
-class CatalogueText:
+class CatalogueText(msgspec.Struct, frozen=True):
     """A text: its language versions (same type, number and year), the reference version first."""
 
     type: str
@@ -92,8 +88,7 @@ class CatalogueText:
         return tuple(dict.fromkeys(word for version in self.versions for word in version.keywords))
 
 
-@dataclass(frozen=True)
-class CatalogueVolume:
+class CatalogueVolume(msgspec.Struct, frozen=True):
     """A part-session volume: its title lines, language, status and editions."""
 
     stem: str

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import enum
 import unicodedata
-from dataclasses import dataclass
 from pathlib import Path
+
+import msgspec
 
 # Categories a message must never carry raw: controls, format (bidi, zero-width), surrogates,
 # private use, unassigned, line and paragraph separators. Each is shown as its escape instead.
@@ -18,8 +19,7 @@ class Severity(enum.StrEnum):
     WARNING = "warning"
 
 
-@dataclass(frozen=True)
-class Problem:
+class Problem(msgspec.Struct, frozen=True):
     """One thing wrong with a source, located to the line (1-based) and column."""
 
     path: Path

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import re
 from collections import deque
-from dataclasses import dataclass
 from typing import Any
 
+import msgspec
 import yaml
 
 FENCE = "---"
@@ -35,8 +35,7 @@ for _first in "-+0123456789":
 Path_ = tuple[str | int, ...]
 
 
-@dataclass(frozen=True)
-class FrontMatter:
+class FrontMatter(msgspec.Struct, frozen=True):
     data: Any
     lines: dict[Path_, int]  # 1-based line of each key path, for messages
     body: str

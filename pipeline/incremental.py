@@ -22,6 +22,8 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+import msgspec
+
 from .buildstate import BuildState
 from .config import Config
 from .errors import OutputError, Problems
@@ -272,7 +274,7 @@ class _Run:
             outcomes.append(outcome)
             seen = set(before[outcome.source].problems) if outcome.source in before else set()
             self.report(
-                replace(outcome, problems=[p for p in outcome.problems if p not in seen]),
+                msgspec.structs.replace(outcome, problems=[p for p in outcome.problems if p not in seen]),
                 work.reasons.get(outcome.source, {}),
             )
         return outcomes
@@ -303,7 +305,7 @@ def _merged(first: Outcome, again: Outcome) -> Outcome:
     """One outcome for a text rendered twice: the second's editions, every problem once."""
     problems = list(dict.fromkeys([*first.problems, *again.problems]))
     written = list(dict.fromkeys([*first.written, *again.written]))
-    return replace(again, problems=problems, written=written, seconds=first.seconds + again.seconds)
+    return msgspec.structs.replace(again, problems=problems, written=written, seconds=first.seconds + again.seconds)
 
 
 def _volumes(

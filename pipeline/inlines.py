@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
 
+import msgspec
 from markdown_it.tree import SyntaxTreeNode
 
 from .errors import Problems
@@ -22,8 +22,7 @@ UNDEFINED_CALL = re.compile(r"\[\^([^\]\s]+)\]")
 Recognise = Callable[[str], list[Inline]]
 
 
-@dataclass
-class InlineBuilder:
+class InlineBuilder(msgspec.Struct):
     """Builds the model of one inline run; `line` follows the run's soft and hard breaks."""
 
     problems: Problems
@@ -34,7 +33,7 @@ class InlineBuilder:
     # False in a note: a call there would be a note of a note, which no edition can place alike
     # (DOCX and EPUB have no notes in notes, PDF and HTML would number it differently).
     calls_allowed: bool = True
-    lost: list[str] = field(default_factory=list)
+    lost: list[str] = msgspec.field(default_factory=list)
 
     def build(self, run: SyntaxTreeNode) -> tuple[Inline, ...]:
         return tuple(self._recognised(self._children(run)))

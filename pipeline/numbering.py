@@ -5,21 +5,20 @@ Numbers are kept exactly as written; they are only checked, never recomputed.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import msgspec
 
 from .errors import Problems
 from .model import Block, Inline, Paragraph, Quote, Table
 
 
-@dataclass
-class Draft:
+class Draft(msgspec.Struct):
     number: str | None
     key: tuple[str, ...]  # ("6", "1") for "6.1.", ("7", "a") for "a." under 7
     content: tuple[Inline, ...]
     line: int
     id: str
-    inserts: list[Quote | Table] = field(default_factory=list)
-    children: list[Draft] = field(default_factory=list)
+    inserts: list[Quote | Table] = msgspec.field(default_factory=list)
+    children: list[Draft] = msgspec.field(default_factory=list)
 
     def freeze(self) -> Paragraph:
         return Paragraph(
@@ -32,18 +31,17 @@ class Draft:
         )
 
 
-@dataclass
-class ParagraphTree:
+class ParagraphTree(msgspec.Struct):
     """Builds the paragraphs of one section (numbering restarts in each) and checks them."""
 
     problems: Problems
     prefix: str
-    leading: list[Quote | Table] = field(default_factory=list)
-    roots: list[Draft] = field(default_factory=list)
-    by_key: dict[tuple[str, ...], Draft] = field(default_factory=dict)
+    leading: list[Quote | Table] = msgspec.field(default_factory=list)
+    roots: list[Draft] = msgspec.field(default_factory=list)
+    by_key: dict[tuple[str, ...], Draft] = msgspec.field(default_factory=dict)
     last: Draft | None = None
     last_numbered: Draft | None = None
-    counters: dict[str, int] = field(default_factory=dict)
+    counters: dict[str, int] = msgspec.field(default_factory=dict)
 
     def next_id(self, kind: str) -> str:
         self.counters[kind] = self.counters.get(kind, 0) + 1

@@ -6,15 +6,15 @@ keep their facts, the CLI prints them); they sit below all of them and import no
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+import msgspec
 
 from .errors import Problem, Severity
 
 
-@dataclass(frozen=True)
-class Edition:
+class Edition(msgspec.Struct, frozen=True):
     """One file written for a text: what the build state and the catalogue record about it."""
 
     format: str
@@ -23,19 +23,18 @@ class Edition:
     size: int
 
 
-@dataclass
-class Outcome:
+class Outcome(msgspec.Struct):
     """What happened to one source."""
 
     source: Path
-    written: list[Path] = field(default_factory=list)
-    problems: list[Problem] = field(default_factory=list)
+    written: list[Path] = msgspec.field(default_factory=list)
+    problems: list[Problem] = msgspec.field(default_factory=list)
     failure: str = ""
-    editions: list[Edition] = field(default_factory=list)
+    editions: list[Edition] = msgspec.field(default_factory=list)
     source_sha256: str = ""  # of the bytes actually read, so the build state records what was rendered
-    record: dict[str, Any] = field(default_factory=dict)  # catalogue facts: type, number, year, title…
-    links: dict[str, str] = field(default_factory=dict)  # cited text's slug -> the stem linked ("" if absent)
-    payload: dict[str, bytes] = field(default_factory=dict)  # file name -> bytes, when not written here
+    record: dict[str, Any] = msgspec.field(default_factory=dict)  # catalogue facts: type, number, year, title…
+    links: dict[str, str] = msgspec.field(default_factory=dict)  # cited text's slug -> the stem linked ("" if absent)
+    payload: dict[str, bytes] = msgspec.field(default_factory=dict)  # file name -> bytes, when not written here
     seconds: float = 0.0
     worker: str = ""  # which process rendered it, and its peak memory then (for the summary)
     peak_rss_kib: int = 0

@@ -6,8 +6,9 @@ import os
 import re
 import stat
 from collections import defaultdict
-from dataclasses import dataclass
 from pathlib import Path
+
+import msgspec
 
 from .body import BodyParser, markdown
 from .config import Config
@@ -23,8 +24,7 @@ from .textname import TextName, TextNameError, file_stem
 SAFE_STEM = re.compile(r"^[a-z0-9][a-z0-9._-]{0,120}$")  # editions are named after the stem
 
 
-@dataclass(frozen=True)
-class Reading:
+class Reading(msgspec.Struct, frozen=True):
     """A source read as far as possible: the document (None if any error) and all problems."""
 
     document: Document | None

@@ -19,8 +19,9 @@ from __future__ import annotations
 
 import difflib
 import re
-from dataclasses import dataclass
 from pathlib import Path
+
+import msgspec
 
 from .languages import canonical_tag, is_language
 from .model import Metadata, TextType
@@ -43,8 +44,7 @@ def file_stem(path: Path) -> str:
     return path.name.removesuffix(SOURCE_SUFFIX)
 
 
-@dataclass(frozen=True, order=True)
-class TextName:
+class TextName(msgspec.Struct, frozen=True, order=True):
     type: TextType
     number: int
     year: int

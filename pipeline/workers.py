@@ -29,6 +29,8 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+import msgspec
+
 from .build import Builder
 from .config import Config
 from .errors import UsageError, shown
@@ -301,7 +303,7 @@ def render_remote(job: Job, settings: Settings, expected: dict[str, Inputs]) -> 
         copy.write_bytes(job.data)
         outcome = timed(builder, replace(job, source=copy), write=False)
     outcome.source = job.source
-    outcome.problems = [replace(problem, path=job.source) for problem in outcome.problems]
+    outcome.problems = [msgspec.structs.replace(problem, path=job.source) for problem in outcome.problems]
     return outcome
 
 

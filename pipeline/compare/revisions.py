@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import subprocess
 import tempfile
-from dataclasses import replace
 from pathlib import Path
+
+import msgspec
 
 from ..config import Config
 from ..errors import SourceError, UsageError
@@ -34,4 +35,4 @@ def at_revision(source: Path, revision: str, config: Config) -> Document:
             return load(copy, config)
         except SourceError as error:  # named as the user knows the file: "source/x.md@HEAD~1:12:1: …"
             named = Path(f"{source}@{revision}")
-            raise SourceError([replace(problem, path=named) for problem in error.problems]) from None
+            raise SourceError([msgspec.structs.replace(problem, path=named) for problem in error.problems]) from None
