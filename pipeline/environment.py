@@ -6,15 +6,14 @@ missing library or font is named once, with its fix, instead of failing every te
 
 from __future__ import annotations
 
-import ctypes
+# ctypes, subprocess and tempfile are imported by the checks that use them: a build's start,
+# which runs only the cheap checks of its formats, does not pay for them.
 import dataclasses
 import hashlib
 import os
 import re
 import shutil
-import subprocess
 import sys
-import tempfile
 import tomllib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -72,6 +71,8 @@ Probe = Callable[[], list[Check]]
 
 
 def _library(library: SharedLibrary) -> Check:
+    import ctypes
+
     try:
         ctypes.CDLL(library.soname)
     except OSError:
@@ -83,6 +84,8 @@ def _library(library: SharedLibrary) -> Check:
 
 
 def _harfbuzz_version() -> str:
+    import ctypes
+
     function = ctypes.CDLL("libharfbuzz.so.0").hb_version_string
     function.restype = ctypes.c_char_p
     return str(function().decode())
@@ -128,6 +131,8 @@ def _font_package(path: Path) -> str:
 
 def pandoc_checks(sandbox: bool = True) -> list[Check]:
     """pandoc from the pypandoc-binary wheel: present, built with Lua, and its sandbox refuses local files."""
+    import subprocess
+
     try:
         import pypandoc
 
@@ -155,6 +160,9 @@ def pandoc_runs() -> list[Check]:
 
 def _sandbox_check(executable: str) -> Check:
     """The sandbox must keep a source from embedding a local file into an edition."""
+    import subprocess
+    import tempfile
+
     with tempfile.TemporaryDirectory(prefix="pipeline-doctor-") as work:
         secret = Path(work) / "secret.txt"
         secret.write_text("doctor-canary-5f3a", encoding="utf-8")
@@ -203,6 +211,8 @@ def python_checks() -> list[Check]:
 
 def weasyprint_checks() -> list[Check]:
     """Imports WeasyPrint (about half a second), so only `doctor` runs it; the build runs the cheap checks."""
+    import ctypes
+
     libraries = library_checks()
     if not all(check.ok for check in libraries):
         return libraries

@@ -8,26 +8,21 @@ get the source's bytes with the job and send the editions' bytes back to be writ
 from __future__ import annotations
 
 import contextlib
-import ctypes
 import gc
 import importlib
 import itertools
-import multiprocessing
 import os
 import re
 import resource
 import signal
-import socket
 import sys
 import tempfile
 import threading
 import time
 from collections.abc import Iterator
-from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
-from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import msgspec
 
@@ -39,7 +34,9 @@ from .fingerprints import Inputs, fingerprints
 from .linking import Targets
 from .model import LanguageVersion
 from .outcome import Outcome
-from .renderers import pandoc_server
+
+if TYPE_CHECKING:
+    from concurrent.futures import Future, ProcessPoolExecutor
 
 CONNECT_TIMEOUT = "30s"  # to reach a Dask scheduler
 SCHEDULER_ADDRESS = re.compile(r"^(?:tcp|tls|ws|wss)://(?:\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]+):(?P<port>[0-9]{1,5})$")
@@ -76,15 +73,25 @@ class Settings:
         return Builder(list(self.formats), self.out_dir, self.config, self.debug, self.targets)
 
 
+def _hostname() -> str:
+    """This machine's name, as socket.gethostname() gives it on POSIX (without importing socket)."""
+    return os.uname().nodename
+
+
 def timed(builder: Builder, job: Job, write: bool = True) -> Outcome:
     start = time.perf_counter()
     outcome = builder.build_one(job.source, job.versions, job.formats, write=write, sizes=job.sizes, relist=job.relist)
     outcome.seconds = time.perf_counter() - start
-    outcome.worker = f"{socket.gethostname()}:{os.getpid()}"
-    outcome.peak_rss_kib = (
-        resource.getrusage(resource.RUSAGE_SELF).ru_maxrss + pandoc_server.peak_kib()
-    )  # with its pandoc
+    outcome.worker = f"{_hostname()}:{os.getpid()}"
+    outcome.peak_rss_kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss + _pandoc_peak_kib()
     return outcome
+
+
+def _pandoc_peak_kib() -> int:
+    """This process's pandoc at its largest; none was started if its module was never imported
+    (an HTML or PDF build does not import it)."""
+    module = sys.modules.get("pipeline.renderers.pandoc_server")
+    return 0 if module is None else int(module.peak_kib())
 
 
 # In this process --------------------------------------------------------------------------------
@@ -131,6 +138,8 @@ _ledger = Path()  # where each worker notes the source it is rendering, to know 
 
 def _start_worker(settings: Settings, ledger: str, parent: int) -> None:
     """Once per worker process: die with the parent, then start every engine the jobs need."""
+    import ctypes  # here: a build of one text in this process never needs it
+
     with contextlib.suppress(OSError, AttributeError):  # Linux only: a kill -9 of the build ends its workers
         ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
     # The signal is armed only now, after the spawn's imports: a parent killed before then has no
@@ -203,6 +212,11 @@ class _Round:
         self.suspects: list[int] = []
 
     def run(self, settings: Settings, workers: int) -> Iterator[Outcome]:
+        # Imported here: a build of one text, the editor's loop, renders in this process.
+        import multiprocessing
+        from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+        from concurrent.futures.process import BrokenProcessPool
+
         context = multiprocessing.get_context(start_method())
         with tempfile.TemporaryDirectory(prefix="pipeline-ledger-") as ledger:
             pool = ProcessPoolExecutor(
@@ -238,6 +252,8 @@ class _Round:
         window: int,
     ) -> None:
         """Top the window up; once the pool is broken, the jobs not handed out are unfinished."""
+        from concurrent.futures.process import BrokenProcessPool
+
         if self.unfinished:  # a crash broke the pool: nothing more can be submitted to it
             self.unfinished.extend(index for task in queue for index in task)
             return
@@ -288,7 +304,7 @@ def render_remote(job: Job, settings: Settings, expected: dict[str, Inputs]) -> 
     if different:
         return Outcome(
             job.source,
-            failure=f"worker {socket.gethostname()} has other templates or tool versions for {', '.join(different)}",
+            failure=f"worker {_hostname()} has other templates or tool versions for {', '.join(different)}",
         )
     builder: Builder | None = getattr(_local, "builder", None)
     if builder is None or (builder.formats, builder.config, builder.debug, builder.targets) != (

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import concurrent.futures
 from collections.abc import Callable
 from concurrent.futures import Future
 from concurrent.futures.process import BrokenProcessPool
@@ -10,7 +11,6 @@ from typing import Any, ClassVar
 
 import pytest
 
-from pipeline import workers
 from pipeline.config import Config
 from pipeline.outcome import Outcome
 from pipeline.workers import IN_FLIGHT_PER_WORKER, TEXTS_PER_TASK, Job, Settings, run_processes
@@ -48,7 +48,7 @@ def jobs(count: int) -> list[Job]:
 
 def test_a_thousand_jobs_are_handed_out_a_window_at_a_time(monkeypatch: pytest.MonkeyPatch) -> None:
     FakePool.instances.clear()
-    monkeypatch.setattr(workers, "ProcessPoolExecutor", FakePool)
+    monkeypatch.setattr(concurrent.futures, "ProcessPoolExecutor", FakePool)
     in_flight = []
     outcomes = []
     for outcome in run_processes(jobs(1000), SETTINGS, 2):
@@ -63,7 +63,7 @@ def test_a_thousand_jobs_are_handed_out_a_window_at_a_time(monkeypatch: pytest.M
 
 def test_few_texts_go_one_to_a_task(monkeypatch: pytest.MonkeyPatch) -> None:
     FakePool.instances.clear()
-    monkeypatch.setattr(workers, "ProcessPoolExecutor", FakePool)
+    monkeypatch.setattr(concurrent.futures, "ProcessPoolExecutor", FakePool)
     assert len(list(run_processes(jobs(40), SETTINGS, 2))) == 40
     assert FakePool.instances[0].tasks == 40
 
@@ -71,7 +71,7 @@ def test_few_texts_go_one_to_a_task(monkeypatch: pytest.MonkeyPatch) -> None:
 def test_jobs_not_handed_out_when_the_pool_breaks_go_to_the_next_pool(monkeypatch: pytest.MonkeyPatch) -> None:
     FakePool.instances.clear()
     made = iter([{"break_after": 10}, {}])
-    monkeypatch.setattr(workers, "ProcessPoolExecutor", lambda *args: FakePool(*args, **next(made)))
+    monkeypatch.setattr(concurrent.futures, "ProcessPoolExecutor", lambda *args: FakePool(*args, **next(made)))
     outcomes = list(run_processes(jobs(50), SETTINGS, 2))
     assert sorted(o.source for o in outcomes) == sorted(job.source for job in jobs(50))
     assert [o for o in outcomes if o.failed] == []
