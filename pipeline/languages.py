@@ -19,6 +19,8 @@ import re
 
 from babel import Locale, UnknownLocaleError
 
+from .babel_data import prime
+
 # As the metadata writes a tag: language, optional Script, optional REGION or area number.
 WRITTEN_TAG = re.compile(r"^[a-z]{2,3}(-[A-Z][a-z]{3})?(-[A-Z]{2}|-\d{3})?$")
 
@@ -91,6 +93,8 @@ def quotation_marks(tag: str) -> str:
 
 def _locale(tag: str) -> Locale | None:
     try:
-        return Locale.parse(tag, sep="-")
+        locale = Locale.parse(tag, sep="-")
+        prime(str(locale))
+        return locale
     except (ValueError, UnknownLocaleError):
         return None

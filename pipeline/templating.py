@@ -18,6 +18,7 @@ from babel.units import format_unit
 from jinja2 import BytecodeCache, Environment, FileSystemBytecodeCache, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
 
+from .babel_data import prime
 from .errors import PipelineError
 from .i18n import translations, type_name
 from .languages import base_language as _base
@@ -151,7 +152,9 @@ def unknown_node(node: object, where: str) -> str:
 
 
 def _locale(language: str) -> str:
-    return language.replace("-", "_")
+    name = language.replace("-", "_")
+    prime(name)
+    return name
 
 
 def _autoescape(name: str | None) -> bool:
