@@ -14,16 +14,20 @@ import xml.etree.ElementTree as ET
 from typing import Any
 from urllib.parse import quote
 
-from .catalogue import feed_name, format_rank, type_label
+from .catalogue import TYPE_ORDER, feed_name, format_rank, type_label
 from .config import Config
+from .i18n import N_, translations, type_name
 from .languages import autonym
+from .model import TextType
 from .renderers import REGISTRY
+from .typography import title_colon
 
 ATOM = "http://www.w3.org/2005/Atom"
 SITEMAPS = "http://www.sitemaps.org/schemas/sitemap/0.9"
 SITEMAP_NAME = "sitemap.xml"
 FEED_LENGTH = 50  # entries: the latest adopted texts, as feed readers expect, not the whole corpus
 AUTHOR = "Adopted texts service"
+FEED_TITLE = N_("Adopted texts")  # then the language's own name: "Textes adoptés (français)"
 XML_DECLARATION = b'<?xml version="1.0" encoding="utf-8"?>\n'
 SITEMAP_START = XML_DECLARATION + f'<urlset xmlns="{SITEMAPS}">'.encode()  # how our sitemap is recognised
 
@@ -37,7 +41,7 @@ def render_feed(entries: list[dict[str, Any]], language: str, config: Config) ->
     )[:FEED_LENGTH]
     feed = ET.Element("feed", {"xmlns": ATOM, "xml:lang": language})
     _text(feed, "id", config.identifier.format(slug="feed", language=language))
-    _text(feed, "title", f"Adopted texts ({autonym(language)})")
+    _text(feed, "title", f"{translations(language).gettext(FEED_TITLE)} ({autonym(language)})")
     _text(feed, "updated", _instant(max((str(e["record"]["date"]) for e in texts), default="1970-01-01")))
     ET.SubElement(
         feed, "link", {"rel": "self", "type": "application/atom+xml", "href": _url(feed_name(language), config)}
@@ -48,7 +52,7 @@ def render_feed(entries: list[dict[str, Any]], language: str, config: Config) ->
         record = entry["record"]
         item = ET.SubElement(feed, "entry")
         _text(item, "id", config.identifier.format(slug=record["slug"], language=record["language"]))
-        _text(item, "title", f"{record['citation']}: {record['title']}")
+        _text(item, "title", f"{record['citation']}{title_colon(language)} {record['title']}")
         _text(item, "published", _instant(str(record["date"])))
         _text(item, "updated", _instant(str(record["date"])))
         for name, edition in _editions(entry):
@@ -56,7 +60,9 @@ def render_feed(entries: list[dict[str, Any]], language: str, config: Config) ->
             ET.SubElement(
                 item, "link", {**attributes, "href": _url(edition["file"], config), "length": str(edition["size"])}
             )
-        ET.SubElement(item, "category", {"term": str(record["type"]), "label": type_label(str(record["type"]))})
+        ET.SubElement(
+            item, "category", {"term": str(record["type"]), "label": _type_label(str(record["type"]), language)}
+        )
         _text(item, "summary", f"{record['citation']}, {record['date']}. {record['title']}")
     return _document(feed)
 
@@ -109,3 +115,8 @@ def _document(root: ET.Element) -> bytes:
     ET.indent(root)
     body: bytes = ET.tostring(root, encoding="utf-8", xml_declaration=False)
     return XML_DECLARATION + body + b"\n"
+
+
+def _type_label(value: str, language: str) -> str:
+    """The type's name in the feed's language; one this version does not know, as recorded."""
+    return type_name(TextType(value), language) if value in TYPE_ORDER else type_label(value)

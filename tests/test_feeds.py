@@ -66,7 +66,7 @@ def test_each_language_has_a_feed_that_parses_cleanly_with_the_latest_texts_firs
     assert not parsed.bozo, parsed.get("bozo_exception")
     assert parsed.version == "atom10"
     expected = texts(local, language)
-    assert [entry.title.split(":")[0] for entry in parsed.entries] == [citation for _, _, citation in expected]
+    assert [entry.title.split(":")[0].rstrip("\u00a0") for entry in parsed.entries] == [c for _, _, c in expected]
     assert [entry.updated[:10] for entry in parsed.entries] == [date for date, _, _ in expected]
     assert parsed.feed.updated == f"{expected[0][0]}T00:00:00Z"  # the latest adoption, not the clock
     for entry, (_, stem, _) in zip(parsed.entries, expected, strict=True):
@@ -131,3 +131,17 @@ def test_the_site_files_are_the_same_bytes_from_build_to_build(local: Path, tmp_
     for name in ("index.html", "search.html", "SHA256SUMS", feed_name("en"), feed_name("fr")):
         assert (second / name).read_bytes() == (local / name).read_bytes(), name
     assert dataclasses.replace(Config(), publication_url="") == Config()
+
+
+def test_the_french_feed_is_in_french(local: Path) -> None:
+    """Its title, the colon of each entry's title (a no-break space before it) and the types."""
+    parsed: Any = feedparser.parse((local / feed_name("fr")).read_bytes(), response_headers=ATOM_TYPE)
+    assert parsed.feed.title == "Textes adoptés (Français)"  # the name the language switcher shows
+    assert parsed.entries
+    for entry in parsed.entries:
+        citation, _, title = entry.title.partition("\u00a0: ")
+        assert citation and title and ": " not in citation, entry.title
+        assert entry.tags[0].label in {"Recommandation", "Résolution", "Avis", "Ordre", "Décision"}
+    english: Any = feedparser.parse((local / feed_name("en")).read_bytes(), response_headers=ATOM_TYPE)
+    assert english.feed.title == "Adopted texts (English)"
+    assert all(": " in entry.title and "\u00a0:" not in entry.title for entry in english.entries)
