@@ -238,9 +238,10 @@ def format_rank(name: str) -> int:
     return order.index(name) if name in order else len(order)
 
 
-def type_label(value: str) -> str:
-    """The English name of a type; a type this version does not know (an older manifest's), as recorded."""
-    return type_name(TextType(value), "en") if value in TYPE_ORDER else value.capitalize()
+def type_label(value: str, language: str = "en") -> str:
+    """The name of a type (English, the catalogue's language, unless `language` says otherwise); a
+    type this version does not know (an older manifest's), as recorded."""
+    return type_name(TextType(value), language) if value in TYPE_ORDER else value.capitalize()
 
 
 def _plural(value: str) -> str:

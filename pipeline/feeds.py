@@ -14,11 +14,10 @@ import xml.etree.ElementTree as ET
 from typing import Any
 from urllib.parse import quote
 
-from .catalogue import TYPE_ORDER, feed_name, format_rank, type_label
+from .catalogue import feed_name, format_rank, type_label
 from .config import Config
-from .i18n import N_, translations, type_name
+from .i18n import N_, translations
 from .languages import autonym
-from .model import TextType
 from .renderers import REGISTRY
 from .typography import title_colon
 
@@ -27,7 +26,7 @@ SITEMAPS = "http://www.sitemaps.org/schemas/sitemap/0.9"
 SITEMAP_NAME = "sitemap.xml"
 FEED_LENGTH = 50  # entries: the latest adopted texts, as feed readers expect, not the whole corpus
 AUTHOR = "Adopted texts service"
-FEED_TITLE = N_("Adopted texts")  # then the language's own name: "Textes adoptés (français)"
+FEED_TITLE = N_("Adopted texts")  # then the language's own name: "Textes adoptés (Français)"
 XML_DECLARATION = b'<?xml version="1.0" encoding="utf-8"?>\n'
 SITEMAP_START = XML_DECLARATION + f'<urlset xmlns="{SITEMAPS}">'.encode()  # how our sitemap is recognised
 
@@ -60,9 +59,8 @@ def render_feed(entries: list[dict[str, Any]], language: str, config: Config) ->
             ET.SubElement(
                 item, "link", {**attributes, "href": _url(edition["file"], config), "length": str(edition["size"])}
             )
-        ET.SubElement(
-            item, "category", {"term": str(record["type"]), "label": _type_label(str(record["type"]), language)}
-        )
+        kind = str(record["type"])
+        ET.SubElement(item, "category", {"term": kind, "label": type_label(kind, language)})
         _text(item, "summary", f"{record['citation']}, {record['date']}. {record['title']}")
     return _document(feed)
 
@@ -115,8 +113,3 @@ def _document(root: ET.Element) -> bytes:
     ET.indent(root)
     body: bytes = ET.tostring(root, encoding="utf-8", xml_declaration=False)
     return XML_DECLARATION + body + b"\n"
-
-
-def _type_label(value: str, language: str) -> str:
-    """The type's name in the feed's language; one this version does not know, as recorded."""
-    return type_name(TextType(value), language) if value in TYPE_ORDER else type_label(value)

@@ -2,8 +2,8 @@
 
 Its classes are frozen msgspec Structs: made in C, a class costs a fiftieth of a dataclass to
 define and an instance a seventh to make, which every process pays at start (a cold one-text
-build is the editor's loop) and every parse pays per node. `msgspec.structs.replace` and
-`msgspec.structs.fields` stand for their dataclasses namesakes."""
+build is the editor's loop) and every parse pays per node. `msgspec.structs.replace` stands for
+`dataclasses.replace`, a class's `__struct_fields__` for `dataclasses.fields`."""
 
 from __future__ import annotations
 
