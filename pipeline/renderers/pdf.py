@@ -26,6 +26,7 @@ from .pdf_fit import overflows, refit_css
 from .pdf_hyphens import limit_hyphenated_lines, limited_hyphenation
 from .pdf_lines import body_lines, overlong_runs
 from .pdf_structure import declare_roles, record_html_elements, restructure, tag_languages
+from .pdf_style import Stylesheets, lift_styles
 from .pdfa import Description, Identity, Version, archival_metadata, finish
 
 PRINT_ASSETS = TEMPLATES / "print"
@@ -63,6 +64,7 @@ class PdfRenderer(HtmlPageRenderer):
         "pipeline.renderers.pdfa",
         "pipeline.renderers.pdf_lines",
         "pipeline.renderers.pdf_structure",
+        "pipeline.renderers.pdf_style",
         "pipeline.typography",
     )
     inline_notes = True
@@ -84,6 +86,7 @@ class PdfRenderer(HtmlPageRenderer):
         allowed = {face.file for face in self.fonts} | {p for p in PRINT_ASSETS.iterdir() if p.is_file()}
         self.fetcher = _allow_only(weasyprint, allowed)
         self.font_config = FontConfiguration()  # one per process: font loading is the slow part
+        self.stylesheets = Stylesheets(weasyprint, PRINT_ASSETS.as_uri() + "/", self.fetcher, self.font_config)
 
     def render(self, document: Document) -> bytes:
         self.check_coverage([document])
@@ -152,10 +155,13 @@ class PdfRenderer(HtmlPageRenderer):
 
     def lay_out_html(self, html: str, css: str = "", **options: Any) -> Any:
         """The print HTML laid out in pages (a WeasyPrint Document), with `css` added."""
-        stylesheets = [self.weasyprint.CSS(string=css)] if css else None
-        page = self.weasyprint.HTML(string=html, base_url=PRINT_ASSETS.as_uri() + "/", url_fetcher=self.fetcher)
+        page_html, style = lift_styles(html)  # its stylesheet parsed once per process (pdf_style.py)
+        stylesheets = [self.stylesheets(style)] if style else []
+        if css:
+            stylesheets.append(self.weasyprint.CSS(string=css))
+        page = self.weasyprint.HTML(string=page_html, base_url=PRINT_ASSETS.as_uri() + "/", url_fetcher=self.fetcher)
         with limited_hyphenation():
-            return page.render(font_config=self.font_config, stylesheets=stylesheets, **options)
+            return page.render(stylesheets=stylesheets, **self.stylesheets.render_options(), **options)
 
     def fit_to_page(self, document: Document, html: str, laid_out: Any, **options: Any) -> Any:
         """`laid_out`, or its blocks that ran off the page laid out again to break anywhere;
