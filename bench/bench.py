@@ -37,8 +37,8 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from functools import partial
 from pathlib import Path
-from typing import Any
 
+import pdf_sides  # bench/pdf_sides.py, beside this script
 import pypandoc
 from worker_memory import MemorySampler  # bench/worker_memory.py, beside this script
 
@@ -50,7 +50,6 @@ from pipeline.renderers import REGISTRY, pandoc_server
 from pipeline.renderers.docx import DOCX_ASSETS, DocxRenderer
 from pipeline.renderers.epub import EpubRenderer
 from pipeline.renderers.pandoc import run_pandoc, run_pandoc_command
-from pipeline.renderers.pdf import PRINT_ASSETS, PdfRenderer
 from pipeline.source import read
 from pipeline.testing import corpus
 from pipeline.testing.corpus import generate
@@ -166,22 +165,9 @@ class Bench:
         return rows
 
     def pdf_beside_weasyprint(self) -> tuple[float, float]:
-        """Our whole PDF render and WeasyPrint's write_pdf of its HTML, same options, per text (warm)."""
-        renderer = PdfRenderer(Config())
-        documents = [reading.document for reading in (read(s, Config()) for s in self.sample) if reading.document]
-        weasyprint = renderer.weasyprint
-
-        def alone(html: str) -> None:
-            page = weasyprint.HTML(string=html, base_url=PRINT_ASSETS.as_uri() + "/", url_fetcher=renderer.fetcher)
-            page.write_pdf(font_config=renderer.font_config, pdf_variant="pdf/a-3b", pdf_tags=True)
-
-        renderer.render(documents[0])  # fonts loaded once, as in a worker
-        pages = [renderer.render_template(d, **page_options(renderer, d)) for d in documents]
-        pairs = [
-            (self.timed(partial(renderer.render, d)), self.timed(partial(alone, html)))
-            for d, html in zip(documents, pages, strict=True)
-        ]  # interleaved, as above
-        return statistics.mean(ours for ours, _ in pairs), statistics.mean(theirs for _, theirs in pairs)
+        """Our whole PDF render and WeasyPrint's write_pdf of its HTML, same options, per text
+        (warm), each in a process of its own (bench/pdf_sides.py)."""
+        return pdf_sides.side_by_side(self.sample)
 
     def pandoc(self, source: Path, name: str) -> float:
         target = self.work / "pandoc" / f"{source.stem}.{name}"
@@ -384,12 +370,6 @@ class Bench:
         if result.returncode != 0:
             raise SystemExit(f"{' '.join(command)} failed:\n{result.stderr.decode()}")
         return elapsed
-
-
-def page_options(renderer: PdfRenderer, document: Document) -> dict[str, Any]:
-    """What our PDF's first layout pass gives its template (pdf.py): WeasyPrint alone gets that HTML."""
-    language = renderer.config.regional(document.metadata.language)
-    return {"fonts": renderer.fonts, "protected_words": frozenset(), "hyphenation_language": language}
 
 
 def sized_text(folder: Path, pages: int, seed: int = 1) -> Path:
