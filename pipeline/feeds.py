@@ -10,6 +10,7 @@ configured identifiers (tag URIs by default), which do not depend on where the s
 
 from __future__ import annotations
 
+import datetime as dt
 import xml.etree.ElementTree as ET
 from typing import Any
 from urllib.parse import quote
@@ -19,6 +20,7 @@ from .config import Config
 from .i18n import N_, translations
 from .languages import autonym
 from .renderers import REGISTRY
+from .templating import long_date
 from .typography import title_colon
 
 ATOM = "http://www.w3.org/2005/Atom"
@@ -61,7 +63,8 @@ def render_feed(entries: list[dict[str, Any]], language: str, config: Config) ->
             )
         kind = str(record["type"])
         ET.SubElement(item, "category", {"term": kind, "label": type_label(kind, language)})
-        _text(item, "summary", f"{record['citation']}, {record['date']}. {record['title']}")
+        adopted = long_date(dt.date.fromisoformat(str(record["date"])), language)  # as the texts write it
+        _text(item, "summary", f"{record['citation']}, {adopted}. {record['title']}")
     return _document(feed)
 
 

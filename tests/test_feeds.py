@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import dataclasses
+import re
 import shutil
 import sqlite3
 from pathlib import Path
@@ -145,3 +146,21 @@ def test_the_french_feed_is_in_french(local: Path) -> None:
     english: Any = feedparser.parse((local / feed_name("en")).read_bytes(), response_headers=ATOM_TYPE)
     assert english.feed.title == "Adopted texts (English)"
     assert all(": " in entry.title and "\u00a0:" not in entry.title for entry in english.entries)
+
+
+MONTHS = {
+    "en": "January|February|March|April|May|June|July|August|September|October|November|December",
+    "fr": "janvier|février|mars|avril|mai|juin|juillet|août|septembre|octobre|novembre|décembre",
+}
+
+
+@pytest.mark.parametrize("language", ["en", "fr"])
+def test_a_summary_gives_the_adoption_date_as_the_texts_write_it(local: Path, language: str) -> None:
+    parsed: Any = feedparser.parse((local / feed_name(language)).read_bytes(), response_headers=ATOM_TYPE)
+    assert parsed.entries
+    day = r"1er|\d{1,2}" if language == "fr" else r"\d{1,2}"
+    for entry in parsed.entries:
+        assert re.search(rf"\), ({day})\u00a0({MONTHS[language]})\u00a0\d{{4}}\. ", entry.summary), entry.summary
+    if language == "en":
+        [seed] = [e for e in parsed.entries if e.title.startswith("Recommendation 1607")]
+        assert seed.summary.startswith("Recommendation 1607 (2003), 24\u00a0June\u00a02003. Activities of")
