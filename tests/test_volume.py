@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import shutil
 from pathlib import Path
 
@@ -52,6 +53,23 @@ def test_a_volume_file_is_decoded(tmp_path: Path) -> None:
     assert declaration.title == ("Texts adopted by the Assembly", "2031 Ordinary Session")
     assert (declaration.language, declaration.status, declaration.recto) == ("en", Status.PROVISIONAL, True)
     assert declaration.texts == ("resolution-9004-2030.en", "opinion-9006-2031.en", "order-9011-2031.en")
+
+
+@pytest.mark.parametrize(
+    ("language", "title", "typeset"),
+    [
+        ("fr", "Textes adoptés par l'Assemblée", "Textes adoptés par l’Assemblée"),
+        ("fr", 'La session "ordinaire" : 2003', "La session «\u00a0ordinaire\u00a0»\u00a0: 2003"),
+        ("en", "The Assembly's texts", "The Assembly’s texts"),
+    ],
+)
+def test_a_title_line_is_set_with_its_languages_typography(
+    tmp_path: Path, language: str, title: str, typeset: str
+) -> None:
+    text = GOOD.replace('"2031 Ordinary Session"', json.dumps(title)).replace('"en"', f'"{language}"')
+    declaration, problems = declared(tmp_path, text, f"2031-1.{language}.toml")
+    assert problems == [] and declaration is not None
+    assert declaration.title[1] == typeset
 
 
 def test_dates_as_toml_dates_or_iso_strings(tmp_path: Path) -> None:

@@ -331,7 +331,7 @@ def volume_links(page: str) -> dict[str, list[str]]:
 def test_the_catalogue_lists_every_volume_and_the_checksums_cover_their_files(project: Project) -> None:
     page = (project.out / "index.html").read_text(encoding="utf-8")
     assert volume_links(page) == {  # latest first: by the volumes' own dates
-        "Textes adoptés par l&#39;Assemblée / Session ordinaire de 2032": ["janvier.fr.epub"],
+        "Textes adoptés par l’Assemblée / Session ordinaire de 2032": ["janvier.fr.epub"],
         "Texts adopted by the Assembly / 2031 Ordinary Session / Fourth part": ["october.en.epub"],
         "Texts adopted by the Assembly / 2030-2031": ["listed.en.epub"],
     }
@@ -348,7 +348,7 @@ def test_the_catalogue_lists_every_volume_and_the_checksums_cover_their_files(pr
     project.edit("janvier.fr.toml", '"Session ordinaire de 2032"', '"Session ordinaire de 2032", "Première partie"')
     project.build()
     page = (project.out / "index.html").read_text(encoding="utf-8")
-    assert "Textes adoptés par l&#39;Assemblée / Session ordinaire de 2032 / Première partie" in volume_links(page)
+    assert "Textes adoptés par l’Assemblée / Session ordinaire de 2032 / Première partie" in volume_links(page)
     assert (
         subprocess.run(["sha256sum", "--check", "--strict", "--quiet", "SHA256SUMS"], cwd=project.out).returncode == 0
     )
@@ -400,7 +400,7 @@ def test_the_state_lists_the_volumes_with_their_editions_for_the_catalogue(proje
     janvier = volumes["janvier.fr"]
     epub = project.out / "janvier.fr.epub"
     assert (janvier["title"], janvier["language"], janvier["status"]) == (
-        ["Textes adoptés par l'Assemblée", "Session ordinaire de 2032"],
+        ["Textes adoptés par l’Assemblée", "Session ordinaire de 2032"],
         "fr",
         "provisional",
     )

@@ -28,6 +28,7 @@ from ..errors import Problem, Problems, shown
 from ..languages import is_language
 from ..model import Status, TextType
 from ..safety import forbidden_characters
+from ..typography import typography_for
 
 VOLUME_SUFFIX = ".toml"
 VOLUMES_FOLDER = Path("volumes")
@@ -135,7 +136,7 @@ def decode_declaration(text: str, path: Path, stem: str, problems: Problems) -> 
     declaration = Declaration(
         path=path,
         stem=stem,
-        title=tuple(fields.title),
+        title=_typeset(fields.title, fields.language),
         language=fields.language,
         status=Status(fields.status),
         texts=tuple(fields.texts),
@@ -148,6 +149,15 @@ def decode_declaration(text: str, path: Path, stem: str, problems: Problems) -> 
     )
     _check(declaration, problems)
     return None if problems.errors else declaration
+
+
+def _typeset(title: list[str], language: str) -> tuple[str, ...]:
+    """The title's lines with the language's apostrophes, quotation marks and spacing, as a
+    text's metadata has them ("l'Assemblée" is printed "l’Assemblée")."""
+    if not is_language(language):  # reported by _check
+        return tuple(title)
+    typeset = typography_for(language)
+    return tuple(typeset(part) for part in title)
 
 
 _REQUIRED_HINTS = {
