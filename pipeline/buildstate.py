@@ -78,7 +78,7 @@ CREATE TABLE volumes (
     stem TEXT PRIMARY KEY,           -- the volume file's stem: its editions are <stem>.<extension>
     source TEXT NOT NULL,            -- the volume file's path as the build was given it
     source_sha256 TEXT NOT NULL,     -- of the volume file
-    texts TEXT NOT NULL,             -- the texts it holds, a sorted JSON list of "stem:source sha256"
+    texts TEXT NOT NULL,             -- the texts it holds, a sorted JSON list of "stem:source sha256:links digest"
     title TEXT NOT NULL,             -- what the catalogue shows: its title lines (a JSON list),
     language TEXT NOT NULL,
     status TEXT NOT NULL,
@@ -409,6 +409,11 @@ class BuildState:
         row = self.connection.execute("SELECT source_sha256, type, date FROM texts WHERE stem = ?", (stem,)).fetchone()
         return TextFacts(*row) if row else None
 
+    def text_links(self, stem: str) -> str | None:
+        """What a text's references linked to when it was last built (links_key), by primary key."""
+        row = self.connection.execute("SELECT links FROM texts WHERE stem = ?", (stem,)).fetchone()
+        return str(row[0]) if row else None
+
     def volume_stale(
         self,
         stem: str,
@@ -467,7 +472,7 @@ class BuildState:
                 "language": volume.language,
                 "status": volume.status,
                 "date": volume.date,
-                "texts": [item.rsplit(":", 1)[0] for item in _json_strings(volume.texts)],
+                "texts": [item.split(":", 1)[0] for item in _json_strings(volume.texts)],
                 "editions": editions,
             }
 

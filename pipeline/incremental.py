@@ -328,7 +328,7 @@ def _volumes(
     inputs = volume_inputs(formats, config)
     volume_work = plan_volumes(volumes, work.sources, work.hashes, state, inputs, force, verify)
     report = on_volume or (lambda outcome, reasons: None)
-    outcomes = run_volumes(volume_work, work.sources, out_dir, config, state, inputs, report)
+    outcomes = run_volumes(volume_work, work.sources, out_dir, config, state, inputs, report, work.targets)
     return outcomes, volume_work.up_to_date, volume_work.reasons
 
 

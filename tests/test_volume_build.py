@@ -12,6 +12,7 @@ import os
 import re
 import shutil
 import subprocess
+import zipfile
 from collections.abc import Callable
 from pathlib import Path
 
@@ -30,6 +31,7 @@ from pipeline.package import package
 from pipeline.renderers import REGISTRY
 from pipeline.site import is_site_file
 from pipeline.templating import TEMPLATES
+from pipeline.volumes.build import build_volumes
 from pipeline.volumes.incremental import NOT_RENDERING as VOLUME_NOT_RENDERING
 from pipeline.volumes.incremental import volume_inputs
 from tests.test_fingerprints import _imported_files
@@ -182,13 +184,15 @@ def test_a_missing_text_fails_its_volume_only_at_the_line_that_names_it(project:
     # The changed text is built, and so are those that cited the one removed (they link elsewhere now).
     assert "resolution-9005-2030.en.md" in [o.source.name for o in summary.outcomes]
     assert not [o for o in summary.outcomes if o.failed]
-    (failed,) = summary.volume_outcomes
+    # The French volume holds a text citing the opinion: its link changed, so the volume is remade.
+    rebuilt, failed = summary.volume_outcomes
+    assert not rebuilt.failed and rebuilt.source.name == "janvier.fr.toml"
     assert failed.failed and failed.source.name == "listed.en.toml"
     assert [str(p) for p in failed.problems] == [
         f"{project.volumes / 'listed.en.toml'}:6:1: error: no source named opinion-9006-2031.en.md among the "
         "sources given (did you mean 'resolution-9010-2031.en'?)"
     ]
-    assert len(summary.volumes_up_to_date) == 2
+    assert [p.name for p in summary.volumes_up_to_date] == ["october.en.toml"]
     # Every build says so again, until the volume or the corpus is mended.
     assert [o.source.name for o in project.build().volume_outcomes] == ["listed.en.toml"]
     project.edit("listed.en.toml", '  "opinion-9006-2031.en",\n', "")
@@ -411,3 +415,26 @@ def test_the_state_lists_the_volumes_with_their_editions_for_the_catalogue(proje
     epub.unlink()  # a volume whose files are gone is not listed
     with contextlib.closing(BuildState.open(project.out)) as state:
         assert sorted(volume["stem"] for volume in state.volumes_present()) == ["listed.en", "october.en"]
+
+
+def test_a_volumes_references_link_as_the_texts_own_editions_do(tmp_path: Path) -> None:
+    """To the web edition of a text of the corpus; a text not in it is never linked to a page
+    that does not exist (the volume used to link every citation to `<stem>.html`)."""
+    sources = tmp_path / "sources"
+    shutil.copytree(FIXTURE_TEXTS, sources)
+    (sources / "opinion-9006-2031.en.md").unlink()
+    declaration = tmp_path / "cited.en.toml"
+    declaration.write_text(
+        'title = ["Texts adopted"]\nlanguage = "en"\nstatus = "final"\ntexts = ["resolution-9020-2032.en"]\n',
+        encoding="utf-8",
+    )
+    config = Config(publication_url="https://example.int/texts/")
+    [outcome] = build_volumes([declaration], [sources], tmp_path / "out", ["epub"], config)
+    assert not outcome.failed, outcome.failure
+    with zipfile.ZipFile(tmp_path / "out" / "cited.en.epub") as package:
+        text = package.read("EPUB/text/resolution-9020-2032.en.xhtml").decode()
+    links = set(re.findall(r'href="(https://example\.int/[^"]*)"', text))
+    assert "https://example.int/texts/resolution-9004-2030.en.html" in links
+    assert "https://example.int/texts/recommendation-9003-2030.en.html" in links
+    assert not [link for link in links if "9006" in link]
+    assert "Opinion 9006 (2031)" in re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", text)).replace("\u00a0", " ")

@@ -9,11 +9,14 @@ from typing import ClassVar, Protocol
 
 import msgspec
 
+from ..buildstate import links_key
 from ..config import Config
 from ..errors import RenderError
 from ..files import write_all_atomically
+from ..linking import Links, Targets, resolve
 from ..outcome import Edition, Outcome
-from ..source import find_sources, read
+from ..source import Reading, find_sources, read
+from ..textname import file_stem
 from .declaration import read_declaration
 from .selection import Volume, select
 
@@ -45,13 +48,18 @@ def volume_renderer(name: str, config: Config) -> VolumeRenderer:
 
 
 class VolumeBuilder:
-    """Builds volumes from the texts of `sources` (source files), into `out`."""
+    """Builds volumes from the texts of `sources` (source files), into `out`. A reference to
+    an adopted text links as in the text's own editions: to the web edition of a text among
+    `targets` (by default every source), else to the official address the source gives, or none."""
 
-    def __init__(self, sources: list[Path], out: Path, formats: list[str], config: Config) -> None:
+    def __init__(
+        self, sources: list[Path], out: Path, formats: list[str], config: Config, targets: Targets | None = None
+    ) -> None:
         self.sources = sources
         self.out = out
         self.formats = [name for name in FORMATS if name in formats]
         self.config = config
+        self.targets = targets if targets is not None else Targets(frozenset(file_stem(s) for s in sources))
         self._renderers: dict[str, VolumeRenderer] = {}
 
     def renderer(self, name: str) -> VolumeRenderer:
@@ -66,12 +74,22 @@ class VolumeBuilder:
         outcome = Outcome(path, problems=problems)
         if declaration is None:
             return outcome
-        volume, problems = select(declaration, self.sources, lambda source: read(source, self.config))
+        links: dict[str, Links] = {}
+
+        def resolved(source: Path) -> Reading:
+            reading = read(source, self.config)
+            if reading.document is None:
+                return reading
+            resolution = resolve(reading.document, self.targets)
+            links[resolution.document.stem] = resolution.links
+            return msgspec.structs.replace(reading, document=resolution.document)
+
+        volume, problems = select(declaration, self.sources, resolved)
         outcome.problems.extend(problems)
         if volume is None:
             return outcome
         outcome.source_sha256 = hashlib.sha256(declaration.source).hexdigest()
-        outcome.record = volume_record(path, volume, outcome.source_sha256)
+        outcome.record = volume_record(path, volume, outcome.source_sha256, links)
         files: list[tuple[str, Path, bytes]] = []
         try:
             for name in self.formats if formats is None else [n for n in self.formats if n in formats]:
@@ -91,10 +109,14 @@ class VolumeBuilder:
         return outcome
 
 
-def volume_record(path: Path, volume: Volume, source_sha256: str) -> dict[str, str]:
+def volume_record(path: Path, volume: Volume, source_sha256: str, links: dict[str, Links]) -> dict[str, str]:
     """The volume's row of the build state (pipeline.buildstate.VolumeRow): the texts it holds
-    with their sources' hashes, so that a changed text rebuilds it, and what the catalogue shows."""
-    held = [f"{text.stem}:{hashlib.sha256(text.source).hexdigest()}" for text in volume.texts]
+    with their sources' hashes and what their references link to, so that a changed text or a
+    changed link rebuilds it, and what the catalogue shows."""
+    held = [
+        held_text(text.stem, hashlib.sha256(text.source).hexdigest(), links_key(links.get(text.stem, {})))
+        for text in volume.texts
+    ]
     return {
         "stem": volume.stem,
         "source": path.as_posix(),
@@ -107,8 +129,14 @@ def volume_record(path: Path, volume: Volume, source_sha256: str) -> dict[str, s
     }
 
 
+def held_text(stem: str, source_sha256: str, links: str) -> str:
+    """One text of a volume in its `texts` key: "stem:sha256:links", the last a digest of what
+    its references link to (the texts table's `links`, which the text's own build recorded)."""
+    return f"{stem}:{source_sha256}:{hashlib.sha256(links.encode()).hexdigest()[:16]}"
+
+
 def texts_key(held: list[str]) -> str:
-    """The `texts` column: the "stem:sha256" of each text a volume holds, sorted, as JSON."""
+    """The `texts` column: each text a volume holds (held_text), sorted, as JSON."""
     return msgspec.json.encode(sorted(held)).decode()
 
 

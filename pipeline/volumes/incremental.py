@@ -22,11 +22,12 @@ from .. import fingerprints as fingerprinting
 from ..buildstate import BuildState, VolumeRow
 from ..config import Config
 from ..fingerprints import Inputs, config_fingerprint, digest, digest_file, folders_fingerprint, tool_fingerprint
+from ..linking import Targets
 from ..model import TextType
 from ..outcome import Outcome
 from ..renderers import renderer_class
 from ..textname import file_stem
-from .build import FORMATS, VolumeBuilder, texts_key
+from .build import FORMATS, VolumeBuilder, held_text, texts_key
 from .declaration import Declaration, read_declaration
 from .selection import in_range, language_of
 
@@ -115,7 +116,8 @@ def held_texts(
     for name in names:
         source = by_stem.get(name)
         sha = hashes.get(source) if source else None
-        if sha is None:
+        links = state.text_links(name)
+        if sha is None or links is None:
             return None
         if not declaration.texts:
             facts = state.text_facts(name)
@@ -123,7 +125,7 @@ def held_texts(
                 return None
             if not in_range(declaration, dt.date.fromisoformat(facts.date), TextType(facts.type)):
                 continue
-        held.append(f"{name}:{sha}")
+        held.append(held_text(name, sha, links))
     return texts_key(held)
 
 
@@ -135,15 +137,17 @@ def run_volumes(
     state: BuildState,
     inputs: dict[str, Inputs],
     report: Report,
+    targets: Targets | None = None,
 ) -> list[Outcome]:
     """Build the stale volumes one after the other in this process (one layout each), recording
-    each finished volume in its own transaction; refusals are reported first."""
+    each finished volume in its own transaction; refusals are reported first. References link
+    into `targets` (the texts of the build, as their own editions were made)."""
     outcomes = list(work.refused)
     for outcome in work.refused:
         report(outcome, {})
     if not work.stale:
         return outcomes
-    builder = VolumeBuilder(sources, out, list(inputs), config)
+    builder = VolumeBuilder(sources, out, list(inputs), config, targets)
     for path, formats in work.stale:
         start = time.perf_counter()
         outcome = builder.build(path, formats)
