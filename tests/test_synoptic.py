@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import hashlib
 import json
 import re
 import shutil
@@ -27,6 +28,7 @@ from pipeline.renderers.synoptic import build_synoptic
 from pipeline.synoptic import APPENDIX, Synopsis, synopsis
 from tests.goldens import difference
 from tests.pdftext import tsv
+from tests.test_docx_fonts import embedded, expected
 from tests.validators import BIN, libreoffice, qpdf
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -243,6 +245,11 @@ def test_docx_is_one_table_with_a_repeated_header_and_a_row_per_provision(
             assert squeezed([cell_text(cells[index])]).startswith(re.sub(r"\s+", "", text))
             runs = cells[index].xpath(".//w:r[w:t]", namespaces=WNS)
             assert {r.xpath("string(w:rPr/w:lang/@w:val)", namespaces=WNS) for r in runs} == {language}
+
+
+def test_docx_embeds_the_house_faces_as_each_versions_docx_does(seed_editions: Path) -> None:
+    faces = embedded(seed_editions / f"{SLUG}.synoptic.docx")
+    assert {name: hashlib.sha256(data).hexdigest() for name, data in faces.items()} == expected({"Noto Serif"})
 
 
 def test_docx_uses_house_styles_and_keeps_the_notes_under_their_row(seed_editions: Path) -> None:

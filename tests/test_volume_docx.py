@@ -3,6 +3,7 @@ running head and its notes numbered from 1, opened by LibreOffice."""
 
 from __future__ import annotations
 
+import hashlib
 import re
 import shutil
 import subprocess
@@ -18,6 +19,7 @@ from pipeline.model import Document
 from pipeline.source import find_sources, load
 from pipeline.templating import citation, full_title
 from pipeline.testing.corpus import generate
+from tests.test_docx_fonts import embedded, expected
 from tests.validators import convert_with_libreoffice, libreoffice
 
 pytestmark = pytest.mark.slow
@@ -92,3 +94,10 @@ def test_libreoffice_opens_it_and_numbers_notes_per_text(volume: tuple[Path, lis
     # Every text's adoption note is note 1 of its own, in LibreOffice as in Word.
     numbers = re.findall(r"^(\d+)\n\n(?:Assembly debate on|Text adopted by the Standing)", text, flags=re.MULTILINE)
     assert numbers == ["1"] * len(texts)
+
+
+def test_the_house_faces_are_embedded_as_in_each_texts_docx(volume: tuple[Path, list[Document]]) -> None:
+    faces = {name: hashlib.sha256(data).hexdigest() for name, data in embedded(volume[0]).items()}
+    assert expected({"Noto Serif"}).items() <= faces.items()  # the four faces of the house family
+    # and a script's faces where its texts use it (the generated texts have Armenian and Georgian words)
+    assert faces == expected({family for family, _ in faces})

@@ -16,6 +16,7 @@ from ..errors import RenderError
 from ..i18n import translations
 from ..model import Document
 from ..renderers.docx import DOCX_ASSETS, DocxRenderer
+from ..renderers.docx.fonts import embed_fonts
 from ..renderers.docx.package import NS, Package, R, W, to_xml
 from ..renderers.docx.parts import running_heads
 from ..renderers.pandoc import run_pandoc
@@ -72,6 +73,7 @@ class VolumeDocxRenderer:
         _with_headers(package, len(headers))
         _with_header_types(package, [f"word/header-text-{index}.xml" for index in range(1, len(headers) + 1)])
         _updating_fields(package)
+        embed_fonts(package, self.single.faces)  # as the text's own DOCX: Word sets the house faces
         return package.to_bytes()
 
     def running_head(self, made: bytes, part: str, text: Document, page_label: str) -> bytes:

@@ -14,6 +14,7 @@ from ...i18n import translations
 from ...synoptic import Synopsis
 from ...templating import citation
 from ..docx import DOCX_ASSETS, DocxRenderer
+from ..docx.fonts import embed_fonts
 from ..docx.package import NS, Package, w
 from ..docx.parts import running_heads
 from ..pandoc import run_pandoc
@@ -52,6 +53,7 @@ class SynopticDocxRenderer(DocxRenderer):
         package.put("docProps/core.xml", core)
         lay_out(package, [index for index, row in enumerate(synopsis.rows) if row.lead_in])
         running_heads(package, citation(reference.metadata), page_label)
+        embed_fonts(package, self.faces)  # every version's faces, as each version's own DOCX has them
         return package.to_bytes()
 
 
