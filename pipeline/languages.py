@@ -42,8 +42,14 @@ DEFAULT_LANGUAGE = "en"
 
 @functools.cache  # asked for every source of a corpus, with a handful of tags
 def is_language(tag: str) -> bool:
-    """Whether `tag` names a language Babel knows, in any case ("en", "fr-BE", "en-gb"; not "old")."""
-    return _locale(tag) is not None
+    """Whether `tag` names a language Babel knows, in any case ("en", "fr-BE", "en-gb"; not "old").
+    Babel's parse checks only that the locale's data file exists: nothing is loaded (the config's
+    script languages are checked on every start, and most builds never write in them)."""
+    try:
+        Locale.parse(tag, sep="-")
+    except (ValueError, UnknownLocaleError):
+        return False
+    return True
 
 
 def is_written_tag(tag: str) -> bool:
