@@ -35,6 +35,7 @@ HEADING_SLUG = re.compile(r"[^a-z0-9]+")
 ALIGNMENT = re.compile(r"text-align:\s*(left|center|right)")
 # A space between digit groups ("3 200 000"): in a table cell it must never break the number.
 DIGIT_GROUP_SPACE = re.compile(r"(?<=\d) (?=\d{3}(?!\d))")
+NOTE_DEFINITION = re.compile(r"^ {0,3}\[\^([^\]\s]+)\]:", re.MULTILINE)  # "[^label]:" opening a line
 # Ids the templates use themselves: an appendix heading must not take one.
 RESERVED_IDS = frozenset({"main", "text", "title", "notes", "notes-heading", "footnotes", "toc"})
 # Every id generated for a block or a note ends in one of these tails: "p-6-1", "quote-2",
@@ -103,6 +104,7 @@ class BodyParser:
             pass
         self.sections.append(Section(self.heading, self.section_id, self.tree.blocks()))
         self._check_unused_definitions(body, env)
+        self._check_definitions_given_once(body)
         return tuple(s for s in self.sections if s.blocks or s.heading), tuple(
             sorted(self.footnotes.values(), key=lambda f: f.number)
         )
@@ -132,8 +134,11 @@ class BodyParser:
                 f"heading level {node.tag[1]} is not used in adopted texts",
                 "start an appendix with '## ' ; the title belongs in the front matter",
             )
+        heading = self.inline_node(node.children[0], line)
+        if not _visible(heading):  # it would open an appendix no reader could name
+            self.problems.error(line, "this appendix heading is empty", "write the appendix's title after '## '")
         self.sections.append(Section(self.heading, self.section_id, self.tree.blocks()))
-        self.heading = self.inline_node(node.children[0], line)
+        self.heading = heading
         self.section_id = _section_id(_slug(self.heading), self.used_ids)
         self.tree = ParagraphTree(self.problems, prefix=f"{self.section_id}-")
 
@@ -251,6 +256,22 @@ class BodyParser:
                     f"footnote [^{name}] is never called",
                     f"add [^{name}] where the note applies, or delete the note",
                 )
+
+    def _check_definitions_given_once(self, body: str) -> None:
+        """markdown-it keeps the last of two definitions of one note: the first one's words
+        would be lost from every edition without a word."""
+        first_at: dict[str, int] = {}
+        for match in NOTE_DEFINITION.finditer(body):
+            line = self.offset + 1 + body.count("\n", 0, match.start())
+            label = match[1]
+            if label in first_at:
+                self.problems.error(
+                    line,
+                    f"footnote [^{label}] is defined twice (first at line {first_at[label]})",
+                    "keep one definition, or give this note a label of its own and call it",
+                )
+            else:
+                first_at[label] = line
 
     def line_of(self, node: SyntaxTreeNode) -> int:
         return self.offset + (node.map[0] + 1 if node.map else 0)

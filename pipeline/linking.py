@@ -100,6 +100,22 @@ def resolve(document: Document, targets: Targets) -> Resolution:
     return Resolution(replace(resolved, versions=targets.versions(document.versions)), links, absent)
 
 
+def within(document: Document, held: Mapping[str, str]) -> Document:
+    """`document` with each reference to a text of `held` (a text's slug -> where it is in the
+    same book: "#text-…") pointing there rather than to a web edition: a volume's reader stays
+    in the volume, as a printed compendium's cross-references do."""
+
+    def pointed(reference: Reference) -> Reference:
+        if reference.kind == "document" or reference.year is None:
+            return reference
+        place = held.get(f"{reference.kind}-{reference.number}-{reference.year}")
+        return replace(reference, url=place, language="") if place else reference
+
+    inside = _mapped(document, pointed)
+    assert isinstance(inside, Document)
+    return inside
+
+
 def absent_problems(resolution: Resolution, path: Path) -> list[Problem]:
     """A warning for each cited text that is not in the corpus, at the line that first cites it."""
     text = resolution.document.source.decode("utf-8", "replace")

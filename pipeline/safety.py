@@ -5,6 +5,7 @@ YAML front matter decodes (its escapes, such as "\\u202E" or "\\0", make charact
 does not contain) and to every character reference of the body (`&#x200B;`):
 - a source is at most MAX_SOURCE_BYTES; it must be UTF-8;
 - a byte order mark is dropped and CRLF/CR line endings become LF (normalised, not errors);
+- the Latin ligature characters (U+FB00-FB06) become their letters, with a warning;
 - NUL and other control characters (except tab and line feed) are refused with line:column;
 - bidirectional embedding/override/isolate controls (the "Trojan Source" characters) are
   refused: they make the text read differently from what it says;
@@ -41,6 +42,8 @@ _INVISIBLE_RANGES = (
 FORBIDDEN = re.compile(
     r"[\x00-\x08\x0b-\x1f\x7f-\x9f" + "".join(sorted(BIDI_CONTROLS)) + _INVISIBLE_RANGES + JOINERS + "]"
 )
+LIGATURE = re.compile("[\ufb00-\ufb06]")  # ﬀ ﬁ ﬂ ﬃ ﬄ ﬅ ﬆ
+LIGATURES = {chr(code): unicodedata.normalize("NFKC", chr(code)) for code in range(0xFB00, 0xFB07)}
 # A character reference the Markdown parser would turn into a character.
 CHARACTER_REFERENCE = re.compile(r"(?<!\\)&(?:#[0-9]{1,8}|#[xX][0-9a-fA-F]{1,8}|[A-Za-z][A-Za-z0-9]{1,31});")
 # A paragraph number followed by a space that is not a plain one: the number would be read as text.
@@ -76,7 +79,26 @@ def decode(raw: bytes, problems: Problems) -> str | None:
         for column, character in forbidden_characters(line):
             found = True
             problems.error(line_number, f"forbidden character {describe(character)}", _hint(character), column)
-    return None if found else text
+    return None if found else _unligatured(text, problems)
+
+
+def _unligatured(text: str, problems: Problems) -> str:
+    """`text` with the Latin ligature characters (U+FB00-FB06, pasted from a PDF) written as their
+    letters, each line that had one warned: the fonts set ligatures themselves, and a PDF's text
+    layer maps the one glyph to a single text, so a pasted "ﬁ" made every "fi" of the file read as it."""
+    if not LIGATURE.search(text):
+        return text
+    for line_number, line in enumerate(text.split("\n"), start=1):
+        found = LIGATURE.search(line)
+        if found:
+            character = found.group()
+            problems.warning(
+                line_number,
+                f"the ligature {describe(character)} is set as the letters '{LIGATURES[character]}'",
+                "type the letters: the fonts join them where they should",
+                found.start() + 1,
+            )
+    return LIGATURE.sub(lambda match: LIGATURES[match.group()], text)
 
 
 def forbidden_characters(text: str) -> Iterator[tuple[int, str]]:

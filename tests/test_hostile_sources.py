@@ -165,6 +165,17 @@ CASES = [
         body("1. One.\n\n## Appen\u200bdix\n\n1. A."),
         f"{BODY_LINE + 2}: forbidden character U+200B (zero width space)",
     ),
+    # Found by attacking the reader: words lost without a message, a build failing after check passed.
+    Case(
+        "a note defined twice (markdown-it keeps the last: the first one's words were lost)",
+        body("1. A call[^n] here.\n\n[^n]: First definition.\n\n[^n]: Second definition."),
+        f"{BODY_LINE + 4}: footnote [^n] is defined twice (first at line {BODY_LINE + 2})",
+    ),
+    Case(
+        "an empty appendix heading (check passed it; the PDF failed on a duplicate anchor)",
+        body("1. One.\n\n##\n\n1. After."),
+        f"{BODY_LINE + 2}: this appendix heading is empty",
+    ),
     Case("escaped reference stays text", body("1. Write \\&#x202E; to mean nothing."), SAFE),
     Case("plain references stay allowed", body("1. Fish &amp; chips &eacute;t&eacute; &#233;."), SAFE),
     # 4. YAML that used to end in a traceback.
@@ -301,3 +312,25 @@ def test_a_regional_version_is_linked_with_its_tag(tmp_path: Path) -> None:
     assert not [o for o in outcomes if o.failed]
     page = (tmp_path / "out" / "resolution-1234-2001.en.html").read_text()
     assert 'hreflang="en-GB"' in page and 'href="resolution-1234-2001.en-gb.html"' in page
+
+
+def test_a_pasted_ligature_is_read_as_its_letters_with_a_warning(tmp_path: Path) -> None:
+    """A PDF's text layer maps a glyph to one text: with a pasted "ﬁ" in the source, every "fi"
+    the fonts joined read back as U+FB01, and "final" was no longer found in the file."""
+    source = tmp_path / NAME
+    source.write_bytes(body("1. A pasted ligature: \ufb01 and \ufb02.\n\n2. The final figure of the file.")())
+    reading = read(source, Config())
+    assert reading.document is not None
+    warnings = [p for p in reading.problems if p.severity is Severity.WARNING and "ligature" in p.message]
+    assert [(p.line, p.column) for p in warnings] == [(BODY_LINE, 23)]
+    assert "U+FB01" in warnings[0].message and "'fi'" in warnings[0].message
+    [outcome] = build([source], ["pdf"], tmp_path / "out")
+    assert not outcome.failed, outcome.failure
+    text = subprocess.run(
+        ["pdftotext", str(tmp_path / "out" / source.with_suffix(".pdf").name), "-"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    assert "\ufb01" not in text and "\ufb02" not in text
+    assert "fi and fl." in text and "The final figure of the file." in text

@@ -17,6 +17,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import bagit  # type: ignore[import-untyped]
+import pikepdf
 import pytest
 
 import pipeline.fingerprints as fingerprinting
@@ -438,3 +439,45 @@ def test_a_volumes_references_link_as_the_texts_own_editions_do(tmp_path: Path) 
     assert "https://example.int/texts/recommendation-9003-2030.en.html" in links
     assert not [link for link in links if "9006" in link]
     assert "Opinion 9006 (2031)" in re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", text)).replace("\u00a0", " ")
+
+
+def test_a_reference_to_a_text_of_the_same_volume_jumps_to_it_in_every_format(tmp_path: Path) -> None:
+    """Resolution 9020 cites Resolution 9004 and Recommendation 9003: in a volume that holds
+    9020 and 9004, the citation of 9004 goes to 9004 inside the volume (a PDF destination, a
+    DOCX bookmark, the EPUB's content document), while 9003 still links to its web edition."""
+    declaration = tmp_path / "both.en.toml"
+    declaration.write_text(
+        'title = ["Texts adopted"]\nlanguage = "en"\nstatus = "final"\n'
+        'texts = ["resolution-9020-2032.en", "resolution-9004-2030.en"]\n',
+        encoding="utf-8",
+    )
+    config = Config(publication_url="https://example.int/texts/")
+    out = tmp_path / "out"
+    [outcome] = build_volumes([declaration], [FIXTURE_TEXTS], out, ["pdf", "docx", "epub"], config)
+    assert not outcome.failed, outcome.failure
+    inside, web = "text-resolution-9004-2030-en", "https://example.int/texts/recommendation-9003-2030.en.html"
+
+    with pikepdf.open(out / "both.en.pdf") as pdf:
+        links = [a for page in pdf.pages for a in page.get("/Annots", []) if a.get("/Subtype") == "/Link"]
+        destinations = {str(a.Dest) for a in links if "/Dest" in a}
+        uris = {str(a.A.URI) for a in links if "/A" in a}
+        assert inside in destinations and inside in {str(name) for name, _ in _named_destinations(pdf)}
+    assert web in uris and not [uri for uri in uris if "9004" in uri]
+
+    document = zipfile.ZipFile(out / "both.en.docx").read("word/document.xml").decode()
+    assert f'<w:hyperlink w:anchor="{inside}">' in document
+    assert re.search(rf'<w:bookmarkStart [^>]*w:name="{inside}"', document)
+    relationships = zipfile.ZipFile(out / "both.en.docx").read("word/_rels/document.xml.rels").decode()
+    assert web in relationships and "9004" not in relationships
+
+    with zipfile.ZipFile(out / "both.en.epub") as package:
+        chapter = package.read("EPUB/text/resolution-9020-2032.en.xhtml").decode()
+        assert "EPUB/text/resolution-9004-2030.en.xhtml" in package.namelist()
+    hrefs = set(re.findall(r'href="([^"]*)"', chapter))
+    assert "resolution-9004-2030.en.xhtml" in hrefs and web in hrefs
+    assert not [href for href in hrefs if "9004" in href and href != "resolution-9004-2030.en.xhtml"]
+
+
+def _named_destinations(pdf: pikepdf.Pdf) -> list[tuple[object, object]]:
+    """The (name, destination) pairs of the PDF's name tree of destinations."""
+    return list(pikepdf.NameTree(pdf.Root.Names.Dests).items())

@@ -64,9 +64,10 @@ class Renderer:
         """Where a reference links in this edition; "" for no link.
 
         Editions outside the website need absolute URLs: relative ones are resolved against
-        publication_url, or dropped (printed as text) when it is not set.
+        publication_url, or dropped (printed as text) when it is not set. A place in the same
+        file ("#…": a text of the same volume) is linked as it is.
         """
-        if not url or urlsplit(url).scheme or self.on_website:
+        if not url or url.startswith("#") or urlsplit(url).scheme or self.on_website:
             return url
         base = self.config.publication_url
         return urljoin(base, url) if base else ""

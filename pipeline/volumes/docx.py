@@ -106,6 +106,7 @@ class VolumeDocxRenderer:
                 edition=self.single,
                 issuing_body=volume.texts[0].metadata.issuing_body,
                 articles=articles,
+                anchors={text.stem: anchor(text) for text in volume.texts},
                 contents_placeholder=PLACEHOLDER,
             )
         )
@@ -199,6 +200,8 @@ def _starts_text(paragraph: Any) -> bool:
     if name == "Heading1":
         return True
     previous = paragraph.getprevious()
+    while previous is not None and previous.tag != f"{{{W}}}p":  # a text's bookmark starts between them
+        previous = previous.getprevious()
     previous_style = previous.find("w:pPr/w:pStyle", NS) if previous is not None else None
     after_heading = previous_style is not None and previous_style.get(f"{{{W}}}val") == "Heading1"
     return name == "Citation" and not after_heading

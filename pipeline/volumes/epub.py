@@ -5,6 +5,7 @@ navigation document by type and text."""
 from __future__ import annotations
 
 import io
+import re
 import zipfile
 from typing import Any, ClassVar
 
@@ -25,6 +26,7 @@ CONTAINER = b"""<?xml version="1.0" encoding="UTF-8"?>
   </rootfiles>
 </container>
 """
+IN_VOLUME = re.compile(rb'href="#(text-[a-z0-9-]+)"')
 ZIP_DATE = (1980, 1, 1, 0, 0, 0)  # as pandoc writes its entries: no clock in the package
 
 
@@ -38,7 +40,10 @@ class VolumeEpubRenderer:
 
     def render_volume(self, volume: Volume) -> bytes:
         parts: list[tuple[str, bytes]] = [("mimetype", MIMETYPE), ("META-INF/container.xml", CONTAINER)]
-        chapters = [(f"EPUB/text/{text.stem}.xhtml", self.content_document(text)) for text in volume.texts]
+        places = {anchor(text): f"{text.stem}.xhtml".encode() for text in volume.texts}
+        chapters = [
+            (f"EPUB/text/{text.stem}.xhtml", _across(self.content_document(text), places)) for text in volume.texts
+        ]
         env = environment(volume.language)
         context = self.context(volume)
         parts += [
@@ -68,6 +73,17 @@ class VolumeEpubRenderer:
             "relations": {t.stem: TextName.of(t.metadata).identifier(self.config.identifier) for t in volume.texts},
             "anchors": {t.stem: anchor(t) for t in volume.texts},
         }
+
+
+def _across(document: bytes, places: dict[str, bytes]) -> bytes:
+    """pandoc wrote each text's document alone: a link to another text of the volume ("#text-…",
+    linking.within) is made a link to that text's content document."""
+
+    def linked(found: re.Match[bytes]) -> bytes:
+        place = places.get(found[1].decode())
+        return b'href="' + place + b'"' if place else found[0]
+
+    return IN_VOLUME.sub(linked, document)
 
 
 def _zipped(parts: list[tuple[str, bytes]]) -> bytes:

@@ -12,6 +12,7 @@ from pathlib import Path
 import msgspec
 
 from ..errors import Problem, Problems, Severity, shown
+from ..linking import within
 from ..model import Document, Paragraph, Quote, Section, Status, Table, TextType
 from ..source import Reading
 from ..textname import TextName, TextNameError, file_stem
@@ -37,7 +38,9 @@ class Volume:
     language: str
     status: Status
     recto: bool
-    groups: tuple[Group, ...]  # texts' block ids are prefixed with their anchor: one page holds them all
+    # Texts' block ids are prefixed with their anchor (one page holds them all), and their
+    # references to each other point at those anchors ("#text-…").
+    groups: tuple[Group, ...]
     source: bytes = b""  # the volume file, embedded beside the texts' sources
 
     @property
@@ -123,11 +126,12 @@ def in_range(declaration: Declaration, adopted: dt.date, kind: TextType) -> bool
 
 
 def _volume(declaration: Declaration, texts: list[Document]) -> Volume:
+    held = {text.stem.rpartition(".")[0]: "#" + anchor(text) for text in texts}
     groups = []
     for kind in TYPE_ORDER:
         chosen = sorted((t for t in texts if t.metadata.type is kind), key=lambda t: (t.metadata.number, t.stem))
         if chosen:
-            groups.append(Group(kind, tuple(namespaced(text, anchor(text) + "-") for text in chosen)))
+            groups.append(Group(kind, tuple(within(namespaced(text, anchor(text) + "-"), held) for text in chosen)))
     return Volume(
         source=declaration.source,
         stem=declaration.stem,
