@@ -37,7 +37,7 @@ from .model import (
 )
 from .scripts import DEFAULT_SCRIPT_LANGUAGES
 from .typeset import superscript_ordinals, typeset
-from .typography import title_colon
+from .typography import semicolon, title_colon
 from .usercache import cache_folder
 
 
@@ -212,6 +212,7 @@ def environment(language: str = "en", templates: Path = TEMPLATES) -> Environmen
         text_type_name=functools.partial(type_name, language=language),
         typeset=_typesetter(language),
         title_colon=title_colon(language),
+        semicolon=semicolon(language),
     )
     return env
 

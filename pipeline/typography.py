@@ -101,6 +101,12 @@ def title_colon(language: str) -> str:
     return NBSP + ":" if base_language(language) == "fr" else ":"
 
 
+def semicolon(language: str) -> str:
+    """The semicolon the templates write between generated phrases (the documents of a title
+    note): French sets a narrow no-break space before it, as the reader does in a text."""
+    return NNBSP + ";" if base_language(language) == "fr" else ";"
+
+
 def typography_for(language: str) -> Callable[[str], str]:
     """Quotation marks and spacing of `language`, for plain text such as the metadata (whose
     values stay plain: the templates keep generated phrases on one line where they print them)."""
