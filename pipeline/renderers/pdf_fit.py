@@ -4,6 +4,10 @@ wider than it would be clipped there (pdftotext, like a reader, keeps to the pag
 After layout, every box of the page tree is measured against the page's content box. What runs
 off is laid out again with `overflow-wrap: anywhere` for just the blocks concerned, so texts that
 fit keep exactly the layout they had; what still runs off is an error naming its source line.
+
+A footnote is never split across pages (WeasyPrint 70): one taller than a page's note area is
+set above the page's top, or below its bottom with a `max-height`. No CSS can set it whole, so
+it is found here, by its note area's boxes against the page's content box, and fails the text.
 """
 
 from __future__ import annotations
@@ -54,6 +58,71 @@ def overflows_at(laid_out: Any, lines: dict[str, int]) -> list[Overflow]:
             overflow = _located(element, parents, lines, str(getattr(box, "text", "") or ""))
             found.setdefault(overflow.selector, overflow)
     return list(found.values())
+
+
+@dataclass(frozen=True)
+class LongNote:
+    """A footnote set partly off its page: taller than the page's note area can be."""
+
+    number: str  # as the reader sees it (its id is fn-<number>)
+    block: str  # the id in `lines` it was found under: its own, or the block that calls it
+    line: int  # that id's source line (1: the title note, from the front matter)
+
+
+def long_notes(laid_out: Any, document: Document) -> list[LongNote]:
+    """The notes of a laid-out text set off their page, each once."""
+    return long_notes_at(laid_out, block_lines(document))
+
+
+def long_notes_at(laid_out: Any, lines: dict[str, int]) -> list[LongNote]:
+    """The same, for a page of several texts: `lines` gives the source line of each block id.
+
+    Only each page's few note boxes are measured: a text whose notes fit pays nothing more.
+    """
+    found: dict[Element, LongNote] = {}
+    parents: dict[Element, Element] | None = None
+    for page in laid_out.pages:
+        page_box = page._page_box
+        top = page_box.content_box_y() - TOLERANCE
+        bottom = page_box.content_box_y() + page_box.height + TOLERANCE
+        for area in page_box.children:
+            if type(area).__name__ != "FootnoteAreaBox":
+                continue
+            for box in area.children:  # a note's block (or, displayed inline, its lines)
+                # border boxes: the last note's bottom margin may run past the page, harmlessly
+                if top <= box.border_box_y() and box.border_box_y() + box.border_height() <= bottom:
+                    continue
+                element = _first_element(box)
+                if element is None or element in found:
+                    continue
+                if parents is None:
+                    root = page_box.children[0].element
+                    parents = {child: parent for parent in root.iter() for child in parent}
+                where = _located(element, parents, lines, "")
+                number = element.get("id", "").rpartition("fn-")[2] or "?"  # fn-N, or <text>-fn-N in a volume
+                found[element] = LongNote(number, where.selector.removeprefix('[id="').removesuffix('"]'), where.line)
+    return list(found.values())
+
+
+def long_notes_message(where: list[str]) -> str:
+    """What a RenderError says of notes, each `where` naming one: WeasyPrint cannot split them."""
+    verb = "is" if len(where) == 1 else "are"
+    return (
+        f"{'; '.join(where)} {verb} longer than a page's note area (a note is never split across pages, "
+        "so it would be set off the page): shorten it or move its text into the body"
+    )
+
+
+def _first_element(box: Any) -> Element | None:
+    """The element of a box or of its first descendant that has one (line boxes have none)."""
+    stack = [box]
+    while stack:
+        current = stack.pop()
+        element = getattr(current, "element", None)
+        if element is not None:
+            return element  # type: ignore[no-any-return]
+        stack.extend(reversed(getattr(current, "children", ())))
+    return None
 
 
 def refit_css(found: list[Overflow]) -> str:

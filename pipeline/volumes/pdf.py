@@ -13,7 +13,7 @@ from markupsafe import Markup
 from ..errors import RenderError
 from ..model import TITLE_NOTE_NUMBER, Document
 from ..renderers.pdf import LAYOUT_PASSES, PdfRenderer
-from ..renderers.pdf_fit import Overflow, block_lines, overflows_at, refit_css
+from ..renderers.pdf_fit import Overflow, block_lines, long_notes_at, long_notes_message, overflows_at, refit_css
 from ..renderers.pdf_lines import body_lines, overlong_runs
 from ..renderers.pdfa import Description, Version
 from ..textname import TextName
@@ -131,13 +131,24 @@ class VolumePdfRenderer(PdfRenderer):
         }
         lines = {block: line for block, (_, line) in owners.items()}
         found = overflows_at(laid_out, lines)
-        if not found:
-            return laid_out
-        laid_out = self.lay_out_html(html, refit_css(found), **options)
-        left = overflows_at(laid_out, lines)
-        if left:
-            where = "; ".join(self._where(overflow, owners, volume.stem) for overflow in left)
-            raise RenderError(volume.stem, self.name, f"text runs off the page even when broken anywhere ({where})")
+        if found:
+            laid_out = self.lay_out_html(html, refit_css(found), **options)
+            left = overflows_at(laid_out, lines)
+            if left:
+                where = "; ".join(self._where(overflow, owners, volume.stem) for overflow in left)
+                raise RenderError(volume.stem, self.name, f"text runs off the page even when broken anywhere ({where})")
+        # A note taller than a page's note area, which WeasyPrint never splits: by its volume id.
+        notes = {
+            f"{anchor(text)}-{note.id}": (text.stem, note.line) for text in volume.texts for note in text.footnotes
+        }
+        long = long_notes_at(laid_out, lines | {block: line for block, (_, line) in notes.items()})
+        if long:
+            named = [
+                f"note {n.number} of {stem}.md (line {line})"
+                for n in long
+                for stem, line in [notes.get(n.block) or owners.get(n.block) or (volume.stem, n.line)]
+            ]
+            raise RenderError(volume.stem, self.name, long_notes_message(named))
         return laid_out
 
     @staticmethod
