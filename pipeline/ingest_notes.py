@@ -1,10 +1,13 @@
 """Footnotes printed at the foot of a page -> notes, their calls rewritten as `[^n]`.
 
 A footnote looks like a numbered paragraph ("1. Assembly debate on …"), so a line is taken for
-one only when everything agrees: it opens a blank-separated group at the very foot of a page,
+one only when everything agrees: it opens a blank-separated group at the very foot of a page
+(or a line of a run of numbered ones there: extractions lose that blank line),
 its number is the next footnote number, and a call to it (¹, or a digit glued to a word) comes
 earlier in the text. The title note (called on the citation line, numbered 1 when the call is
-missing) must say how the text was adopted; body notes are numbered on from it.
+missing) must say how the text was adopted; body notes are numbered on from it, and a page prints
+its notes in that order. A paragraph the body's numbering claims is not a note, and the rest of a
+note carried over to the next page is joined to it (ingest_foot).
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ import re
 from dataclasses import dataclass, field
 
 from .errors import Problems
+from .ingest_foot import Numbering, Verdict, carry, last_key, numberings, report_doubt, stops_mid_sentence
 from .ingest_lines import SUPERSCRIPT_DIGITS, SUPERSCRIPT_RUN, Citation, Line, mark_page_starts, superscript_value
 
 # "1. Text", "¹ Text", "(1) Text": a footnote's number at the start of its line.
@@ -72,12 +76,25 @@ def take_notes(page_list: list[list[Line]], citation: Citation, problems: Proble
     expected = Expected(title_number, title_number + 1)
     kept: list[list[Line]] = []
     notes: list[Note] = []
-    for page in page_list:
-        start, found = _foot(page, expected)
+    above = None  # the body's last paragraph number so far
+    cut: Note | None = None  # the last note of the page before, if it stops mid-sentence
+    for page, later in zip(page_list, numberings(page_list), strict=True):
+        start, found, doubt = _foot(page, expected, Numbering(above, later))
+        if doubt is not None:
+            report_doubt(problems, doubt.number, doubt.line, last_key(page[:start]) or above)
+        carried = False
+        if cut is not None:
+            foot = carry(problems, page, start, (cut.number, cut.line), kept[-1] if kept else [])
+            cut.text += "".join("\n" + line.text for line in page[foot:start] if line.text)
+            start, carried = foot, foot < start
         kept.append(page[:start])
+        above = last_key(page[:start]) or above
         notes.extend(found)
         for note in found:
             expected.take(note.number)
+        # Only the next page may carry a note on: one not taken up there ends where it stops.
+        last = found[-1] if found else cut if carried else None
+        cut = last if last is not None and stops_mid_sentence(last.text) else None
     title = next((note for note in notes if note.number == title_number), None)
     if title is not None and citation.title_call is None:
         problems.warning(
@@ -98,23 +115,34 @@ def take_notes(page_list: list[list[Line]], citation: Citation, problems: Proble
     return Footnotes(title, body, lines)
 
 
-def _foot(page: list[Line], expected: Expected) -> tuple[int, list[Note]]:
-    """Where the footnotes at the foot of `page` start, and the notes found there.
+def _foot(page: list[Line], expected: Expected, numbering: Numbering) -> tuple[int, list[Note], Note | None]:
+    """Where the footnotes at the foot of `page` start, the notes found there, and the first of
+    them if the body's numbering leaves it in doubt.
 
-    A note is printed on the page that calls it: its call is looked for above it on the page.
+    A note is printed on the page that calls it: its call is looked for above it on the page. The
+    notes may start inside a run of numbered lines: extractions lose the blank line before them.
     """
     groups = _groups(page)
     first = len(groups)
     while first > 0 and NOTE_START.match(page[groups[first - 1][0]].text):
         first -= 1
     for position in range(first, len(groups)):
-        start = groups[position][0]
-        found = _read_notes(page, groups[position:], Expected(expected.title, expected.body))
-        for note in found or []:
-            note.page = page[0].number
-        if found and all(_is_called(note, expected.title, page[:start]) for note in found):
-            return start, found
-    return len(page), []
+        group_start, group_end = groups[position]
+        for start in range(group_start, group_end):
+            if not NOTE_START.match(page[start].text):
+                continue
+            blocks = [(start, group_end), *groups[position + 1 :]]
+            found = _read_notes(page, blocks, Expected(expected.title, expected.body))
+            for note in found or []:
+                note.page = page[0].number
+            if not found or not all(_is_called(note, expected.title, page[:start]) for note in found):
+                continue
+            verdict = (
+                Verdict.NOTE if found[0].number == expected.title else numbering.verdict(found[0].number, page[:start])
+            )
+            if verdict is not Verdict.PARAGRAPH:
+                return start, found, found[0] if verdict is Verdict.DOUBT else None
+    return len(page), [], None
 
 
 def _groups(page: list[Line]) -> list[tuple[int, int]]:
@@ -137,7 +165,8 @@ def _read_notes(page: list[Line], groups: list[tuple[int, int]], expected: Expec
             line = page[index]
             match = NOTE_START.match(line.text)
             number = superscript_value(match.group("n") or match.group("bracketed")) if match else 0
-            if match and expected.take(number):
+            # A page prints its notes in order: a number below the one before is a paragraph's.
+            if match and (not notes or number > notes[-1].number) and expected.take(number):
                 notes.append(Note(number, line.number, match.group("text")))
             elif match or index == start or not notes:
                 return None  # each group opens a note; other lines continue it, unless numbered

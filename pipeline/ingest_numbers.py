@@ -90,11 +90,15 @@ class Sequence:
         self.last, self.numeric, self.seen = (), (), set()
 
     def _next_numbers(self) -> set[Key]:
-        numeric = self.numeric
-        following: set[Key] = {(*numeric, "1")} if numeric else {("1",)}
-        for depth in range(len(numeric), 0, -1):
-            following.add((*numeric[: depth - 1], str(int(numeric[depth - 1]) + 1)))
-        return following
+        return next_numbers(self.numeric)
+
+
+def next_numbers(numeric: Key) -> set[Key]:
+    """The numbers that may follow `numeric`: after 3.1, 3.1.1, 3.2 or 4; after none, 1."""
+    following: set[Key] = {(*numeric, "1")} if numeric else {("1",)}
+    for depth in range(len(numeric), 0, -1):
+        following.add((*numeric[: depth - 1], str(int(numeric[depth - 1]) + 1)))
+    return following
 
 
 def _next_letter(last: Key) -> str:

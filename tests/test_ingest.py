@@ -542,3 +542,161 @@ def test_a_fifo_is_refused_without_being_opened(tmp_path: Path) -> None:
     os.mkfifo(raw)
     [outcome] = ingest_all(raw, tmp_path / "out", Config())  # opening it would wait for a writer
     assert [p.message for p in outcome.problems] == ["not a regular file"]
+
+
+# Footnotes numbered like paragraphs: a lost note's text, a note carried over a page -----------
+
+ADOPTED = (
+    "1. Assembly debate on 26 April 2001 (12th Sitting) (see Doc. 9000, report of the Political Affairs "
+    "Committee, rapporteur: Mr Smith). Text adopted by the Assembly on 26 April 2001 (12th Sitting).\n"
+)
+HEAD = "Resolution 1241 (2001)¹\n\nNotes at the foot of pages\n\nParliamentary Assembly\n\n"  # lines 1–6
+RECALLS = "1. The Assembly recalls the rights of migrants².\n"  # line 7
+CALLS = "2. The Assembly calls on member states to act.\n"
+LOST_NOTE: dict[str, tuple[str, list[str | None]]] = {
+    # Note 2's text is missing: paragraph 2, then the title note without a blank between them.
+    "one page": (HEAD + RECALLS + "\n" + CALLS + ADOPTED, ["1.", "2."]),
+    "numbering on the next page": (
+        HEAD + RECALLS + "\n" + CALLS + ADOPTED + "Resolution 1241 (2001)\n\n3. It resolves to follow the matter.\n",
+        ["1.", "2.", "3."],
+    ),
+}
+
+
+def written_raw(tmp_path: Path, text: str) -> tuple[Path, Outcome]:
+    raw = tmp_path / "raw.txt"
+    raw.write_text(text, encoding="utf-8")
+    return raw, run_ingest(raw, tmp_path / "out")
+
+
+def notes_text(document: Document) -> list[tuple[int, str]]:
+    return [(f.number, "".join(getattr(n, "text", "") for n in f.content)) for f in document.footnotes]
+
+
+def assert_every_word_kept(raw: Path, outcome: Outcome) -> None:
+    [written] = outcome.written
+    source = re.sub(r"[⁰¹²³⁴⁵⁶⁷⁸⁹]+", " ", written.read_text(encoding="utf-8"))  # a call left as it is
+    assert raw_words(raw) - words(source) - FORMULA_WORDS - MONTHS == set()
+
+
+@pytest.mark.parametrize("case", sorted(LOST_NOTE))
+def test_a_paragraph_in_sequence_is_never_a_lost_footnote(tmp_path: Path, case: str) -> None:
+    text, expected_numbers = LOST_NOTE[case]
+    raw, outcome = written_raw(tmp_path, text)
+    assert [(p.line, p.severity.value, p.message) for p in outcome.problems] == [
+        (7, "warning", "superscript ² has no footnote text at the foot of a page"),
+    ]
+    document = load(outcome.written[0])
+    assert numbers(document) == expected_numbers
+    assert plain(paragraph(document, "2.")) == "The Assembly calls on member states to act."
+    assert notes_text(document) == []
+    assert_every_word_kept(raw, outcome)
+
+
+def test_a_paragraph_at_the_foot_of_a_later_page_is_not_its_lost_note(tmp_path: Path) -> None:
+    """No title note on the page to tell them apart: the body's numbering over the pages does."""
+    text = (
+        HEAD + RECALLS + "\n" + ADOPTED + "2. See the European Convention on Human Rights.\n"  # lines 7–10
+        "\f2. The Assembly notes the report of the committee³.\n\n"  # line 11, after the form feed
+        "3. The Assembly calls on member states to act.\n"
+        "\f4. It resolves to follow the matter.\n"
+    )
+    raw, outcome = written_raw(tmp_path, text)
+    assert [(p.line, p.message) for p in outcome.problems] == [
+        (11, "superscript ³ has no footnote text at the foot of a page"),
+    ]
+    document = load(outcome.written[0])
+    assert numbers(document) == ["1.", "2.", "3.", "4."]
+    assert plain(paragraph(document, "3.")) == "The Assembly calls on member states to act."
+    assert notes_text(document) == [(2, "See the European Convention on Human Rights.")]
+    assert_every_word_kept(raw, outcome)
+
+
+def test_a_note_numbered_as_the_next_paragraph_on_the_last_page_is_reported(tmp_path: Path) -> None:
+    """Nothing after it: paragraph 3 or the note called ³, the page cannot tell. Kept as the note."""
+    text = (
+        HEAD + RECALLS + "\n" + ADOPTED + "2. See the European Convention on Human Rights.\n"
+        "\f2. The Assembly notes the report of the committee³.\n\n"
+        "3. The Assembly calls on member states to act.\n"  # line 13
+    )
+    raw, outcome = written_raw(tmp_path, text)
+    assert [(p.line, p.message) for p in outcome.problems] == [
+        (
+            13,
+            "footnote 3 is numbered as the next paragraph after 2., and no paragraph after it tells which it is: "
+            "taken as a footnote",
+        ),
+    ]
+    assert notes_text(load(outcome.written[0]))[-1] == (3, "The Assembly calls on member states to act.")
+    assert_every_word_kept(raw, outcome)
+
+
+def test_a_note_numbered_as_the_next_paragraph_stays_a_note(tmp_path: Path) -> None:
+    """Paragraph 2 opens the next page: the "2." at the foot of the first one is its note."""
+    text = HEAD + RECALLS + "\n" + ADOPTED + "2. See the European Convention on Human Rights.\n\f" + CALLS
+    raw, outcome = written_raw(tmp_path, text)
+    assert outcome.problems == []
+    document = load(outcome.written[0])
+    assert numbers(document) == ["1.", "2."]
+    assert notes_text(document) == [(2, "See the European Convention on Human Rights.")]
+    assert_every_word_kept(raw, outcome)
+
+
+CHARTER = "2. See the European Social Charter, in particular Articles 18 and 19, which\n"  # line 10
+CONTINUED = "See the European Social Charter, in particular Articles 18 and 19, which concern migrant workers"
+CARRIED_OVER: dict[str, tuple[str, list[str | None], list[tuple[int, str]]]] = {
+    # The repro: the rest of note 2 at the foot of page 2, under paragraph 2.
+    "alone": (
+        CALLS + "\nconcern migrant workers and their families.\n",
+        ["1.", "2."],
+        [(2, f"{CONTINUED} and their families.")],
+    ),
+    # Over two lines, then the page's own note.
+    "before the page's own note": (
+        CALLS.replace("act.", "act³.")
+        + "3. It resolves to follow the matter.\n\nconcern migrant workers\nand their families.\n\n"
+        + "3. See the Revised Charter.\n",
+        ["1.", "2.", "3."],
+        [(2, f"{CONTINUED} and their families."), (3, "See the Revised Charter.")],
+    ),
+}
+
+
+@pytest.mark.parametrize("case", sorted(CARRIED_OVER))
+def test_a_footnote_carried_over_to_the_next_page_is_whole(tmp_path: Path, case: str) -> None:
+    page, expected_numbers, expected_notes = CARRIED_OVER[case]
+    text = HEAD + RECALLS + "\n" + ADOPTED + CHARTER + "Resolution 1241 (2001)\n\n" + page
+    raw, outcome = written_raw(tmp_path, text)
+    assert outcome.problems == []
+    document = load(outcome.written[0])
+    assert numbers(document) == expected_numbers  # no unnumbered paragraph after 2.
+    assert plain(paragraph(document, "2.")) == "The Assembly calls on member states to act."
+    assert notes_text(document) == expected_notes
+    assert_every_word_kept(raw, outcome)
+
+
+MAY_END = (
+    "this line may be the end of footnote 2 (line 10), which stops without final punctuation at the foot "
+    "of the page before: kept in the text"
+)
+MAY_BE_CARRIED: dict[str, tuple[str, list[tuple[int, str]]]] = {
+    # No blank line between paragraph 2 and the rest of the note.
+    "no blank line": (
+        CHARTER + "\f" + CALLS + "concern migrant workers and their families.\n",
+        [(12, MAY_END), (12, "1 wrapped line joined to the paragraph above (line 12)")],
+    ),
+    # The rest of the note opens with a capital, as a paragraph would.
+    "a capital": (
+        "2. See the report by\n\f" + CALLS + "\nMr Smith on migrant workers.\n",
+        [(13, MAY_END)],
+    ),
+}
+
+
+@pytest.mark.parametrize("case", sorted(MAY_BE_CARRIED))
+def test_a_line_that_may_end_a_footnote_carried_over_is_reported(tmp_path: Path, case: str) -> None:
+    """What cannot be told from the text is kept in the body, and reported."""
+    pages, expected = MAY_BE_CARRIED[case]
+    raw, outcome = written_raw(tmp_path, HEAD + RECALLS + "\n" + ADOPTED + pages)
+    assert [(p.line, p.message) for p in outcome.problems] == expected
+    assert_every_word_kept(raw, outcome)
