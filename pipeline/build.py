@@ -90,6 +90,10 @@ class Builder:
             resolution = resolve(document, self.targets)
             document, outcome.links = resolution.document, resolution.links
             outcome.problems += absent_problems(resolution, source)
+        for name in formats:  # what an edition cannot set refuses the text, located, as an error of its source does
+            outcome.problems += self.renderer(name).source_problems(document, source)
+        if outcome.failed:
+            return outcome
         outcome.source_sha256 = hashlib.sha256(document.source).hexdigest()
         outcome.record = catalogue_record(document)
         editions: list[tuple[str, Path, bytes]] = []

@@ -19,7 +19,7 @@ from .environment import EnvironmentProblem, all_checks, preflight
 from .errors import ConfigError, PipelineError, Severity, UsageError, printable
 from .outcome import Outcome
 from .renderers import REGISTRY, renderer_class
-from .source import find_sources, read
+from .source import Reading, find_sources, read
 from .workers import check_scheduler, default_workers
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
@@ -211,7 +211,20 @@ def _positive(text: str) -> int:
 
 def check(paths: list[Path], config: Config) -> int:
     """Every source's problems, and where its language versions disagree with it."""
-    found = check_sources(find_sources(paths), lambda source: read(source, config))
+    from .renderers.fonts import glyph_problems, print_coverage
+
+    covered = print_coverage()
+
+    def checked(source: Path) -> Reading:
+        """The source read, and what the print edition's faces cannot set in it."""
+        reading = read(source, config)
+        if covered is None or reading.document is None:
+            return reading
+        missing = glyph_problems(reading.document, covered, source)
+        found = sorted([*reading.problems, *missing], key=lambda p: (p.line, p.column))
+        return Reading(None if missing else reading.document, found)
+
+    found = check_sources(find_sources(paths), checked)
     return report([Outcome(source, problems=problems) for source, problems in found.items()], verb="checked")
 
 

@@ -18,6 +18,7 @@ from .model import TITLE_NOTE_NUMBER, Emphasis, Inline, LineBreak, Link, NoteCal
 from .typography import STRAIGHT_QUOTE, unpaired_mark
 
 UNDEFINED_CALL = re.compile(r"\[\^([^\]\s]+)\]")
+LINK_TAIL = re.compile(r"[^\[\]]*\]\(")  # what follows a call that stands inside a link's text
 
 Recognise = Callable[[str], list[Inline]]
 
@@ -77,6 +78,14 @@ class InlineBuilder(msgspec.Struct):
                 "a note cannot have a note: write its text into this note, or call it from the paragraph",
             )
             return []
+        following = node.next_sibling
+        if following is not None and following.type == "text" and LINK_TAIL.match(following.content):
+            # "[the text[^n]](url)": the call breaks the link, whose brackets and URL would print as text
+            self.problems.error(
+                self.line,
+                f"footnote [^{node.meta['label']}] is called inside a link's text",
+                "put the call after the link: [the text](address)[^n]",
+            )
         if node.meta.get("subId", 0) > 0:  # one note, one call: an id may not appear twice
             self.problems.error(
                 self.line,

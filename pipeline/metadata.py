@@ -51,7 +51,11 @@ class MetadataReader:
 
     def value(self, data: dict[str, Any], *path: str | int, required: bool = True) -> Any:
         key = path[-1]
-        if key not in data or data[key] is None:
+        if key in data and data[key] is None:  # "title:" with nothing after it: that line is the one to fix
+            if required:
+                self.problems.error(self.line(*path), f"'{_dotted(path)}' is empty", f"write its value after '{key}:'")
+            return None
+        if key not in data:
             if required:
                 self.problems.error(
                     self.line(*path[:-1]), f"missing metadata '{_dotted(path)}'", f"add '{key}:' to the front matter"
@@ -76,8 +80,11 @@ class MetadataReader:
         if value is None:
             return None
         if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
+            quoted = isinstance(value, str) and value.strip().isdecimal()  # "9401": YAML reads a text
             self.problems.error(
-                self.line(*path), f"'{_dotted(path)}' must be a positive whole number, not {shown(value)}"
+                self.line(*path),
+                f"'{_dotted(path)}' must be a positive whole number, not {shown(value)}",
+                "write it without quotes" if quoted else "",
             )
             return None
         return value

@@ -171,3 +171,23 @@ def test_the_language_versions_line_closes_the_title_block(editions: Path) -> No
         return bytes(lxml.etree.tostring(element))
 
     assert border("LanguageVersions") == border("IssuedBy") == border("Status")
+
+
+def test_a_lead_in_is_kept_with_its_first_item(docx: Path) -> None:
+    """Paragraph 6 ("… in the following fields:") leads into 6.1-6.7: Word and LibreOffice
+    kept it alone at the foot of a page, its items on the next (the PDF keeps it with them)."""
+    body = part(docx, "word/document.xml").xpath("/w:document/w:body/w:p", namespaces=NS)
+    kept = [p for p in body if p.xpath("w:pPr/w:keepNext", namespaces=NS)]
+    numbered = [p for p in kept if p.xpath("w:pPr/w:pStyle[@w:val='BodyParagraph']", namespaces=NS)]
+    texts = ["".join(p.xpath(".//w:t/text()", namespaces=NS)) for p in numbered]
+    assert texts and all(text.rstrip().endswith(":") for text in texts), texts
+    assert any(text.startswith("6.") for text in texts)
+    for paragraph in numbered:  # each leads into a deeper level, right after it
+        following = paragraph.getnext()
+        assert following.xpath("w:pPr/w:pStyle[@w:val='SubParagraph2']", namespaces=NS)
+
+
+def test_the_other_versions_names_are_tagged_with_regional_languages(docx: Path) -> None:
+    """ "Français" was tagged w:lang="fr" (and "English" "en", which Word reads as US English)."""
+    tags = part(docx, "word/document.xml").xpath("//w:lang/@w:val", namespaces=NS)
+    assert "fr-FR" in tags and not [tag for tag in tags if "-" not in tag], tags

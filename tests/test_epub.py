@@ -116,3 +116,22 @@ def test_two_builds_are_byte_identical(tmp_path: Path, epub: Path) -> None:
     outcomes = build([SEED.parent], ["epub"], tmp_path)  # with its French version, as in `editions`
     assert not [o for o in outcomes if o.failed]
     assert (tmp_path / epub.name).read_bytes() == epub.read_bytes()
+
+
+def test_an_appendix_is_named_by_its_heading(tmp_path: Path) -> None:
+    """pandoc moved the heading's id onto a section wrapped around the appendix, so its
+    `aria-labelledby` gave the region the whole appendix's text as its name."""
+    from tests.test_hostile import body
+
+    source = tmp_path / "resolution-1234-2001.en.md"
+    source.write_bytes(body("1. Text.\n\n## Appendix\n\nTerms of reference.\n\n1. First point.")())
+    [outcome] = build([source], ["epub"], tmp_path / "out")
+    assert not outcome.failed, outcome.failure
+    with zipfile.ZipFile(tmp_path / "out" / "resolution-1234-2001.en.epub") as package:
+        root = lxml.etree.fromstring(package.read("EPUB/text/ch001.xhtml"))
+        navigation = package.read("EPUB/nav.xhtml").decode()
+    ns = {"x": "http://www.w3.org/1999/xhtml"}
+    [appendix] = root.xpath("//x:section[@class='appendix']", namespaces=ns)
+    [named] = root.xpath("//*[@id=$label]", namespaces=ns, label=appendix.get("aria-labelledby"))
+    assert lxml.etree.QName(named).localname == "h2" and "".join(named.itertext()) == "Appendix"
+    assert f'href="text/ch001.xhtml#{appendix.get("aria-labelledby")}"' in navigation

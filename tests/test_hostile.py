@@ -18,6 +18,7 @@ import pikepdf
 import pytest
 
 from pipeline import build
+from pipeline.cli import main
 from pipeline.config import Config
 from pipeline.errors import Severity
 from pipeline.frbr import FrbrError, FrbrUri
@@ -371,14 +372,25 @@ def _frbr(value: str) -> bool:
     return True
 
 
-def test_a_character_no_pinned_font_has_is_refused_not_substituted(tmp_path: Path) -> None:
+def test_a_character_no_pinned_font_has_is_refused_not_substituted(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     source = tmp_path / NAME
     source.write_bytes(body("1. Approved ✓ by 漢字.")())
-    [outcome] = build([source], ["pdf"], tmp_path / "out")
-    assert outcome.failure == (
-        "resolution-1234-2001.en: pdf: no pinned font has a glyph for U+2713 CHECK MARK (line 17), "
-        "U+6F22 CJK UNIFIED IDEOGRAPH-6F22 (line 17), U+5B57 CJK UNIFIED IDEOGRAPH-5B57 (line 17)"
+    expected = (
+        f"{source}:{BODY_LINE}:13: error: no pinned font of the PDF has a glyph for U+2713 (check mark), "
+        "U+6F22 (cjk unified ideograph-6f22), U+5B57 (cjk unified ideograph-5b57) (the PDF would take "
+        "them from whatever font a machine has: write them otherwise, or pin a face that has them)"
     )
+    [outcome] = build([source], ["html", "pdf"], tmp_path / "out")  # located as a source's error, nothing written
+    assert outcome.failed and not outcome.failure and [str(p) for p in outcome.problems] == [expected]
+    assert not (tmp_path / "out").exists() or not any((tmp_path / "out").glob("resolution-*"))
+    [html] = build([source], ["html"], tmp_path / "web")  # the web page uses the reader's fonts
+    assert not html.failed
+    # `check` says it too, before any build.
+    capsys.readouterr()
+    assert main(["check", str(source)]) == 1
+    assert expected in capsys.readouterr().err
 
 
 def test_two_sources_with_one_name_do_not_overwrite_each_other(tmp_path: Path) -> None:

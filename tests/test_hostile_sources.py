@@ -8,8 +8,10 @@ tags in file names. Each case names its first error ("line: message"), or SAFE.
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -176,6 +178,26 @@ CASES = [
         body("1. One.\n\n##\n\n1. After."),
         f"{BODY_LINE + 2}: this appendix heading is empty",
     ),
+    Case(
+        "an empty title, told at its own line",
+        front(FRONT.replace("title: A test text", "title:")),
+        "6: 'title' is empty",
+    ),
+    Case(
+        "a quoted number",
+        front(FRONT.replace("number: 1234", 'number: "1234"')),
+        "3: 'number' must be a positive whole number, not '1234'",
+    ),
+    Case(
+        "a note call inside a link's text (the link broke: its brackets and address printed as text)",
+        body("1. See [the text[^in]](https://www.coe.int) now.\n\n[^in]: A note."),
+        f"{BODY_LINE}: footnote [^in] is called inside a link's text",
+    ),
+    Case(
+        "a note call right after a link stays allowed",
+        body("1. See [the text](https://www.coe.int)[^after] now.\n\n[^after]: A note."),
+        SAFE,
+    ),
     Case("escaped reference stays text", body("1. Write \\&#x202E; to mean nothing."), SAFE),
     Case("plain references stay allowed", body("1. Fish &amp; chips &eacute;t&eacute; &#233;."), SAFE),
     # 4. YAML that used to end in a traceback.
@@ -334,3 +356,28 @@ def test_a_pasted_ligature_is_read_as_its_letters_with_a_warning(tmp_path: Path)
     ).stdout
     assert "\ufb01" not in text and "\ufb02" not in text
     assert "fi and fl." in text and "The final figure of the file." in text
+
+
+def test_two_note_calls_in_a_row_are_parted_by_a_raised_comma_in_every_edition(tmp_path: Path) -> None:
+    """ "row.[^a][^b]" printed "row.²³", which reads as note 23: print sets "²,³"."""
+    source = tmp_path / NAME
+    source.write_bytes(body("1. Two notes in a row.[^a][^b] Then text.\n\n[^a]: Note a.\n\n[^b]: Note b.")())
+    out = tmp_path / "out"
+    [outcome] = build([source], ["html", "pdf", "docx", "epub"], out)
+    assert not outcome.failed, outcome.failure
+    stem = source.name.removesuffix(".md")
+    page = (out / f"{stem}.html").read_text(encoding="utf-8")
+    assert re.search(r'<sup>2</sup></a><sup>,</sup><a [^>]*href="#fn-3"', page)
+    pdf = subprocess.run(["pdftotext", str(out / f"{stem}.pdf"), "-"], capture_output=True, text=True, check=True)
+    assert "Two notes in a row.2,3 Then text." in pdf.stdout
+    with zipfile.ZipFile(out / f"{stem}.docx") as docx:
+        document = docx.read("word/document.xml").decode()
+    assert re.search(
+        r'<w:footnoteReference w:id="\d+"/></w:r><w:r><w:rPr><w:vertAlign w:val="superscript"/></w:rPr>'
+        r'<w:t xml:space="preserve">,</w:t></w:r><w:r><w:rPr><w:rStyle w:val="FootnoteReference"/></w:rPr>'
+        r"<w:footnoteReference",
+        document,
+    )
+    with zipfile.ZipFile(out / f"{stem}.epub") as epub:
+        chapter = epub.read("EPUB/text/ch001.xhtml").decode()
+    assert re.search(r'<sup>2</sup></a><sup>,</sup><a href="#fn3"', chapter)

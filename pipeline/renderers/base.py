@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any, ClassVar
 from urllib.parse import urljoin, urlsplit
 
 from jinja2 import Environment
 
 from ..config import Config
+from ..errors import Problem
 from ..languages import autonym
 from ..model import TITLE_NOTE_NUMBER, Document
 from ..templating import environment
@@ -50,6 +52,11 @@ class Renderer:
     def templates(self, document: Document) -> Environment:
         """The templates in the document's language (its catalogue translates their strings)."""
         return environment(document.metadata.language)
+
+    def source_problems(self, document: Document, source: Path) -> list[Problem]:
+        """What this edition cannot set in `document`, located in `source` (before any rendering:
+        a text that has any is refused like a source with errors)."""
+        return []
 
     def render(self, document: Document) -> bytes:
         raise NotImplementedError

@@ -6,6 +6,7 @@ and no heading, and each document is titled with its file name. Here every call 
 superscript link, every note starts with its number, the notes get a heading in the text's
 language, and the title is the text's citation. pandoc numbers notes in order of call, as the
 model does (the title note is 1), so its numbers are the model's; the suite checks it.
+An appendix's heading gets back the id its `aria-labelledby` names (pandoc moves it to a section).
 Words in another script, which pandoc gives `lang` only, also get the `xml:lang` that XML
 reading systems read (EPUB 3 content documents are XML).
 """
@@ -23,6 +24,7 @@ EPUB_OPS = "http://www.idpf.org/2007/ops"
 NS = {"x": XHTML, "epub": EPUB_OPS}
 CONTENT_DOCUMENT = re.compile(r"EPUB/text/ch\d+\.xhtml")
 DOCTYPE = "<!DOCTYPE html>"
+HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 DECLARATION = b'<?xml version="1.0" encoding="UTF-8"?>\n'
 
@@ -38,9 +40,23 @@ def numbered_notes(package: bytes, title: str, heading: str) -> dict[str, bytes]
                 _raise_calls(root)
                 _number_notes(root, heading)
                 _xml_languages(root)
+                _labelling_headings(root)
                 body = lxml.etree.tostring(root, encoding="unicode", doctype=DOCTYPE)
                 replaced[name] = DECLARATION + body.encode("utf-8") + b"\n"
     return replaced
+
+
+def _labelling_headings(root: lxml.etree._Element) -> None:
+    """pandoc moves a heading's id onto a section it wraps around the heading and what follows,
+    so an appendix's `aria-labelledby` named the whole appendix: the id goes back to its heading
+    (the navigation document's links land on the heading all the same)."""
+    for labelled in root.xpath("//*[@aria-labelledby]"):
+        label = labelled.get("aria-labelledby")
+        for wrapper in root.xpath("//x:section[@id=$label]", namespaces=NS, label=label):
+            heading = next(iter(wrapper), None)
+            if heading is not None and lxml.etree.QName(heading).localname in HEADINGS and not heading.get("id"):
+                del wrapper.attrib["id"]
+                heading.set("id", label)
 
 
 def _xml_languages(root: lxml.etree._Element) -> None:

@@ -8,8 +8,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..errors import RenderError
+from ..errors import Problem, RenderError
 from ..model import Document, Emphasis, Inline, Link, Paragraph, Quote, Reference, Strong, Table, Text
+from ..safety import describe
 
 
 @dataclass(frozen=True)
@@ -59,6 +60,44 @@ def uncovered(document: Document, covered: frozenset[int]) -> list[tuple[int, st
             if ord(character) not in covered and not character.isspace() and character not in found:
                 found[character] = line
     return [(line, character) for character, line in found.items()]
+
+
+def print_coverage() -> frozenset[int] | None:
+    """What the print edition's pinned faces can set; None when they are not installed (then
+    `pipeline doctor` names the missing file, and the PDF build stops before any text)."""
+    from ..templating import TEMPLATES
+
+    try:
+        return covered_characters(pinned_faces(TEMPLATES / "print" / "fonts.toml", "pdf"))
+    except RenderError:
+        return None
+
+
+MAX_NAMED = 3  # characters named in one line's message
+GLYPH_HINT = (
+    "the PDF would take them from whatever font a machine has: write them otherwise, or pin a face that has them"
+)
+
+
+def glyph_problems(document: Document, covered: frozenset[int], source: Path) -> list[Problem]:
+    """An error for each source line with characters no pinned face can set, at the first of
+    them (where the source writes one as a character reference: the model's line for it)."""
+    text = document.source.decode("utf-8", "replace")
+    by_line: dict[int, list[tuple[int, str]]] = {}
+    for line, character in uncovered(document, covered):
+        column, at = 1, text.find(character)
+        if at >= 0:
+            line = text.count("\n", 0, at) + 1
+            column = at - (text.rfind("\n", 0, at) + 1) + 1
+        by_line.setdefault(line, []).append((column, character))
+    problems = []
+    for line, found in sorted(by_line.items()):
+        found.sort()
+        named = ", ".join(describe(character) for _, character in found[:MAX_NAMED])
+        more = f" and {len(found) - MAX_NAMED} more" if len(found) > MAX_NAMED else ""
+        message = f"no pinned font of the PDF has a glyph for {named}{more}"
+        problems.append(Problem(source, line, message, GLYPH_HINT, found[0][0]))
+    return problems
 
 
 def _texts(document: Document) -> Iterator[tuple[int, str]]:

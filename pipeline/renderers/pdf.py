@@ -13,14 +13,14 @@ from pathlib import Path
 from typing import Any
 
 from ..config import Config
-from ..errors import RenderError
+from ..errors import Problem, RenderError
 from ..frbr import FrbrUri
 from ..libraries import import_weasyprint
 from ..model import Document
 from ..templating import TEMPLATES
 from .akn import AknRenderer
 from .base import HtmlPageRenderer
-from .fonts import covered_characters, pinned_faces, uncovered
+from .fonts import covered_characters, glyph_problems, pinned_faces, uncovered
 from .hyphenation import keep_dictionaries
 from .pdf_fit import long_notes, long_notes_message, overflows, refit_css
 from .pdf_hyphens import limit_hyphenated_lines, limited_hyphenation
@@ -119,6 +119,9 @@ class PdfRenderer(HtmlPageRenderer):
             Identity(frbr.work, frbr.expression),
         )
         return self.write_archival(document.stem, partial(self.lay_out, document, **options), description, options)
+
+    def source_problems(self, document: Document, source: Path) -> list[Problem]:
+        return glyph_problems(document, self.covered, source)
 
     def check_coverage(self, documents: Iterable[Document]) -> None:
         """Fails on the first text with a character no pinned face can draw (the PDF would show a box)."""

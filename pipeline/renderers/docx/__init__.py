@@ -22,7 +22,14 @@ from ..fonts import pinned_faces
 from ..pandoc import start_pandoc
 from .fonts import embed_fonts, embedded_face
 from .package import NS, Package
-from .parts import continuous_notes, house_styles, regional_language, running_heads, without_statistics
+from .parts import (
+    continuous_notes,
+    house_styles,
+    lead_ins_kept_with_next,
+    regional_language,
+    running_heads,
+    without_statistics,
+)
 from .spec import style_names
 
 DOCX_ASSETS = TEMPLATES / "docx"
@@ -91,11 +98,19 @@ class DocxRenderer(HtmlPageRenderer):
         page_label = translations(document.metadata.language).gettext("Page {page} of {pages}")
         running_heads(package, citation(document.metadata), page_label)
         continuous_notes(package)
+        lead_ins_kept_with_next(package)
         house_styles(package, self.house, language)
         regional_language(package, language)
         without_statistics(package)
         embed_fonts(package, self.faces)
         return package.to_bytes()
+
+    def versions(self, document: Document) -> list[dict[str, str]]:
+        """As every edition lists them, each name tagged with the regional language, as the text
+        is (Word reads a bare "en" as US English)."""
+        return [
+            version | {"language": self.config.regional(version["language"])} for version in super().versions(document)
+        ]
 
     def check_styles(self, html: str, stem: str) -> None:
         """Every custom style the template asks for exists: pandoc would silently invent it."""

@@ -9,6 +9,7 @@ each section, which LibreOffice shows as two notes numbered 1.
 
 from __future__ import annotations
 
+import itertools
 import re
 
 import lxml.etree
@@ -17,6 +18,7 @@ from .package import NS, Package, w
 
 PLACEHOLDER = re.compile(r"\{(page|pages)\}")
 RUNNING_PART = re.compile(r"word/(header|footer)\d+\.xml")
+NUMBERED_STYLE = re.compile(r"BodyParagraph|SubParagraph(\d)")  # style ids: level 1, levels 2 to 6
 
 
 def running_heads(package: Package, citation: str, page_label: str) -> None:
@@ -67,6 +69,37 @@ def continuous_notes(package: Package) -> None:
             properties.getparent().remove(properties)
     if restarts:
         package.changed("word/document.xml")
+
+
+def lead_ins_kept_with_next(package: Package) -> None:
+    """A paragraph that ends with a colon and leads into deeper ones ("recommends that the
+    Committee of Ministers:") is kept on the page of the first of them, as the PDF keeps its
+    lead-ins: a page would otherwise end on it, its items all on the next."""
+    root = package.xml("word/document.xml")
+    paragraphs = root.xpath("/w:document/w:body/w:p", namespaces=NS)  # not a table cell's
+    changed = False
+    for current, following in itertools.pairwise(paragraphs):
+        level, deeper = _level(current), _level(following)
+        if level is None or deeper is None or deeper <= level:
+            continue
+        if not "".join(current.xpath(".//w:t/text()", namespaces=NS)).rstrip().endswith(":"):
+            continue
+        style = current.find("w:pPr/w:pStyle", NS)  # there: _level found it
+        after = style.getnext()
+        if after is None or after.tag != w("keepNext"):
+            style.addnext(lxml.etree.Element(w("keepNext")))  # the schema's order: pStyle, then keepNext
+            changed = True
+    if changed:
+        package.changed("word/document.xml")
+
+
+def _level(paragraph: lxml.etree._Element) -> int | None:
+    """A numbered paragraph's level (1 to 6) by its house style; None for any other paragraph."""
+    style = paragraph.find("w:pPr/w:pStyle", NS)
+    found = NUMBERED_STYLE.fullmatch(str(style.get(w("val")))) if style is not None else None
+    if found is None:
+        return None
+    return int(found[1]) if found[1] else 1
 
 
 # Styles Word needs whatever the text uses: the defaults every style rests on, and the parts of
