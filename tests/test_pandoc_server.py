@@ -210,13 +210,32 @@ VALUE = st.recursive(
 )
 
 
+class QuotedStrings(yaml.SafeDumper):
+    """Every string double-quoted: PyYAML writes "N" or "y" plain, which pandoc's YAML reader
+    takes for a boolean (MetaBool False), so the YAML route was no oracle for such a title."""
+
+
+QuotedStrings.add_representer(
+    str, lambda dumper, text: dumper.represent_scalar("tag:yaml.org,2002:str", text, style='"')
+)
+
+
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(st.dictionaries(st.sampled_from(["title", "subject", "rights", "x-y", "lang"]), VALUE, max_size=4))
 def test_metadata_as_json_reads_as_it_did_as_yaml(tmp_path: Path, metadata: dict[str, Any]) -> None:
     as_yaml, as_json = tmp_path / "m.yaml", tmp_path / "m.json"
-    as_yaml.write_text(yaml.safe_dump(pandoc.literal(metadata), allow_unicode=True, sort_keys=True), encoding="utf-8")
+    dumped = yaml.dump(pandoc.literal(metadata), Dumper=QuotedStrings, allow_unicode=True, sort_keys=True)
+    as_yaml.write_text(dumped, encoding="utf-8")
     as_json.write_text(pandoc.metadata_json(metadata), encoding="utf-8")
     assert native_metadata(as_json) == native_metadata(as_yaml)
+
+
+@pytest.mark.parametrize("title", ["N", "y", "off", "~", "null", "1e3", "0x1F"])
+def test_metadata_that_plain_yaml_would_misread_stays_text(tmp_path: Path, title: str) -> None:
+    """Found by the property above: pandoc's YAML reader read a title "N" as a boolean."""
+    as_json = tmp_path / "m.json"
+    as_json.write_text(pandoc.metadata_json({"title": title}), encoding="utf-8")
+    assert f'MetaInlines [ Str "{title}" ]' in " ".join(native_metadata(as_json).split())
 
 
 @settings(max_examples=15, deadline=None)
