@@ -77,7 +77,10 @@ def edited(docx: Path, change: Callable[[str], str], folder: Path) -> Path:
 
 
 SEED = ROOT / "source" / "recommendation-1607-2003.en.md"
-PARAGRAPH_7 = '<w:p><w:pPr><w:pStyle w:val="BodyParagraph"/></w:pPr><w:r><w:t xml:space="preserve">7.</w:t>'
+# Paragraph 7 leads into 7.1-7.3 ("…:"), so it is kept with the first of them (w:keepNext).
+PARAGRAPH_7 = (
+    '<w:p><w:pPr><w:pStyle w:val="BodyParagraph"/><w:keepNext/></w:pPr><w:r><w:t xml:space="preserve">7.</w:t>'
+)
 
 
 def test_an_edited_word_and_an_added_sub_paragraph_come_through(tmp_path: Path) -> None:
