@@ -13,6 +13,7 @@ may be its rest but cannot be told from the body (a capital, no blank line) stay
 from __future__ import annotations
 
 import enum
+import re
 from dataclasses import dataclass
 
 from .errors import Problems
@@ -22,6 +23,9 @@ from .ingest_wrap import unfinished
 
 # What a note cut mid-sentence ends with: a word, or a mark that cannot end a note.
 MID_SENTENCE = (",", ";", ":", "-", "–", "(")
+# "b. set up …", "b) set up …", "ii. to report …": an item of the body opens in lower case too, but
+# no note's rest opens with a list mark ("e.g." and "i.e." have no space after their first dot).
+ITEM_MARK = re.compile(r"^\(?(?:[a-z]|[ivx]{1,5})[.)][ \t\u00a0]")
 
 
 class Verdict(enum.Enum):
@@ -93,7 +97,7 @@ def _foot_run(page: list[Line], start: int) -> int | None:
     while begin > 0 and page[begin - 1].text:
         begin -= 1
     first = next((index for index, line in enumerate(page) if line.text), end)
-    if begin <= first or any(paragraph_key(line.text) for line in page[begin:end]):
+    if begin <= first or ITEM_MARK.match(page[begin].text) or any(paragraph_key(line.text) for line in page[begin:end]):
         return None
     return begin
 
@@ -144,4 +148,5 @@ def report_doubt(problems: Problems, number: int, line: int, above: Key | None) 
 
 
 def _opens_lower(text: str) -> bool:
-    return text[:1].islower()
+    """In lower case as the rest of a sentence is, not as a lettered item of the body ("b. set up")."""
+    return text[:1].islower() and not ITEM_MARK.match(text)

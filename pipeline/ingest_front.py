@@ -18,8 +18,14 @@ from .ingest_markdown import Origin
 from .ingest_numbers import numbered, undotted
 from .model import Status
 
-ISSUERS = {"Parliamentary Assembly": "en", "Assemblée parlementaire": "fr"}
-DEFAULT_ISSUER = {language: name for name, language in ISSUERS.items()}
+# The Assembly was the "Consultative Assembly" until 1974, and its texts say so.
+ISSUERS = {
+    "Parliamentary Assembly": "en",
+    "Assemblée parlementaire": "fr",
+    "Consultative Assembly": "en",
+    "Assemblée consultative": "fr",
+}
+DEFAULT_ISSUER = {"en": "Parliamentary Assembly", "fr": "Assemblée parlementaire"}
 PROVISIONAL = re.compile(r"^(?:Provisional (?:edition|version)|(?:Édition|Version) provisoire)$", re.IGNORECASE)
 WORD = re.compile(r"[^\W\d_]+")
 # Frequent words of each language, a tie-breaker between the citation and the formula.
@@ -68,7 +74,8 @@ def read_heading(
     provisional = citation.provisional or any(PROVISIONAL.match(_plain(line)) for line in before + front)
     status = Status.PROVISIONAL if provisional else Status.FINAL
     issuer_follows = any(line is issuer for line in front)
-    title: list[Line] = []
+    # The title printed on the citation line (earlier eras) goes on over the lines below it.
+    title: list[Line] = [Line(citation.line, citation.title)] if citation.title else []
     body_start = len(front)
     for index, line in enumerate(front):
         if line is issuer:

@@ -25,10 +25,16 @@ WORDS_BY_CASE = {word.casefold(): word for word in TYPE_WORDS}
 PROVISIONAL_WORDS = r"(?:Provisional (?:edition|version)|(?:Édition|Version) provisoire)"
 # "Resolution 2529 (2024)¹", "… (2024)1Provisional version", "RESOLUTION 2369 (2021)(1)": the call
 # glued, spaced or in brackets, and the status on the same line, as real extractions print them.
+# Earlier eras number some types ("Opinion No. 15 (1953)", "Order No. 500 (1994)", "Avis n° 9") and
+# print the title on the citation line ("Recommendation 800 (1977)¹ on the protection of …"): after
+# a call any words, without one only from a linking word, so that a mention is not taken for a title.
+TITLE_LINK = r"(?:on|sur|relative?|relatif|concernant|concerning|regarding)\b"
 CITATION = re.compile(
-    rf"^(?P<word>{'|'.join(map(re.escape, TYPE_WORDS))})\s+(?P<number>\d{{1,5}})\s+\((?P<year>\d{{4}})\)"
+    rf"^(?P<word>{'|'.join(map(re.escape, TYPE_WORDS))})\s+(?:(?:No|N°|n°|no)\.?\s*)?(?P<number>\d{{1,5}})"
+    rf"\s+\((?P<year>\d{{4}})\)"
     rf"\s?(?P<call>[{SUPERSCRIPT_DIGITS}]+|\d{{1,2}}|\(\d{{1,2}}\))?"
-    rf"(?:\s*[–—-]?\s*(?P<status>{PROVISIONAL_WORDS}))?$",
+    rf"(?:\s*[–—-]?\s*(?P<status>{PROVISIONAL_WORDS})"
+    rf"|(?(call)\s*|\s+(?={TITLE_LINK}))(?P<title>[^\W\d_].*?))?$",
     re.IGNORECASE,
 )
 # Lines that belong to the page, not to the text: "Pag. 2", "Page 3 of 7", "- 4 -", rules of "____".
@@ -69,6 +75,7 @@ class Citation:
     title_call: int | None
     header: str  # the citation without its call, as repeated at the top of later pages
     provisional: bool = False  # "Provisional version" on the citation line itself
+    title: str | None = None  # the title printed on the citation line, as in earlier eras
 
     def is_header(self, text: str) -> bool:
         """The running header of later pages: the citation again, in any case, with or without status."""
@@ -161,7 +168,8 @@ def citation_at(lines: list[Line], index: int) -> Citation | None:
         return None
     text_type, language = TYPE_WORDS[WORDS_BY_CASE[match.group("word").casefold()]]
     call = match.group("call")
-    end = match.start("call") if call else match.start("status") if match.group("status") else len(text)
+    after = "status" if match.group("status") else "title" if match.group("title") else None
+    end = match.start("call") if call else match.start(after) if after else len(text)
     return Citation(
         index,
         line.number,
@@ -172,6 +180,7 @@ def citation_at(lines: list[Line], index: int) -> Citation | None:
         superscript_value(call.strip("()")) if call else None,
         text[:end].rstrip(),
         provisional=bool(match.group("status")),
+        title=match.group("title"),
     )
 
 

@@ -700,3 +700,17 @@ def test_a_line_that_may_end_a_footnote_carried_over_is_reported(tmp_path: Path,
     raw, outcome = written_raw(tmp_path, HEAD + RECALLS + "\n" + ADOPTED + pages)
     assert [(p.line, p.message) for p in outcome.problems] == expected
     assert_every_word_kept(raw, outcome)
+
+
+@pytest.mark.parametrize("item", ["b. set up a monitoring body.", "b) set up a monitoring body.", "ii. set up a body."])
+def test_a_lettered_item_at_the_foot_of_the_next_page_is_not_a_footnote_carried_over(tmp_path: Path, item: str) -> None:
+    """It opens in lower case after a blank line, as the rest of a note would, but with its list mark."""
+    page = CALLS + "3. It recommends that the Committee of Ministers:\n\na. draw up a charter;\n\n" + item + "\n"
+    raw, outcome = written_raw(
+        tmp_path, HEAD + RECALLS + "\n" + ADOPTED + CHARTER + "Resolution 1241 (2001)\n\n" + page
+    )
+    assert [(p.line, p.message) for p in outcome.problems if p.severity is Severity.ERROR] == []
+    written = outcome.written[0].read_text(encoding="utf-8")
+    assert f"\n\n{item}\n" in written  # still its own paragraph of the body
+    assert notes_text(load(outcome.written[0])) == [(2, CHARTER.removeprefix("2. ").strip())]
+    assert_every_word_kept(raw, outcome)

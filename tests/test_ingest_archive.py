@@ -241,6 +241,10 @@ def test_a_break_the_column_cannot_decide_is_one_warning_naming_the_line(tmp_pat
         ("Résolution 2369 (2021)(1) Version provisoire", 2369, 1, True),
         ("Decision 12 (2020)¹", 12, 1, False),
         ("Resolution 2529 (2024)", 2529, None, False),  # a running header: no call
+        ("Opinion No. 15 (1953)", 15, None, False),  # the 1950s numbered some types
+        ("Order No. 500 (1994)¹", 500, 1, False),
+        ("Avis n° 9 (1955)(1)", 9, 1, False),
+        ("Recommendation 800 (1977)¹ on the protection of the countryside", 800, 1, False),
     ],
 )
 def test_citation_lines_as_extractions_print_them(line: str, number: int, call: int | None, provisional: bool) -> None:
@@ -273,3 +277,54 @@ def test_windows_1252_soft_hyphens_and_a_dashed_status(tmp_path: Path) -> None:
     assert paragraph.content == (
         Text("The Assembly welcomes the discussion held with the café owners and the organisation of the event."),
     )
+
+
+OLD_ERA = """Recommendation 800 (1977)¹ on the protection of the countryside
+in Europe
+
+Consultative Assembly
+
+The Assembly,
+
+1. Considering that the countryside of Europe is under threat;
+
+2. Recommends that the Committee of Ministers act.
+
+1. Assembly debate on 28 April 1977 (5th Sitting) (see Doc. 3950, report of the Committee on Regional \
+Planning, rapporteur: Mr Smith). Text adopted by the Assembly on 28 April 1977 (5th Sitting).
+"""
+
+
+@pytest.mark.parametrize(
+    ("head", "name", "title"),
+    [
+        (
+            "Recommendation 800 (1977)¹ on the protection of the countryside\nin Europe",
+            "recommendation-800-1977",
+            "on the protection of the countryside in Europe",
+        ),
+        (
+            "Opinion No. 15 (1953)¹\n\nThe budget of the Council of Europe",
+            "opinion-15-1953",
+            "The budget of the Council of Europe",
+        ),
+        ("Order No. 500 (1994)¹\n\nThe activities of the OECD", "order-500-1994", "The activities of the OECD"),
+    ],
+)
+def test_citation_lines_of_earlier_eras(tmp_path: Path, head: str, name: str, title: str) -> None:
+    """Before, "no citation line was found": the number after "No.", the title on the citation line."""
+    raw = tmp_path / "old.txt"
+    year = name[-4:]  # the adoption's year is the citation's
+    body = OLD_ERA.split("\n\n", 1)[1].replace("1977", year)
+    raw.write_text(head + "\n\n" + body, encoding="utf-8")
+    [outcome] = ingest_all(raw, tmp_path / "out", Config())
+    assert outcome.problems == []
+    [written] = outcome.written
+    assert written.name == f"{name}.en.md"
+    document = load(written)
+    assert (document.metadata.title, document.metadata.issuing_body) == (title, "Consultative Assembly")
+    assert [block.number for block in document.sections[0].blocks if isinstance(block, ModelParagraph)] == [
+        None,
+        "1.",
+        "2.",
+    ]
