@@ -42,6 +42,7 @@ PAGE_MARKER = re.compile(
     r"^(?:(?:Pag\.|Page|p\.)\s*\d{1,4}(?:\s*(?:/|of|sur|de)\s*\d{1,4})?|[-–]\s*\d{1,4}\s*[-–])$", re.IGNORECASE
 )
 REPEATED_EDGE = 2  # the same line at the edge of two pages: a header or footer
+EDGE_LAYERS = 3  # a running title, a footer and a page number may be stacked at one edge
 # A footnote or a paragraph opens with its number: never page furniture, however alike ("3. Ibid.").
 NUMBERED_LINE = re.compile(
     rf"^(?:\(\d{{1,3}}\)|\d{{1,3}}(?:\.\d{{1,3}})*\.?(?!\d)|[{SUPERSCRIPT_DIGITS}]+)[ \t\u00a0]*[^\d\s]"
@@ -118,7 +119,20 @@ def read_lines(raw: bytes, problems: Problems, furniture: list[int]) -> list[Lin
 def _without_repeated_edges(lines: list[Line], furniture: list[int]) -> list[Line]:
     """A line printed at the top or foot of two pages or more is the page's, not the text's (a
     compilation's running title, a footer); citation lines stay (they are the running headers), and
-    so do lines that open with a number (footnotes, paragraphs)."""
+    so do lines that open with a number (footnotes, paragraphs).
+
+    A page may stack such lines (a footer above the page number): once the outer ones are taken
+    away, the lines they covered are edges too, and looked at again."""
+    for _ in range(EDGE_LAYERS):
+        repeated = _repeated_edges(lines)
+        if not repeated:
+            break
+        furniture += [lines[index].number for index in sorted(repeated)]
+        lines = [Line(line.number, "") if index in repeated else line for index, line in enumerate(lines)]
+    return lines
+
+
+def _repeated_edges(lines: list[Line]) -> set[int]:
     edges: list[int] = []
     page: list[int] = []
     for index, line in enumerate([*lines, Line(0, PAGE_BREAK)]):
@@ -128,13 +142,11 @@ def _without_repeated_edges(lines: list[Line], furniture: list[int]) -> list[Lin
         elif line.text:
             page.append(index)
     counts = Counter(_shape(lines[index].text) for index in set(edges))
-    repeated = {
+    return {
         index
         for index in set(edges)
         if counts[_shape(lines[index].text)] >= REPEATED_EDGE and not _is_text(lines[index].text)
     }
-    furniture += [lines[index].number for index in repeated]
-    return [Line(line.number, "") if index in repeated else line for index, line in enumerate(lines)]
 
 
 def _is_running_header(text: str) -> bool:

@@ -714,3 +714,20 @@ def test_a_lettered_item_at_the_foot_of_the_next_page_is_not_a_footnote_carried_
     assert f"\n\n{item}\n" in written  # still its own paragraph of the body
     assert notes_text(load(outcome.written[0])) == [(2, CHARTER.removeprefix("2. ").strip())]
     assert_every_word_kept(raw, outcome)
+
+
+def test_a_footer_above_the_page_number_is_furniture_under_the_notes(tmp_path: Path) -> None:
+    """Before, the footer stayed under the title note, which was then "not found"."""
+    footer = "\nParliamentary Assembly of the Council of Europe\n{}\n"
+    text = (
+        HEAD + RECALLS + "\n" + ADOPTED + "2. See the European Convention on Human Rights.\n"  # lines 7–10
+        + footer.format(1)  # lines 11–13
+        + "\f" + CALLS + footer.format(2)  # lines 14–16
+    )
+    raw, outcome = written_raw(tmp_path, text)
+    assert [(p.line, p.message) for p in outcome.problems] == [
+        (13, "4 lines of furniture skipped (lines 12–13, 16–17)"),
+    ]
+    document = load(outcome.written[0])
+    assert numbers(document) == ["1.", "2."]
+    assert notes_text(document) == [(2, "See the European Convention on Human Rights.")]
