@@ -25,7 +25,7 @@ from .ingest_era import known_shape, read_facts
 from .ingest_front import detect_language, front_matter, read_heading, skipped_before
 from .ingest_lines import Line, citation_at, pages, read_lines
 from .ingest_markdown import Origin, markdown
-from .ingest_notes import Note, take_notes
+from .ingest_notes import Note, take_notes, why_untaken
 from .ingest_split import split
 from .ingest_words import Vocabulary, join_lines
 from .outcome import Outcome
@@ -139,6 +139,16 @@ def convert(lines: list[Line], at: int, marks: list[int], problems: Problems) ->
     for note in ([notes.title] if notes.title else []) + notes.body:
         note.text = join_lines(note.text, vocabulary)
     if notes.title is None:
+        untaken = why_untaken(notes.lines, citation)
+        if untaken is not None:
+            problems.error(
+                untaken[0],
+                f"this line reads as the title footnote, but the foot of the page was not taken for notes: "
+                f"{untaken[1]}",
+                "each note needs its call in the text above it (a digit glued to a number, as '1976(2)', is "
+                "not one) and only notes may follow them: check the extraction",
+            )
+            return None
         problems.error(
             citation.line,
             "the title footnote (the adoption formula) was not found",

@@ -240,3 +240,30 @@ def _digit_calls(text: str, number: int, offset: int = 0) -> list[tuple[int, int
 def _bracket_calls(text: str, number: int, offset: int = 0) -> list[tuple[int, int]]:
     found = BRACKET_CALL.finditer(text, offset)
     return [(m.start(), m.end()) for m in found if int(m.group(1)) == number]
+
+
+def why_untaken(lines: list[Line], citation: Citation) -> tuple[int, str] | None:
+    """When the title note was not found although a line reads as one: that line, and why the foot
+    it opens was not taken for notes (a note without a call above it, or a line that opens none),
+    so that the message names the cause rather than a missing note."""
+    number = citation.title_call or 1
+    for index, line in enumerate(lines):
+        match = NOTE_START.match(line.text)
+        value = superscript_value(match.group("n") or match.group("bracketed")) if match else 0
+        if value != number or not (ADOPTION_WORDS.search(line.text) or A_DATE.search(line.text)):
+            continue
+        end = next((i for i in range(index + 1, len(lines)) if lines[i].page_start), len(lines))
+        start = max((i for i in range(index + 1) if lines[i].page_start), default=0)
+        page = lines[start:end]
+        at = index - start
+        groups = [(max(begin, at), end) for begin, end in _groups(page) if end > at]
+        found = _read_notes(page, groups, Expected(number, number + 1))
+        if found is None:  # a group that opens no note: the first line of one
+            stray = next((page[begin] for begin, _ in groups[1:] if not NOTE_START.match(page[begin].text)), None)
+            if stray is None:
+                return line.number, "the numbers of the notes below it are not in order"
+            return line.number, f"line {stray.number} below it, printed among the notes, is not one"
+        uncalled = next((note for note in found if not _is_called(note, number, page[:at])), None)
+        if uncalled is not None:
+            return line.number, f"footnote {uncalled.number} (line {uncalled.line}) below it has no call above it"
+    return None

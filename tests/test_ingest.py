@@ -720,14 +720,44 @@ def test_a_footer_above_the_page_number_is_furniture_under_the_notes(tmp_path: P
     """Before, the footer stayed under the title note, which was then "not found"."""
     footer = "\nParliamentary Assembly of the Council of Europe\n{}\n"
     text = (
-        HEAD + RECALLS + "\n" + ADOPTED + "2. See the European Convention on Human Rights.\n"  # lines 7–10
+        HEAD
+        + RECALLS
+        + "\n"
+        + ADOPTED
+        + "2. See the European Convention on Human Rights.\n"  # lines 7–10
         + footer.format(1)  # lines 11–13
-        + "\f" + CALLS + footer.format(2)  # lines 14–16
+        + "\f"
+        + CALLS
+        + footer.format(2)  # lines 14–16
     )
-    raw, outcome = written_raw(tmp_path, text)
+    _, outcome = written_raw(tmp_path, text)
     assert [(p.line, p.message) for p in outcome.problems] == [
         (13, "4 lines of furniture skipped (lines 12–13, 16–17)"),
     ]
     document = load(outcome.written[0])
     assert numbers(document) == ["1.", "2."]
     assert notes_text(document) == [(2, "See the European Convention on Human Rights.")]
+
+
+UNTAKEN = "this line reads as the title footnote, but the foot of the page was not taken for notes: "
+UNTAKEN_FOOT: dict[str, tuple[str, str]] = {
+    # The call of note 2 is glued to a year, which is not read as a call ("Article 5(2)" is none).
+    "a call glued to a number": (
+        "2. The Assembly recalls the convention of 1976(2).\n\n" + ADOPTED + "2. ETS No. 5.\n",
+        "footnote 2 (line 11) below it has no call above it",
+    ),
+    # A compilation's running title copied under the notes, without a form feed.
+    "a line under the notes": (
+        "2. The Assembly calls on member states to act.\n\n" + ADOPTED + "\nTexts adopted by the Assembly\n",
+        "line 12 below it, printed among the notes, is not one",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", sorted(UNTAKEN_FOOT))
+def test_a_title_note_not_taken_is_reported_with_its_cause(tmp_path: Path, case: str) -> None:
+    """Before, "the title footnote was not found", at the citation line, though it was printed."""
+    body, cause = UNTAKEN_FOOT[case]
+    _, outcome = written_raw(tmp_path, HEAD + RECALLS.replace("²", "") + body)
+    assert [(p.line, p.message) for p in outcome.problems if p.severity is Severity.ERROR] == [(10, UNTAKEN + cause)]
+    assert outcome.written == []
