@@ -728,7 +728,7 @@ def test_a_footer_above_the_page_number_is_furniture_under_the_notes(tmp_path: P
         + footer.format(1)  # lines 11–13
         + "\f"
         + CALLS
-        + footer.format(2)  # lines 14–16
+        + footer.format(2)  # lines 14–17
     )
     _, outcome = written_raw(tmp_path, text)
     assert [(p.line, p.message) for p in outcome.problems] == [
