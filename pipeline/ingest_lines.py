@@ -26,15 +26,16 @@ PROVISIONAL_WORDS = r"(?:Provisional (?:edition|version)|(?:Édition|Version) pr
 # "Resolution 2529 (2024)¹", "… (2024)1Provisional version", "RESOLUTION 2369 (2021)(1)": the call
 # glued, spaced or in brackets, and the status on the same line, as real extractions print them.
 # Earlier eras number some types ("Opinion No. 15 (1953)", "Order No. 500 (1994)", "Avis n° 9") and
-# print the title on the citation line ("Recommendation 800 (1977)¹ on the protection of …"): after
-# a call any words, without one only from a linking word, so that a mention is not taken for a title.
+# print the title on the citation line ("Recommendation 800 (1977)¹ on the protection of …"): from a
+# linking word, or after a call from a capital, so that a mention in a wrapped line ("Resolution 1437
+# (2005)³ and the work …") is not taken for a title.
 TITLE_LINK = r"(?:on|sur|relative?|relatif|concernant|concerning|regarding)\b"
 CITATION = re.compile(
     rf"^(?P<word>{'|'.join(map(re.escape, TYPE_WORDS))})\s+(?:(?:No|N°|n°|no)\.?\s*)?(?P<number>\d{{1,5}})"
     rf"\s+\((?P<year>\d{{4}})\)"
     rf"\s?(?P<call>[{SUPERSCRIPT_DIGITS}]+|\d{{1,2}}|\(\d{{1,2}}\))?"
     rf"(?:\s*[–—-]?\s*(?P<status>{PROVISIONAL_WORDS})"
-    rf"|(?(call)\s*|\s+(?={TITLE_LINK}))(?P<title>[^\W\d_].*?))?$",
+    rf"|(?(call)\s*(?={TITLE_LINK}|(?-i:[^\W\d_a-zà-ÿ]))|\s+(?={TITLE_LINK}))(?P<title>[^\W\d_].*?))?$",
     re.IGNORECASE,
 )
 # Lines that belong to the page, not to the text: "Pag. 2", "Page 3 of 7", "- 4 -", rules of "____".

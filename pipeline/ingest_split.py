@@ -51,10 +51,11 @@ def _start_at(lines: list[Line], index: int, current: Citation | None) -> Citati
     if current is not None and _same_text(citation, current):
         return None  # the running header of the text being read
     opens_page = index == 0 or all(not line.text or line.is_break for line in lines[max(0, index - 3) : index])
-    # A mention with a title but no call ("Resolution 1437 (2005) on migration") opening a wrapped
-    # page is the body's: only a bare citation line opening a page is a text's without its call.
-    bare = opens_page and citation.title is None
-    return citation if citation.title_call is not None or bare else None
+    # A line with a title opens a page, as every text does: elsewhere it is a mention in the body
+    # ("Resolution 1437 (2005) on migration …"); a bare one without its call is a text's only there.
+    if citation.title is not None and not opens_page:
+        return None
+    return citation if citation.title_call is not None or opens_page else None
 
 
 def _same_text(one: Citation, other: Citation) -> bool:

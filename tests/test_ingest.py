@@ -761,3 +761,19 @@ def test_a_title_note_not_taken_is_reported_with_its_cause(tmp_path: Path, case:
     _, outcome = written_raw(tmp_path, HEAD + RECALLS.replace("²", "") + body)
     assert [(p.line, p.message) for p in outcome.problems if p.severity is Severity.ERROR] == [(10, UNTAKEN + cause)]
     assert outcome.written == []
+
+
+@pytest.mark.parametrize("mention", ["Resolution 1437 (2005)² and the work", "Resolution 1437 (2005) on migration²"])
+def test_a_mention_opening_a_wrapped_line_is_not_a_citation_line(tmp_path: Path, mention: str) -> None:
+    """Its note gives an adoption date, as a text's title note would: the file still holds one text."""
+    body = (
+        "1. The Assembly recalls its\n" + mention + " of its committee on the matter.\n"
+        "2. The Assembly calls on member states to act.\n\n"
+    )
+    note = "2. Resolution 1437 (2005) was adopted by the Assembly on 27 January 2005.\n"
+    raw, outcome = written_raw(tmp_path, HEAD + body + ADOPTED + note)
+    assert [p.severity for p in outcome.problems] == [Severity.WARNING]  # the wrapped line joined
+    document = load(outcome.written[0])
+    assert numbers(document) == ["1.", "2."]
+    assert [(n, " ".join(text.split())) for n, text in notes_text(document)] == [(2, note[3:].strip())]
+    assert_every_word_kept(raw, outcome)
