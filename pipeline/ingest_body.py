@@ -13,7 +13,7 @@ import re
 from .errors import Problems
 from .ingest_lines import Line
 from .ingest_markdown import Block
-from .ingest_numbers import BARE, BULLET, Sequence, numbered, undotted
+from .ingest_numbers import BARE, BULLET, ITEM_MARK, LIST_OPENING, Sequence, numbered, undotted
 from .ingest_words import Vocabulary
 from .ingest_wrap import FULL, SHORT, Wrapping, column, starts_lower, unfinished
 
@@ -60,7 +60,12 @@ class BodyBuilder:
             self.blocks.append(Block("heading", line.number, parts=[[text]]))
         elif text.startswith(">"):
             self._quote(line, text[1:].lstrip(" "), last, gap)
-        elif STARTS_WITH_BULLET.match(text) or last is None or (last.kind != "paragraph" and not line.page_start):
+        elif (
+            STARTS_WITH_BULLET.match(text)
+            or last is None
+            or (last.kind != "paragraph" and not line.page_start)
+            or self._item(last, text)
+        ):
             self.blocks.append(Block("paragraph", line.number, None, [[text]], last_line=text))
         elif line.page_start and last.kind in ("paragraph", "quote"):
             if not self._continue(last, text, line):
@@ -70,8 +75,17 @@ class BodyBuilder:
         else:
             self.blocks.append(Block("paragraph", line.number, None, [[text]], last_line=text))
 
+    @staticmethod
+    def _item(last: Block, text: str) -> bool:
+        """ "(ii) to report …", "b) à former …" after a line that opens or goes on with a list: an
+        item the source does not number, still a paragraph of its own (it was joined to the one above,
+        as a wrapped line is)."""
+        return last.kind == "paragraph" and bool(ITEM_MARK.match(text)) and last.tail().rstrip().endswith(LIST_OPENING)
+
     def _number(self, line: Line, last: Block | None) -> tuple[str, str] | None:
         found = numbered(line.text)
+        if found is not None and self.sequence.roman(found[0]):
+            return None  # "i." opening a list ("ii." follows) is no lettered item: kept in the text
         if found is not None:
             self.dotted += 1
             return found

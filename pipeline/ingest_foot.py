@@ -13,19 +13,15 @@ may be its rest but cannot be told from the body (a capital, no blank line) stay
 from __future__ import annotations
 
 import enum
-import re
 from dataclasses import dataclass
 
 from .errors import Problems
 from .ingest_lines import Line
-from .ingest_numbers import BARE, Key, key_of, next_numbers, numbered, undotted
+from .ingest_numbers import BARE, ITEM_MARK, Key, key_of, next_numbers, numbered, undotted
 from .ingest_wrap import unfinished
 
 # What a note cut mid-sentence ends with: a word, or a mark that cannot end a note.
 MID_SENTENCE = (",", ";", ":", "-", "–", "(")
-# "b. set up …", "b) set up …", "ii. to report …": an item of the body opens in lower case too, but
-# no note's rest opens with a list mark ("e.g." and "i.e." have no space after their first dot).
-ITEM_MARK = re.compile(r"^\(?(?:[a-z]|[ivx]{1,5})[.)][ \t\u00a0]")
 
 
 class Verdict(enum.Enum):
@@ -148,5 +144,5 @@ def report_doubt(problems: Problems, number: int, line: int, above: Key | None) 
 
 
 def _opens_lower(text: str) -> bool:
-    """In lower case as the rest of a sentence is, not as a lettered item of the body ("b. set up")."""
+    """In lower case as the rest of a sentence is, not as an item of the body ("b. set up", "ii) to")."""
     return text[:1].islower() and not ITEM_MARK.match(text)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from .body import PARAGRAPH_NUMBER
 from .ingest_notes import Note
 
 CALL_LABEL = re.compile(r"\[\^(\d+)\]")
@@ -75,6 +76,8 @@ def _block_lines(block: Block) -> list[Origin]:
     text = block.text()
     if block.number is not None:
         return [(f"{block.number} {text}".rstrip(), block.line)]
+    if mark := PARAGRAPH_NUMBER.match(text):  # "i. to ratify": a mark the source would read as a number
+        text = mark.group("number")[:-1] + "\\." + text[mark.end("number") :]
     return [("\\" + text if text.startswith("#") else text, block.line)]
 
 

@@ -16,6 +16,10 @@ BULLET = r"(?:[-–—•▪*][ \t\u00a0]+)"
 SPACE = "[ \t\u00a0\u202f]"
 NUMBERED = re.compile(rf"^{BULLET}?(?P<number>(?:\d{{1,3}}\.)+|[a-z]\.)(?P<space>{SPACE}*)(?P<text>.*)$")
 UNDOTTED = re.compile(rf"^{BULLET}?(?P<number>\d{{1,3}}(?:\.\d{{1,3}})*|[a-z]){SPACE}+(?P<text>.*\S)$")
+# "b. set up …", "b) …", "(ii) …", "iii. to report …": the marks of a list's items ("e.g." and "i.e."
+# have no space after their first dot). The source numbers only "a."; the others stay in the text.
+ROMAN_LETTERS = ("i", "v", "x")
+ITEM_MARK = re.compile(r"^\(?(?:[a-z]|[ivx]{1,5})[.)][ \t\u00a0]")
 # A number alone on its line, its text on the next one: "3" (the layout of some extractions).
 BARE = re.compile(r"^\d{1,3}(?:\.\d{1,3})*$")
 # What cannot follow a number: "2 000 people", "5 %", "3 per cent", "1 January".
@@ -78,6 +82,11 @@ class Sequence:
                 and previous_text.rstrip().endswith(LIST_OPENING)
             )
         return key in self._next_numbers()
+
+    def roman(self, number: str) -> bool:
+        """ "i.", "v.", "x." where the next lettered item would be another letter: a roman numeral."""
+        letter = number.rstrip(".")
+        return letter in ROMAN_LETTERS and letter != _next_letter(self.last)
 
     def take(self, number: str) -> None:
         key = self.key(number)

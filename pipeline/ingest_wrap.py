@@ -105,5 +105,6 @@ class Wrapping:
         self.problems.warning(
             self.joined[0],
             f"{count} wrapped {'line' if count == 1 else 'lines'} joined to the paragraph above ({lines}){hyphens}",
-            "a new paragraph was started only at a number, a heading, a blank line or after a short line",
+            "a new paragraph was started only at a number, an item's mark, a heading, a blank line "
+            "or after a short line",
         )

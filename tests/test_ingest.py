@@ -777,3 +777,24 @@ def test_a_mention_opening_a_wrapped_line_is_not_a_citation_line(tmp_path: Path,
     assert numbers(document) == ["1.", "2."]
     assert [(n, " ".join(text.split())) for n, text in notes_text(document)] == [(2, note[3:].strip())]
     assert_every_word_kept(raw, outcome)
+
+
+ITEMS = ["(i) to ratify the convention;", "(ii) to report on its application."]
+
+
+@pytest.mark.parametrize(
+    "items",
+    [
+        ITEMS,
+        ["i. to ratify the convention;", "ii. to report on its application."],
+        ["a) à ratifier la convention ;", "b) à faire rapport sur son application."],
+    ],
+)
+def test_an_item_the_source_does_not_number_is_a_paragraph_of_its_own(tmp_path: Path, items: list[str]) -> None:
+    """Before, the second item was joined to the first, as a wrapped line, in one paragraph."""
+    body = "1. The Assembly recommends that the Committee of Ministers invite member states:\n" + "\n".join(items)
+    raw, outcome = written_raw(tmp_path, HEAD + body + "\n\n" + ADOPTED)
+    assert [(p.line, p.message) for p in outcome.problems if p.severity is Severity.ERROR] == []
+    written = outcome.written[0].read_text(encoding="utf-8")
+    assert f"\n\n{items[1]}\n" in written
+    assert_every_word_kept(raw, outcome)
