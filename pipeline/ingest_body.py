@@ -30,6 +30,7 @@ class BodyBuilder:
         self.sequence = Sequence()
         self.undotted: list[tuple[int, str]] = []
         self.dotted = 0
+        self.orphans: list[int] = []  # lines of lettered items with no numbered paragraph above them
 
     def build(self, lines: list[Line]) -> list[Block]:
         self.vocabulary = Vocabulary((line.text for line in lines), self.language)
@@ -47,7 +48,17 @@ class BodyBuilder:
             index, gap = index + taken, False
         self.wrapping.report()
         self._report_undotted()
+        self._report_orphans()
         return self.blocks
+
+    def _report_orphans(self) -> None:
+        if self.orphans:
+            lines = ("lines " if len(self.orphans) > 1 else "line ") + ", ".join(map(str, self.orphans))
+            self.problems.warning(
+                self.orphans[0],
+                f"lettered items with no numbered paragraph above them kept as text ({lines})",
+                "a lettered item belongs to a numbered paragraph: each is written as a paragraph that opens 'a\\.'",
+            )
 
     def _line(self, line: Line, gap: bool) -> None:
         text, last = line.text, self.blocks[-1] if self.blocks else None
@@ -86,6 +97,9 @@ class BodyBuilder:
         found = numbered(line.text)
         if found is not None and self.sequence.roman(found[0]):
             return None  # "i." opening a list ("ii." follows) is no lettered item: kept in the text
+        if found is not None and found[0][0].isalpha() and not self.sequence.numeric:
+            self.orphans.append(line.number)  # the source has no lettered item outside a number
+            return None
         if found is not None:
             self.dotted += 1
             return found

@@ -33,7 +33,7 @@ TITLE_LINK = r"(?:on|sur|relative?|relatif|concernant|concerning|regarding)\b"
 CITATION = re.compile(
     rf"^(?P<word>{'|'.join(map(re.escape, TYPE_WORDS))})\s+(?:(?:No|N°|n°|no)\.?\s*)?(?P<number>\d{{1,5}})"
     rf"\s+\((?P<year>\d{{4}})\)"
-    rf"\s?(?P<call>[{SUPERSCRIPT_DIGITS}]+|\d{{1,2}}|\(\d{{1,2}}\))?"
+    rf"\s?(?P<call>[{SUPERSCRIPT_DIGITS}]+|\d{{1,2}}|\(\d{{1,2}}\)|\*)?"
     rf"(?:\s*[–—-]?\s*(?P<status>{PROVISIONAL_WORDS})"
     rf"|(?(call)\s*(?={TITLE_LINK}|(?-i:[^\W\d_a-zà-ÿ]))|\s+(?={TITLE_LINK}))(?P<title>[^\W\d_].*?))?$",
     re.IGNORECASE,
@@ -190,7 +190,7 @@ def citation_at(lines: list[Line], index: int) -> Citation | None:
         int(match.group("number")),
         int(match.group("year")),
         language,
-        superscript_value(call.strip("()")) if call else None,
+        (1 if call == "*" else superscript_value(call.strip("()"))) if call else None,  # "*": the title note
         text[:end].rstrip(),
         provisional=bool(match.group("status")),
         title=match.group("title"),

@@ -21,8 +21,9 @@ from .ingest_foot import Numbering, Verdict, carry, last_key, numberings, report
 from .ingest_lines import SUPERSCRIPT_DIGITS, SUPERSCRIPT_RUN, Citation, Line, mark_page_starts, superscript_value
 
 # "1. Text", "¹ Text", "(1) Text": a footnote's number at the start of its line.
+# "* Text adopted …": the title note of a citation line whose call is an asterisk (it is note 1).
 NOTE_START = re.compile(
-    r"^(?:\((?P<bracketed>\d{1,3})\)[ \t\u00a0]*"
+    r"^(?:\((?P<bracketed>\d{1,3})\)[ \t\u00a0]*|(?P<star>\*)[ \t\u00a0]*"
     rf"|(?P<n>\d{{1,3}}|[{SUPERSCRIPT_DIGITS}]+)(?:\.[ \t\u00a0]*|[ \t\u00a0]+))(?P<text>\S.*)$"
 )
 # Words every title footnote has, even one in an unusual wording.
@@ -34,7 +35,8 @@ DIGITS = re.compile(r"(?<!\d)\d{1,3}(?!\w)")
 CALL_CONTEXT = re.compile(r"(?:[^\W\d_]|[^\W\d_][.,;:]|[)»”’\"][.,;:]?)$")
 
 # "agree(2)", "attacked(2) while": a call in brackets glued to a word, as some extractions print it.
-BRACKET_CALL = re.compile(r"(?<=[^\W\d_]|[.,;:»”’\"])\((\d{1,3})\)")
+# Also after a word's closing bracket ("the Charter (revised)(2)"), never after a digit's ("5(1)(2)").
+BRACKET_CALL = re.compile(r"(?:(?<=[^\W\d_]|[.,;:»”’\"])|(?<=[^\W\d_]\)))\((\d{1,3})\)")
 
 Position = tuple[int, int]  # (index of the line, offset in it)
 
@@ -164,7 +166,7 @@ def _read_notes(page: list[Line], groups: list[tuple[int, int]], expected: Expec
         for index in range(start, end):
             line = page[index]
             match = NOTE_START.match(line.text)
-            number = superscript_value(match.group("n") or match.group("bracketed")) if match else 0
+            number = note_number(match) if match else 0
             # A page prints its notes in order: a number below the one before is a paragraph's.
             if match and (not notes or number > notes[-1].number) and expected.take(number):
                 notes.append(Note(number, line.number, match.group("text")))
@@ -173,6 +175,10 @@ def _read_notes(page: list[Line], groups: list[tuple[int, int]], expected: Expec
             else:
                 notes[-1].text += "\n" + line.text  # joined once the language is known (join_lines)
     return notes
+
+
+def note_number(match: re.Match[str]) -> int:
+    return 1 if match.group("star") else superscript_value(match.group("n") or match.group("bracketed"))
 
 
 def _is_called(note: Note, title: int | None, before: list[Line]) -> bool:
@@ -249,7 +255,7 @@ def why_untaken(lines: list[Line], citation: Citation) -> tuple[int, str] | None
     number = citation.title_call or 1
     for index, line in enumerate(lines):
         match = NOTE_START.match(line.text)
-        value = superscript_value(match.group("n") or match.group("bracketed")) if match else 0
+        value = note_number(match) if match else 0
         if value != number or not (ADOPTION_WORDS.search(line.text) or A_DATE.search(line.text)):
             continue
         end = next((i for i in range(index + 1, len(lines)) if lines[i].page_start), len(lines))

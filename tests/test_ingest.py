@@ -798,3 +798,29 @@ def test_an_item_the_source_does_not_number_is_a_paragraph_of_its_own(tmp_path: 
     written = outcome.written[0].read_text(encoding="utf-8")
     assert f"\n\n{items[1]}\n" in written
     assert_every_word_kept(raw, outcome)
+
+
+def test_a_title_note_called_by_an_asterisk(tmp_path: Path) -> None:
+    """Before, "no citation line was found"; a note called after a word's bracket is found too."""
+    text = (
+        "Resolution 1300 (2002)*\n\nYouth unemployment\n\nParliamentary Assembly\n\n"
+        "1. The Assembly welcomes the European Social Charter (revised)(2) and its monitoring.\n\n"
+        "* Text adopted by the Assembly on 25 September 2002 (29th Sitting).\n(2) ETS No. 163.\n"
+    )
+    _, outcome = written_raw(tmp_path, text)
+    assert outcome.problems == []
+    document = load(outcome.written[0])
+    assert document.metadata.adoption.date == dt.date(2002, 9, 25)
+    assert [(n, " ".join(t.split())) for n, t in notes_text(document)] == [(2, "ETS No. 163.")]
+
+
+def test_lettered_items_with_no_numbered_paragraph_above_are_kept_as_text(tmp_path: Path) -> None:
+    """Before, `check` refused the source ("lettered item a. has no numbered paragraph above it")."""
+    appendix = "\nAppendix\n\na. Observers shall be impartial.\nb. Observers shall report to the Bureau.\n\n"
+    raw, outcome = written_raw(tmp_path, HEAD + RECALLS.replace("²", "") + appendix + ADOPTED)
+    assert [(p.line, p.message) for p in outcome.problems] == [
+        (11, "lettered items with no numbered paragraph above them kept as text (lines 11, 12)"),
+    ]
+    written = outcome.written[0].read_text(encoding="utf-8")
+    assert "\n\na\\. Observers shall be impartial.\n\nb\\. Observers shall report to the Bureau.\n" in written
+    assert_every_word_kept(raw, outcome)
