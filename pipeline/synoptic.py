@@ -79,8 +79,9 @@ def synopsis(versions: list[Document]) -> Synopsis:
                 for (key, shares), entry in zip(rows[a_start:a_end], entries[b_start:b_end], strict=True):
                     merged.append((key, [*shares, entry.share()]))
                 continue
-            merged.extend((key, [*shares, None]) for key, shares in rows[a_start:a_end])
-            merged.extend((e.key, [*([None] * index), e.share()]) for e in entries[b_start:b_end])
+            kept = [(key, [*shares, None]) for key, shares in rows[a_start:a_end]]
+            added = [(e.key, [*([None] * index), e.share()]) for e in entries[b_start:b_end]]
+            merged.extend(_by_part(kept, added))
         rows = merged
     keys = [key for key, _ in rows]
     return Synopsis(
@@ -91,6 +92,18 @@ def synopsis(versions: list[Document]) -> Synopsis:
             for index, (key, shares) in enumerate(rows)
         ),
     )
+
+
+def _by_part(
+    kept: list[tuple[Key, list[Share | None]]], added: list[tuple[Key, list[Share | None]]]
+) -> list[tuple[Key, list[Share | None]]]:
+    """The unmatched rows of both sides, each part's rows under its own heading.
+
+    Putting all of one side's rows before the other's set a version's last provisions of an
+    appendix under the next appendix's heading when the other version had that appendix only.
+    A stable sort keeps each side's source order: parts ascend and a heading opens its part.
+    """
+    return sorted([*kept, *added], key=lambda row: (row[0][1], row[0][0] != APPENDIX))
 
 
 def _leads_in(key: Key, following: Key | None) -> bool:

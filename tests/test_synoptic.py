@@ -628,3 +628,31 @@ def test_a_provision_the_rows_would_miss_fails_the_edition_instead(seed_versions
     changed = msgspec.structs.replace(main_text, blocks=(hidden, *rest))
     with pytest.raises(RenderError, match="do not follow its provisions"):
         synopsis([msgspec.structs.replace(english, sections=(changed,)), french])
+
+
+def test_a_provision_only_one_version_has_stays_in_its_own_appendix(tmp_path: Path) -> None:
+    """The English has a second appendix, the German one more provision in the first."""
+    english, _, german = write_trio(tmp_path)
+    english_text = english.read_text(encoding="utf-8").replace(
+        "[^a]:", "## Appendix II\n\n1. Only in the English second appendix.\n\n[^a]:"
+    )
+    english.write_text(english_text, encoding="utf-8")
+    german_text = german.read_text(encoding="utf-8").replace(
+        "[^a]:", "3. Dritte Bestimmung des Anhangs, nur auf Deutsch.\n\n[^a]:"
+    )
+    german.write_text(german_text, encoding="utf-8")
+    aligned = synopsis([load(path) for path in (english, german)])
+    appendices = [(row.kind, row.part, row.number) for row in aligned.rows if row.part]
+    assert appendices == [
+        ("appendix", 1, ""),
+        ("provision", 1, ""),
+        ("provision", 1, "1."),
+        ("provision", 1, "2."),
+        ("provision", 1, "3."),
+        ("appendix", 2, ""),
+        ("provision", 2, "1."),
+    ]
+    third, heading, only_english = aligned.rows[-3:]
+    assert [bool(s) for s in third.shares] == [False, True]
+    assert [bool(s) for s in heading.shares] == [True, False]
+    assert [bool(s) for s in only_english.shares] == [True, False]
