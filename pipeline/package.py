@@ -118,13 +118,18 @@ def _bag(
     if not sources:
         raise UsageError("no source to package")
     by_stem = {file_stem(source): source for source in sources}
-    entries = [{**e, "source": by_stem[e["stem"]]} for e in state.present() if e["stem"] in by_stem]
+    # Only the formats bagged: the state records every format built, and bag-info counts these.
+    entries = [
+        {**e, "source": by_stem[e["stem"]], "editions": {n: e["editions"][n] for n in formats}}
+        for e in state.present()
+        if e["stem"] in by_stem
+    ]
     volume_entries = _volume_entries(volumes, work.sources, work.hashes, state, formats, config)
     _check_destination(out)
     staging = Path(tempfile.mkdtemp(dir=out.parent, prefix=f".{out.name}."))
     os.chmod(staging, 0o755)  # mkdtemp's 0700 would become the bag's
     try:
-        size = _fill(staging, entries, volume_entries, editions_dir, formats)
+        size = _fill(staging, entries, volume_entries, editions_dir)
         bag_info = _bag_info(entries, volume_entries, organization, size)
         bagit.make_bag(str(staging), bag_info, processes=1, checksums=CHECKSUMS)
         (staging / "bagit.txt").write_text(BAGIT_VERSION, encoding="utf-8")
@@ -181,9 +186,8 @@ def _fill(
     entries: list[dict[str, Any]],
     volume_entries: list[dict[str, Any]],
     editions_dir: Path,
-    formats: list[str],
 ) -> int:
-    """Copy the payload into `staging`; its size in bytes."""
+    """Copy the payload into `staging` (each entry's editions are those bagged); its size in bytes."""
     editions, sources = staging / "editions", staging / "sources"
     editions.mkdir()
     sources.mkdir()
@@ -194,13 +198,11 @@ def _fill(
             shutil.copyfile(editions_dir / edition["file"], editions / edition["file"])
         shutil.copyfile(volume["declaration"], staging / "volumes" / volume["declaration"].name)
     for entry in entries:
-        for name in formats:
-            file = entry["editions"][name]["file"]
-            shutil.copyfile(editions_dir / file, editions / file)
+        for edition in entry["editions"].values():
+            shutil.copyfile(editions_dir / edition["file"], editions / edition["file"])
         source = Path(entry["source"])
         shutil.copyfile(source, sources / source.name)
-    bagged = [{**e, "editions": {n: e["editions"][n] for n in formats}} for e in entries]
-    catalogue = render_catalogue(bagged, volumes=volume_entries, checksums=False)  # the bag has manifests
+    catalogue = render_catalogue(entries, volumes=volume_entries, checksums=False)  # the bag has manifests
     (editions / CATALOGUE_NAME).write_bytes(catalogue)
     return sum(p.stat().st_size for p in staging.rglob("*") if p.is_file())
 

@@ -72,6 +72,18 @@ def test_bag_info_names_the_organisation_and_counts_without_reading_the_clock(
     assert info["Bagging-Date"] == dt.date(2026, 1, 1).isoformat()
 
 
+def test_a_bag_of_some_formats_counts_only_the_editions_it_holds(built: tuple[Path, Path], tmp_path: Path) -> None:
+    sources, out = built
+    packed = package([sources], out, tmp_path / "bag", ["html", "pdf"], Config())
+    bag = bagit.Bag(str(packed.bag))
+    bag.validate()
+    held = [name for name in bag.payload_files() if name.startswith("data/editions/") and "index.html" not in name]
+    count = len(list(sources.iterdir()))
+    assert len(held) == count * 2
+    assert bag.info["Edition-Count"] == str(len(held))
+    assert packed.editions == len(held)
+
+
 def _adoption_dates(source: Path) -> list[str]:
     return [line for line in source.read_text(encoding="utf-8").splitlines() if line.startswith("  date: ")]
 
