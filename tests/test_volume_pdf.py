@@ -222,3 +222,31 @@ def test_the_same_bytes_from_run_to_run(built: Built, tmp_path: Path) -> None:
     shutil.copyfile(built.pdf.with_suffix(".toml"), declaration)
     assert main(["build", str(built.corpus), str(declaration), "--out", str(tmp_path), "--format", "pdf"]) == 0
     assert (tmp_path / built.pdf.name).read_bytes() == built.pdf.read_bytes()
+
+
+def test_a_provisional_text_longer_than_a_page_says_so_at_the_head_of_each_later_page(tmp_path: Path) -> None:
+    """The status is set on the text's first page only: set on the whole article, WeasyPrint
+    counted it as set on every page the article reaches, where `first-except` gave nothing."""
+    sources = tmp_path / "sources"
+    sources.mkdir()
+    for name in ("resolution-9020-2032.en.md", "resolution-9010-2031.en.md"):
+        text = (FIXTURE_TEXTS / name).read_text(encoding="utf-8")
+        if name.startswith("resolution-9020"):  # a long text, made provisional
+            text = text.replace("\nissued_by: ", "\nstatus: provisional\nissued_by: ", 1)
+        (sources / name).write_text(text, encoding="utf-8")
+    volume = tmp_path / "mixed.en.toml"
+    volume.write_text(
+        'title = ["Texts adopted by the Assembly"]\nlanguage = "en"\nstatus = "final"\n'
+        'texts = ["resolution-9020-2032.en", "resolution-9010-2031.en"]\n',
+        encoding="utf-8",
+    )
+    assert main(["build", str(sources), str(volume), "--out", str(tmp_path), "--format", "pdf"]) == 0
+    texts = [load(source, Config()) for source in find_sources([sources])]
+    built = Built(tmp_path / "mixed.en.pdf", texts, "en", sources)
+    found = starts(built)
+    first, after = found["resolution-9010-2031.en"], found["resolution-9020-2032.en"]
+    assert first < after and after + 1 < page_count(built.pdf), "the provisional text runs over several pages"
+    for page in range(after + 1, page_count(built.pdf) + 1):
+        assert header_text(built.pdf, page) == "Resolution 9020 (2032) Provisional version", page
+    for page in range(first + 1, after):
+        assert header_text(built.pdf, page) == "Resolution 9010 (2031)", page
