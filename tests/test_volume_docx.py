@@ -86,6 +86,21 @@ def test_each_text_in_its_own_section_with_its_own_header(volume: tuple[Path, li
         assert section.xpath("w:type/@w:val", namespaces=NS) == ["nextPage"]
 
 
+def test_a_recto_volume_starts_each_text_on_a_right_hand_page(tmp_path: Path) -> None:
+    for name in ("resolution-9004-2030.en.md", "resolution-9005-2030.en.md"):
+        shutil.copyfile(FIXTURE_TEXTS / name, tmp_path / name)
+    declaration = tmp_path / "recto.en.toml"
+    declaration.write_text(
+        'title = ["Texts adopted by the Assembly"]\nlanguage = "en"\nstatus = "final"\nrecto = true\n'
+        'texts = ["resolution-9004-2030.en", "resolution-9005-2030.en"]\n',
+        encoding="utf-8",
+    )
+    assert main(["build", str(tmp_path), str(declaration), "--out", str(tmp_path), "--format", "docx"]) == 0
+    sections = part(tmp_path / "recto.en.docx", "word/document.xml").xpath("//w:sectPr", namespaces=NS)
+    kinds = [section.xpath("string(w:type/@w:val)", namespaces=NS) for section in sections]
+    assert kinds == ["nextPage", "oddPage", "oddPage"]  # the cover and contents, then each text
+
+
 def test_libreoffice_opens_it_and_numbers_notes_per_text(volume: tuple[Path, list[Document]], tmp_path: Path) -> None:
     docx, texts = volume
     assert libreoffice([docx]) == []

@@ -65,7 +65,7 @@ class VolumeDocxRenderer:
         running_heads(package, "", page_label)  # the cover's and contents' pages: no running head
         document = package.xml("word/document.xml")
         self._contents_field(document, volume)
-        self._sections(document, len(volume.texts), volume.stem)
+        self._sections(document, len(volume.texts), volume.stem, volume.recto)
         _numbered_per_text(document)
         package.changed("word/document.xml")
         for index, header in enumerate(headers, start=1):
@@ -143,9 +143,10 @@ class VolumeDocxRenderer:
                 _words(paragraph, entry)
         _field_char(paragraph, "end")
 
-    def _sections(self, document: Any, texts: int, stem: str) -> None:
+    def _sections(self, document: Any, texts: int, stem: str, recto: bool) -> None:
         """A section break before each text (before its type's heading for the first of a type);
-        each section's header is its text's, its notes numbered from 1."""
+        each section's header is its text's, its notes numbered from 1; in a `recto` volume each
+        text's section starts on a right-hand page, as the PDF's."""
         body = document.find(f"{{{W}}}body")
         last = body.find(f"{{{W}}}sectPr")
         starts = [p for p in body.findall(f"{{{W}}}p") if _starts_text(p)]
@@ -153,9 +154,11 @@ class VolumeDocxRenderer:
             raise RenderError(stem, self.name, f"found {len(starts)} texts in pandoc's document, not {texts}")
         for index, start in enumerate(starts):
             # The paragraph before `start` ends the previous section: the cover, or text `index`.
-            section = _section(last, header=FIRST_HEADER if index == 0 else f"rIdTextHeader{index}")
+            # A sectPr says how the section it ends starts: the cover's (index 0) on a new page.
+            start_on = "oddPage" if recto and index > 0 else "nextPage"
+            section = _section(last, FIRST_HEADER if index == 0 else f"rIdTextHeader{index}", start_on)
             start.addprevious(_break(section))
-        _configure(last, header=f"rIdTextHeader{texts}")
+        _configure(last, f"rIdTextHeader{texts}", "oddPage" if recto else "nextPage")
 
 
 def _words(paragraph: Any, words: str, tag: str = "t") -> None:
@@ -207,14 +210,14 @@ def _starts_text(paragraph: Any) -> bool:
     return name == "Citation" and not after_heading
 
 
-def _section(model: Any, header: str) -> Any:
+def _section(model: Any, header: str, start_on: str) -> Any:
     section = copy.deepcopy(model)
-    _configure(section, header)
+    _configure(section, header, start_on)
     return section
 
 
-def _configure(section: Any, header: str) -> None:
-    """Its default header `header`; a new page; notes restarting at 1."""
+def _configure(section: Any, header: str, start_on: str) -> None:
+    """Its default header `header`; a new page (`start_on`: nextPage or oddPage); notes restarting at 1."""
     for reference in section.findall("w:headerReference", NS):
         if reference.get(f"{{{W}}}type") == "default":
             reference.set(f"{{{R}}}id", header)
@@ -224,7 +227,7 @@ def _configure(section: Any, header: str) -> None:
     # numStart too: without it LibreOffice 7.4 numbers the first note of the next sections 0.
     lxml.etree.SubElement(notes, f"{{{W}}}numStart", {f"{{{W}}}val": "1"})
     lxml.etree.SubElement(notes, f"{{{W}}}numRestart", {f"{{{W}}}val": "eachSect"})
-    kind = lxml.etree.Element(f"{{{W}}}type", {f"{{{W}}}val": "nextPage"})
+    kind = lxml.etree.Element(f"{{{W}}}type", {f"{{{W}}}val": start_on})
     references = [c for c in section if lxml.etree.QName(c).localname in SECTION_ORDER[:2]]
     position = section.index(references[-1]) + 1 if references else 0
     section.insert(position, notes)
