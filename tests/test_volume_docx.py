@@ -86,6 +86,19 @@ def test_each_text_in_its_own_section_with_its_own_header(volume: tuple[Path, li
         assert section.xpath("w:type/@w:val", namespaces=NS) == ["nextPage"]
 
 
+def test_its_properties_name_and_date_the_volume(volume: tuple[Path, list[Document]]) -> None:
+    docx, texts = volume
+    core = part(docx, "docProps/core.xml")
+    names = {"dc": "http://purl.org/dc/elements/1.1/", "dcterms": "http://purl.org/dc/terms/"}
+    names["cp"] = "http://schemas.openxmlformats.org/package/2006/metadata/core-properties"
+    newest = max(text.metadata.issued for text in texts).isoformat()
+    assert core.findtext("dc:title", namespaces=names) == "Texts adopted by the Assembly – Test session"
+    assert core.findtext("dc:creator", namespaces=names) == "Parliamentary Assembly"
+    assert core.findtext("cp:contentStatus", namespaces=names) == "provisional"
+    for date in ("dcterms:created", "dcterms:modified"):
+        assert core.findtext(date, namespaces=names) == f"{newest}T00:00:00Z"  # never pandoc's 1970
+
+
 def test_a_recto_volume_starts_each_text_on_a_right_hand_page(tmp_path: Path) -> None:
     for name in ("resolution-9004-2030.en.md", "resolution-9005-2030.en.md"):
         shutil.copyfile(FIXTURE_TEXTS / name, tmp_path / name)

@@ -60,6 +60,7 @@ class VolumeDocxRenderer:
         )
         page_label = translations(volume.language).gettext("Page {page} of {pages}")
         package = Package(made)
+        package.put("docProps/core.xml", self.core_properties(volume).encode("utf-8"))
         header_part = _part_of(package, DEFAULT_HEADER)
         headers = [self.running_head(made, header_part, text, page_label) for text in volume.texts]
         running_heads(package, "", page_label)  # the cover's and contents' pages: no running head
@@ -86,6 +87,14 @@ class VolumeDocxRenderer:
             provisional = translations(text.metadata.language).gettext("Provisional version")
             _words(header.find("w:p", NS), " – " + provisional)
         return to_xml(header)
+
+    def core_properties(self, volume: Volume) -> str:
+        """The volume's title, body, status and date: pandoc's are empty and dated 1970."""
+        return (
+            self.single.templates(volume.texts[0])
+            .get_template("volume/docx-core.xml.j2")
+            .render(volume=volume, issuing_body=volume.texts[0].metadata.issuing_body)
+        )
 
     def volume_html(self, volume: Volume) -> str:
         """Each text's <main> as its DOCX edition renders it, under its type's heading."""
