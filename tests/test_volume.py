@@ -99,6 +99,13 @@ def test_dates_as_toml_dates_or_iso_strings(tmp_path: Path) -> None:
             ('  "order-9011-2031.en",\n', '  "order-9011-2031.en",\n  "opinion-9006-2031.en",\n'),
             "6:1: error: 'opinion-9006-2031.en' is listed twice",
         ),
+        (  # an empty list read as no list chose every type
+            (
+                'texts = [\n  "resolution-9004-2030.en",\n  "opinion-9006-2031.en",\n  "order-9011-2031.en",\n]\n',
+                "from = 2030-01-01\nto = 2031-12-31\ntypes = []\n",
+            ),
+            "6:1: error: 'types' is empty",
+        ),
     ],
 )
 def test_a_bad_volume_file_is_refused_at_its_line(tmp_path: Path, change: tuple[str, str], expected: str) -> None:

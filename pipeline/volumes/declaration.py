@@ -203,6 +203,8 @@ def _check(declaration: Declaration, problems: Problems) -> None:
         problems.error(line("from" if missing == "to" else "to"), f"'{missing}' is missing", "give both dates")
     elif declaration.start and declaration.end and declaration.start > declaration.end:
         problems.error(line("to"), f"'to' ({declaration.end}) is before 'from' ({declaration.start})")
+    if ("types",) in declaration.lines and not declaration.types:  # written, but empty: not "every type"
+        problems.error(line("types"), "'types' is empty", "list the types to choose, or leave 'types' out for all")
     repeated = sorted({name for name in declaration.texts if declaration.texts.count(name) > 1})
     for name in repeated:
         problems.error(line("texts", name), f"{shown(name)} is listed twice", "list each text once")
