@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import zipfile
 from pathlib import Path
 
@@ -135,3 +136,13 @@ def test_an_appendix_is_named_by_its_heading(tmp_path: Path) -> None:
     [named] = root.xpath("//*[@id=$label]", namespaces=ns, label=appendix.get("aria-labelledby"))
     assert lxml.etree.QName(named).localname == "h2" and "".join(named.itertext()) == "Appendix"
     assert f'href="text/ch001.xhtml#{appendix.get("aria-labelledby")}"' in navigation
+
+
+def test_the_ncx_names_the_text_by_citation_and_title(epub: Path) -> None:
+    """pandoc's EPUB 2 navigation ran the title block's two lines together, "Recommendation 1607
+    (2003) Activities of …": older reading systems listed that."""
+    ncx = zipfile.ZipFile(epub).read("EPUB/toc.ncx").decode()
+    title = re.search(r"<docTitle>\s*<text>([^<]*)</text>", ncx)
+    first = re.search(r"<navPoint [^>]*>\s*<navLabel>\s*<text>([^<]*)</text>", ncx)
+    assert title and first and first[1] == title[1]
+    assert first[1].startswith("Recommendation 1607 (2003): "), first[1]

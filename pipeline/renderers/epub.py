@@ -22,6 +22,9 @@ from .zipparts import replace_parts
 EPUB_ASSETS = TEMPLATES / "epub"
 OPF = "EPUB/content.opf"
 STYLESHEET = "EPUB/styles/stylesheet1.css"  # pandoc's own; the sandbox keeps --css from reading ours
+NCX = "EPUB/toc.ncx"  # the EPUB 2 navigation, which older reading systems show
+NCX_DOC_TITLE = re.compile(rb"<docTitle>\s*<text>([^<]*)</text>")
+NCX_TITLE_ENTRY = re.compile(rb'(<navLabel>\s*<text>)[^<]*(</text>\s*</navLabel>\s*<content src="[^"#]*#title" />)')
 SANDBOX_MODIFIED = re.compile(rb"<meta property=\"dcterms:modified\">1970-01-01T00:00:00Z</meta>")
 
 
@@ -91,7 +94,8 @@ class EpubRenderer(HtmlPageRenderer):
         """The package with its last-modified date set to the date of this version (the sandbox
         gives 1970), and the version's status (schema.org's, a reserved EPUB prefix): a final text
         and its provisional version differ in both."""
-        opf = zipfile.ZipFile(BytesIO(package)).read(OPF)
+        with zipfile.ZipFile(BytesIO(package)) as book:
+            opf, ncx = book.read(OPF), book.read(NCX)
         meta = document.metadata
         stamp = meta.issued.isoformat().encode() + b"T00:00:00Z"
         version = b'<meta property="dcterms:modified">' + stamp + b"</meta>"
@@ -104,7 +108,16 @@ class EpubRenderer(HtmlPageRenderer):
             package,
             {
                 OPF: dated,
+                NCX: _titled_ncx(ncx),
                 STYLESHEET: (EPUB_ASSETS / "style.css").read_bytes(),
                 **numbered_notes(package, citation(document.metadata), heading),
             },
         )
+
+
+def _titled_ncx(ncx: bytes) -> bytes:
+    """pandoc's NCX labels the title block's entry with its two lines run together ("Resolution
+    1234 (2001) Title": the line break dropped); it gets the book's title instead, citation and
+    title parted by the colon, as the navigation document's two lines part them."""
+    found = NCX_DOC_TITLE.search(ncx)
+    return NCX_TITLE_ENTRY.sub(lambda entry: entry[1] + found[1] + entry[2], ncx, count=1) if found else ncx
