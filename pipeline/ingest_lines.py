@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from .errors import Problems
 from .i18n import type_words
 from .model import TextType
+from .safety import LIGATURE, LIGATURES
 
 PAGE_BREAK = "\f"
 SOFT_HYPHEN = "\u00ad"
@@ -170,6 +171,8 @@ def clean(text: str) -> str:
     # (written as a hyphen the word list will take away), any other is dropped.
     ends_cut = text.endswith(SOFT_HYPHEN) and text[-2:-1].isalpha()
     text = text.replace(SOFT_HYPHEN, "") + ("-" if ends_cut else "")
+    # A PDF's ligature glyph ("ﬁ") extracts as one character: the source gets the letters.
+    text = LIGATURE.sub(lambda match: LIGATURES[match.group()], text)
     return EMPTY_LINK.sub(lambda m: ESCAPED_BRACKET.sub(r"\1", m.group(1)), text)
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 FRONT = """---
 type: resolution
 number: 1234
@@ -20,3 +22,16 @@ adoption:
 """
 FRONT_LINES = FRONT.count("\n")  # the body of FRONT + "\n" + text starts on line FRONT_LINES + 2
 NAME = "resolution-1234-2001.en.md"
+
+
+def volume_file(path: Path, texts: list[str], status: str = "final", more: str = "") -> Path:
+    """A volume file at `path` ("<stem>.<language>.toml") holding `texts` by name, with `more`
+    lines of TOML after them (recto = true)."""
+    language = path.name.removesuffix(".toml").rpartition(".")[2]
+    names = ", ".join(f'"{name}"' for name in texts)
+    path.write_text(
+        f'title = ["Texts adopted by the Assembly"]\nlanguage = "{language}"\nstatus = "{status}"\n'
+        f"texts = [{names}]\n{more}",
+        encoding="utf-8",
+    )
+    return path

@@ -824,3 +824,19 @@ def test_lettered_items_with_no_numbered_paragraph_above_are_kept_as_text(tmp_pa
     written = outcome.written[0].read_text(encoding="utf-8")
     assert "\n\na\\. Observers shall be impartial.\n\nb\\. Observers shall report to the Bureau.\n" in written
     assert_every_word_kept(raw, outcome)
+
+
+def test_ligature_glyphs_of_the_extraction_are_written_as_letters(tmp_path: Path) -> None:
+    """A PDF's "ﬁ" extracts as U+FB01: the source gets "fi", the same source as without them
+    (the reader would otherwise warn about each, and every reader of the source see them)."""
+    text = SEED_RAW.read_text(encoding="utf-8")
+    assert "fi" in text and "fl" in text
+    ligatured = tmp_path / "raw" / SEED_RAW.name
+    ligatured.parent.mkdir()
+    ligatured.write_text(text.replace("fi", "\ufb01").replace("fl", "\ufb02"), encoding="utf-8")
+    plain_outcome = run_ingest(SEED_RAW, tmp_path / "plain")
+    outcome = run_ingest(ligatured, tmp_path / "ligatured")
+    assert not outcome.failed and not [p for p in outcome.problems if "ligature" in p.message]
+    [made] = outcome.written
+    [expected] = plain_outcome.written
+    assert made.read_bytes() == expected.read_bytes()

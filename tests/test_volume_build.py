@@ -35,6 +35,7 @@ from pipeline.templating import TEMPLATES
 from pipeline.volumes.build import build_volumes
 from pipeline.volumes.incremental import NOT_RENDERING as VOLUME_NOT_RENDERING
 from pipeline.volumes.incremental import volume_inputs
+from tests.sources import volume_file
 from tests.test_fingerprints import _imported_files
 from tests.validators import axe, nu_html_checker
 
@@ -424,11 +425,7 @@ def test_a_volumes_references_link_as_the_texts_own_editions_do(tmp_path: Path) 
     sources = tmp_path / "sources"
     shutil.copytree(FIXTURE_TEXTS, sources)
     (sources / "opinion-9006-2031.en.md").unlink()
-    declaration = tmp_path / "cited.en.toml"
-    declaration.write_text(
-        'title = ["Texts adopted"]\nlanguage = "en"\nstatus = "final"\ntexts = ["resolution-9020-2032.en"]\n',
-        encoding="utf-8",
-    )
+    declaration = volume_file(tmp_path / "cited.en.toml", ["resolution-9020-2032.en"])
     config = Config(publication_url="https://example.int/texts/")
     [outcome] = build_volumes([declaration], [sources], tmp_path / "out", ["epub"], config)
     assert not outcome.failed, outcome.failure
@@ -445,12 +442,7 @@ def test_a_reference_to_a_text_of_the_same_volume_jumps_to_it_in_every_format(tm
     """Resolution 9020 cites Resolution 9004 and Recommendation 9003: in a volume that holds
     9020 and 9004, the citation of 9004 goes to 9004 inside the volume (a PDF destination, a
     DOCX bookmark, the EPUB's content document), while 9003 still links to its web edition."""
-    declaration = tmp_path / "both.en.toml"
-    declaration.write_text(
-        'title = ["Texts adopted"]\nlanguage = "en"\nstatus = "final"\n'
-        'texts = ["resolution-9020-2032.en", "resolution-9004-2030.en"]\n',
-        encoding="utf-8",
-    )
+    declaration = volume_file(tmp_path / "both.en.toml", ["resolution-9020-2032.en", "resolution-9004-2030.en"])
     config = Config(publication_url="https://example.int/texts/")
     out = tmp_path / "out"
     [outcome] = build_volumes([declaration], [FIXTURE_TEXTS], out, ["pdf", "docx", "epub"], config)

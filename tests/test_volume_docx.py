@@ -19,6 +19,7 @@ from pipeline.model import Document
 from pipeline.source import find_sources, load
 from pipeline.templating import citation, full_title
 from pipeline.testing.corpus import generate
+from tests.sources import volume_file
 from tests.test_docx_fonts import embedded, expected
 from tests.validators import convert_with_libreoffice, libreoffice
 
@@ -102,12 +103,8 @@ def test_its_properties_name_and_date_the_volume(volume: tuple[Path, list[Docume
 def test_a_recto_volume_starts_each_text_on_a_right_hand_page(tmp_path: Path) -> None:
     for name in ("resolution-9004-2030.en.md", "resolution-9005-2030.en.md"):
         shutil.copyfile(FIXTURE_TEXTS / name, tmp_path / name)
-    declaration = tmp_path / "recto.en.toml"
-    declaration.write_text(
-        'title = ["Texts adopted by the Assembly"]\nlanguage = "en"\nstatus = "final"\nrecto = true\n'
-        'texts = ["resolution-9004-2030.en", "resolution-9005-2030.en"]\n',
-        encoding="utf-8",
-    )
+    texts = ["resolution-9004-2030.en", "resolution-9005-2030.en"]
+    declaration = volume_file(tmp_path / "recto.en.toml", texts, more="recto = true\n")
     assert main(["build", str(tmp_path), str(declaration), "--out", str(tmp_path), "--format", "docx"]) == 0
     sections = part(tmp_path / "recto.en.docx", "word/document.xml").xpath("//w:sectPr", namespaces=NS)
     kinds = [section.xpath("string(w:type/@w:val)", namespaces=NS) for section in sections]

@@ -19,6 +19,7 @@ from pipeline.source import find_sources, load
 from pipeline.templating import citation, full_title
 from pipeline.testing.corpus import generate
 from tests.pdftext import MARGIN_BAND_PT, PAGE_HEIGHT_PT, Word, joined, page_count, words
+from tests.sources import volume_file
 from tests.validators import pdfua, qpdf
 
 pytestmark = pytest.mark.slow
@@ -234,12 +235,7 @@ def test_a_provisional_text_longer_than_a_page_says_so_at_the_head_of_each_later
         if name.startswith("resolution-9020"):  # a long text, made provisional
             text = text.replace("\nissued_by: ", "\nstatus: provisional\nissued_by: ", 1)
         (sources / name).write_text(text, encoding="utf-8")
-    volume = tmp_path / "mixed.en.toml"
-    volume.write_text(
-        'title = ["Texts adopted by the Assembly"]\nlanguage = "en"\nstatus = "final"\n'
-        'texts = ["resolution-9020-2032.en", "resolution-9010-2031.en"]\n',
-        encoding="utf-8",
-    )
+    volume = volume_file(tmp_path / "mixed.en.toml", ["resolution-9020-2032.en", "resolution-9010-2031.en"])
     assert main(["build", str(sources), str(volume), "--out", str(tmp_path), "--format", "pdf"]) == 0
     texts = [load(source, Config()) for source in find_sources([sources])]
     built = Built(tmp_path / "mixed.en.pdf", texts, "en", sources)

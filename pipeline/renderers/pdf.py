@@ -89,7 +89,8 @@ class PdfRenderer(HtmlPageRenderer):
         self.stylesheets = Stylesheets(weasyprint, PRINT_ASSETS.as_uri() + "/", self.fetcher, self.font_config)
 
     def render(self, document: Document) -> bytes:
-        self.check_coverage([document])
+        # Its characters were checked before rendering (source_problems, called by the Builder):
+        # walking the text again here would cost every PDF of a corpus a second pass.
         adopted = dt.datetime.combine(document.metadata.adoption.date, dt.time(), dt.UTC)
         source = self.weasyprint.Attachment(
             file_obj=io.BytesIO(document.source),
@@ -124,7 +125,8 @@ class PdfRenderer(HtmlPageRenderer):
         return glyph_problems(document, self.covered, source)
 
     def check_coverage(self, documents: Iterable[Document]) -> None:
-        """Fails on the first text with a character no pinned face can draw (the PDF would show a box)."""
+        """Fails on the first text with a character no pinned face can draw (the PDF would show a
+        box): for the editions of several texts (volumes, synopses), which no Builder checks."""
         for document in documents:
             missing = uncovered(document, self.covered)
             if missing:
