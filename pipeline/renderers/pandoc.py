@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import RenderError
-from .pandoc_ast import pandoc_json
+from .pandoc_ast import Node, pandoc_json
 from .pandoc_server import RTS_OPTIONS, PandocFailed, PandocStopped, server
 
 MARKDOWN_PUNCTUATION = re.compile(r"[!-/:-@\[-`{-~]")  # every ASCII punctuation character
@@ -33,6 +33,7 @@ SWITCHES: dict[str, tuple[str, Any]] = {"--epub-title-page=false": ("epub_title_
 WITH_VALUE = {"--reference-doc": "reference_doc", "--lua-filter": "filter"}
 SPLIT_LEVEL = re.compile(r"^--split-level=([1-6])$")
 READING_ELEMENTS = ("Image", "RawInline", "RawBlock")  # what pandoc_server.lua's confined() looks for
+RAW_TAB_JSON = '{"t":"RawInline","c":["openxml","<w:r><w:tab/></w:r>"]}'  # as msgspec writes docx/touches.TAB
 
 
 def literal(value: Any) -> Any:
@@ -62,10 +63,18 @@ def run_pandoc(html: str, to: str, metadata: dict[str, Any], stem: str, argument
     return start_pandoc(html, to, metadata, stem, arguments)()
 
 
-def start_pandoc(html: str, to: str, metadata: dict[str, Any], stem: str, arguments: list[str]) -> Callable[[], bytes]:
+def start_pandoc(
+    html: str,
+    to: str,
+    metadata: dict[str, Any],
+    stem: str,
+    arguments: list[str],
+    touch: Callable[[Node], Node] | None = None,
+) -> Callable[[], bytes]:
     """As run_pandoc, but the conversion is under way when this returns (in this worker's
-    pandoc, beside this process): calling the result waits for it and gives its bytes."""
-    job = server_job(html, to, metadata, arguments)
+    pandoc, beside this process): calling the result waits for it and gives its bytes.
+    `touch` does to pandoc's JSON document what the arguments' Lua filter does (see server_job)."""
+    job = server_job(html, to, metadata, arguments, touch)
     answer = None if job is None else server(pandoc_executable()).submit(job)
 
     def finished() -> bytes:
@@ -88,10 +97,20 @@ def metadata_json(metadata: dict[str, Any]) -> str:
     return json.dumps(literal(metadata), ensure_ascii=False, sort_keys=True)
 
 
-def server_job(html: str, to: str, metadata: dict[str, Any], arguments: list[str]) -> dict[str, Any] | None:
+def server_job(
+    html: str,
+    to: str,
+    metadata: dict[str, Any],
+    arguments: list[str],
+    touch: Callable[[Node], Node] | None = None,
+) -> dict[str, Any] | None:
     """The job pandoc_server.lua reads for these command-line arguments; None if it cannot say one.
     Its metadata goes one key at a time (pandoc reads each key's value alone): the server reads
-    each once, and most (publisher, rights, accessibility) are the same for every text."""
+    each once, and most (publisher, rights, accessibility) are the same for every text.
+
+    A document sent as pandoc's JSON with `touch` is touched here and goes without the Lua
+    filter, which does the same to a document pandoc reads from HTML: handing every element to
+    Lua is a sixth of a DOCX."""
     options: dict[str, Any] = {}
     job: dict[str, Any] = {}  # the filter, if any
     rest = iter(arguments)
@@ -113,11 +132,13 @@ def server_job(html: str, to: str, metadata: dict[str, Any], arguments: list[str
         else:
             return None
     entries = [metadata_json({key: value}) for key, value in sorted(metadata.items())]
-    document = pandoc_json(html)  # what pandoc's HTML reader would read, for its faster JSON reader
+    document = pandoc_json(html, touch)  # what pandoc's HTML reader would read, for its faster JSON reader
     if document is None:
         source: dict[str, Any] = {"input": html, "from": "html"}
     else:
         source = {"input": document, "from": "json", "inert": inert(document)}
+        if touch is not None:
+            job.pop("filter", None)
     return {**source, **job, "to": to, "metadata": entries, "writer_options": options}
 
 
@@ -125,7 +146,9 @@ def inert(document: str) -> bool:
     """Whether pandoc's JSON document holds no element that makes a writer read a file (an image,
     raw HTML): the server then need not walk it for one. Such an element's type is the JSON
     string "Image" (or "RawInline", "RawBlock"), whatever the spacing; a text is that string
-    only when it is that very word, and the document is then walked as before."""
+    only when it is that very word, and the document is then walked as before. The DOCX
+    touches' tab (docx/touches.py), which the server also lets through, does not count."""
+    document = document.replace(RAW_TAB_JSON, "")
     return not any(f'"{kind}"' in document for kind in READING_ELEMENTS)
 
 

@@ -14,6 +14,7 @@ the HTML itself.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import Any
 
 import lxml.etree
@@ -60,13 +61,16 @@ class Unread(Exception):
     """The HTML holds something this module does not read as pandoc does."""
 
 
-def pandoc_json(html: str) -> str | None:
+def pandoc_json(html: str, touch: Callable[[Node], Node] | None = None) -> str | None:
     """`html` as pandoc's JSON document (without its API version: the server adds its own), or
-    None when pandoc must read the HTML itself."""
+    None when pandoc must read the HTML itself; `touch` changes the document before it is written
+    out (a filter's work, done while the tree is Python's)."""
     try:
         document = _Reader().document(html)
     except Unread:
         return None
+    if touch is not None:
+        document = touch(document)
     return msgspec.json.encode(document).decode("utf-8")  # json.dumps's bytes, in a tenth of the time
 
 

@@ -18,7 +18,8 @@
 --   system), so it opens no file and no URL, as on the command line;
 -- * pandoc.write cannot be sandboxed from Lua, and writers read what a document names: images,
 --   media in raw HTML, a stylesheet or cover image named in the metadata. A document naming any
---   is answered "unsafe" and converted by the sandboxed command line instead;
+--   (or holding any raw element but RAW_TAB) is answered "unsafe" and converted by the
+--   sandboxed command line instead;
 -- * the data files (reference.docx parts, epub.css, translations) come from pandoc itself: the
 --   user data directory is an empty folder the caller made;
 -- * the time is what the sandbox gives (the caller sets SOURCE_DATE_EPOCH=0: 1970-01-01), and
@@ -27,6 +28,9 @@
 local EMPTY_DATA_DIR = assert(arg[1], "usage: pandoc lua pandoc_server.lua EMPTY_DIR")
 local NO_FILES = {} -- the reader's ersatz file system
 local READING_METADATA = { ["cover-image"] = true, css = true, stylesheet = true }
+-- The one raw element a job may hold: the tab after a DOCX paragraph number, which the caller
+-- puts in itself (pipeline/renderers/docx/touches.py) instead of running the DOCX filter.
+local RAW_TAB = "<w:r><w:tab/></w:r>"
 
 -- This pandoc's document API version, as its JSON reader wants it at the head of a document.
 local API_VERSION = '{"pandoc-api-version":[' .. table.concat(PANDOC_API_VERSION, ",") .. "],"
@@ -75,7 +79,9 @@ local function confined(doc, inert)
       named = named or ("an image (" .. image.src .. ")")
     end,
     RawInline = function(raw)
-      named = named or ("raw " .. raw.format)
+      if raw.format ~= "openxml" or raw.text ~= RAW_TAB then
+        named = named or ("raw " .. raw.format)
+      end
     end,
     RawBlock = function(raw)
       named = named or ("raw " .. raw.format)

@@ -31,6 +31,7 @@ from .parts import (
     without_statistics,
 )
 from .spec import style_names
+from .touches import touched
 
 DOCX_ASSETS = TEMPLATES / "docx"
 CUSTOM_STYLE = re.compile(r'data-custom-style="([^"]+)"')
@@ -49,6 +50,7 @@ class DocxRenderer(HtmlPageRenderer):
         "pipeline.renderers.docx.package",
         "pipeline.renderers.docx.parts",
         "pipeline.renderers.docx.spec",
+        "pipeline.renderers.docx.touches",
         "pipeline.renderers.fonts",
         "pipeline.renderers.pandoc",
         "pipeline.renderers.pandoc_ast",
@@ -89,6 +91,7 @@ class DocxRenderer(HtmlPageRenderer):
                 "--lua-filter",
                 str(DOCX_ASSETS / "number-tab.lua"),
             ],
+            touched,  # the filter's work, when pandoc is sent its JSON
         )
         return lambda: self._finished(Package(converted()), document, language)
 
