@@ -27,6 +27,7 @@ from .pdf_hyphens import limit_hyphenated_lines, limited_hyphenation
 from .pdf_lines import body_lines, overlong_runs
 from .pdf_structure import declare_roles, record_html_elements, restructure, tag_languages
 from .pdf_style import Stylesheets, lift_styles
+from .pdf_tree import element_tree, parsed_page
 from .pdfa import Description, Identity, Version, archival_metadata, finish
 
 PRINT_ASSETS = TEMPLATES / "print"
@@ -65,6 +66,7 @@ class PdfRenderer(HtmlPageRenderer):
         "pipeline.renderers.pdf_lines",
         "pipeline.renderers.pdf_structure",
         "pipeline.renderers.pdf_style",
+        "pipeline.renderers.pdf_tree",
         "pipeline.typography",
     )
     inline_notes = True
@@ -164,7 +166,12 @@ class PdfRenderer(HtmlPageRenderer):
         stylesheets = [self.stylesheets(style)] if style else []
         if css:
             stylesheets.append(self.weasyprint.CSS(string=css))
-        page = self.weasyprint.HTML(string=page_html, base_url=PRINT_ASSETS.as_uri() + "/", url_fetcher=self.fetcher)
+        base_url = PRINT_ASSETS.as_uri() + "/"
+        tree = element_tree(page_html)  # libxml2's parse, tinyhtml5's tree (pdf_tree.py)
+        if tree is None:
+            page = self.weasyprint.HTML(string=page_html, base_url=base_url, url_fetcher=self.fetcher)
+        else:
+            page = parsed_page(self.weasyprint, tree, base_url, self.fetcher)
         with limited_hyphenation():
             return page.render(stylesheets=stylesheets, **self.stylesheets.render_options(), **options)
 
