@@ -190,3 +190,28 @@ def test_the_command_refuses_a_bad_volume_and_writes_nothing(
     assert f"{volume}:4:1: error: unknown key 'txets' (did you mean 'texts'?)" in errors
     assert "0 of 1 volumes built; 1 failed" in errors
     assert not out.exists() or not list(out.iterdir())
+
+
+def test_a_final_volume_holding_a_provisional_text_is_warned_at_its_status(tmp_path: Path) -> None:
+    text = GOOD.replace('status = "provisional"', 'status = "final"').replace(
+        '  "order-9011-2031.en",\n', '  "order-9011-2031.en",\n  "resolution-9005-2030.en",\n'
+    )
+    stems, problems = selected(tmp_path, text)
+    assert "resolution-9005-2030.en" in stems  # still built: the warning tells, the staff decide
+    assert problems == [
+        "3:1: warning: the volume is final but holds provisional texts: resolution-9005-2030.en "
+        "(publish their final versions first, or make the volume provisional)"
+    ]
+    provisional = GOOD.replace('  "order-9011-2031.en",\n', '  "order-9011-2031.en",\n  "resolution-9005-2030.en",\n')
+    assert selected(tmp_path, provisional)[1] == []
+
+
+def test_a_name_without_its_language_is_matched_in_the_volumes_language(tmp_path: Path) -> None:
+    sources = tmp_path / "texts"
+    shutil.copytree(FIXTURE_TEXTS, sources)
+    french = sources / "resolution-9004-2030.fr.md"
+    french.write_text((sources / "resolution-9004-2030.en.md").read_text(encoding="utf-8"), encoding="utf-8")
+    declaration, _ = declared(tmp_path, GOOD.replace('"resolution-9004-2030.en"', '"resolution-9004-2030"'))
+    assert declaration is not None
+    _, problems = select(declaration, find_sources([sources]), lambda source: read(source, Config()))
+    assert "did you mean 'resolution-9004-2030.en'?" in str(problems[0]), problems

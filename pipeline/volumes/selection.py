@@ -83,6 +83,13 @@ def select(
         )
     if problems.errors:
         return None, problems.items
+    provisional = [text.stem for text in found if text.metadata.status is Status.PROVISIONAL]
+    if declaration.status is Status.FINAL and provisional:
+        problems.warning(
+            declaration.line("status"),
+            f"the volume is final but holds provisional texts: {', '.join(sorted(provisional))}",
+            "publish their final versions first, or make the volume provisional",
+        )
     return _volume(declaration, found), problems.items
 
 
@@ -96,7 +103,9 @@ def _candidates(declaration: Declaration, sources: list[Path], problems: Problem
     for name in declaration.texts:
         line = declaration.line("texts", name)
         if name not in by_stem:
-            close = difflib.get_close_matches(name, sorted(by_stem), n=1)
+            # the volume's own language first: "resolution-1005-2006" in an English volume is the .en one
+            own = sorted(stem for stem in by_stem if language_of(stem) == declaration.language.lower())
+            close = difflib.get_close_matches(name, own, n=1) or difflib.get_close_matches(name, sorted(by_stem), n=1)
             hint = f"did you mean {close[0]!r}?" if close else "give the folder that holds it, or remove it"
             problems.error(line, f"no source named {name}.md among the sources given", hint)
         elif language_of(name) != declaration.language.lower():
