@@ -9,12 +9,13 @@ each section, which LibreOffice shows as two notes numbered 1.
 
 from __future__ import annotations
 
+import functools
 import itertools
 import re
 
 import lxml.etree
 
-from .package import NS, Package, w
+from .package import NS, Package, to_xml, w
 
 PLACEHOLDER = re.compile(r"\{(page|pages)\}")
 RUNNING_PART = re.compile(r"word/(header|footer)\d+\.xml")
@@ -127,15 +128,21 @@ def house_styles(package: Package, house: frozenset[str], language: str) -> None
     highlighting, Bibliography, Heading 1–9 …) that have no place in an adopted text. The text's
     language is its regional tag there ("en-GB", "fr-FR"), for Word's spelling and hyphenation;
     the script styles (Armenian, Georgian) keep their own."""
-    used = {
+    used = frozenset(
         str(value)
         for name in package.names()
         if USING_STYLES.fullmatch(name)
         for value in package.xml(name).xpath(
             "//w:pStyle/@w:val | //w:rStyle/@w:val | //w:tblStyle/@w:val", namespaces=NS
         )
-    }
-    root = package.xml("word/styles.xml")
+    )
+    # pandoc writes the same styles part for most texts: its trimmed bytes are kept, by what decides them
+    package.put("word/styles.xml", _trimmed_styles(package.read("word/styles.xml"), used, house, language))
+
+
+@functools.lru_cache(maxsize=32)
+def _trimmed_styles(part: bytes, used: frozenset[str], house: frozenset[str], language: str) -> bytes:
+    root = lxml.etree.fromstring(part)
     styles = {str(style.get(w("styleId"))): style for style in root.xpath("//w:style", namespaces=NS)}
     keep = {name.lower() for name in house | STRUCTURAL_STYLES}  # Word matches style names case-insensitively
     wanted = [
@@ -157,7 +164,7 @@ def house_styles(package: Package, house: frozenset[str], language: str) -> None
     for tag in root.xpath("//w:lang[@w:val]", namespaces=NS):
         if tag.get(w("val")).split("-")[0] == base:
             tag.set(w("val"), language)
-    package.changed("word/styles.xml")
+    return to_xml(root)
 
 
 def regional_language(package: Package, language: str) -> None:
