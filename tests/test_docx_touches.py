@@ -6,13 +6,12 @@ sandboxed command line writes with the filter."""
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import tempfile
 from pathlib import Path
 
 import msgspec
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 
 from pipeline import load
 from pipeline.config import Config
@@ -24,9 +23,8 @@ from pipeline.renderers.pandoc import RAW_TAB_JSON, inert, pandoc_executable, ru
 from pipeline.renderers.pandoc_ast import pandoc_json
 from pipeline.testing.corpus import generate
 from tests.conftest import TEXTS
-from tests.parity.generate import GeneratedSource, sources
+from tests.parity.generate import EVERY_GENERATED_TEXT, GeneratedSource, sources
 
-EXAMPLES = int(os.environ.get("PARITY_EXAMPLES", "50"))
 RENDERER = DocxRenderer(Config())
 FILTER = DOCX_ASSETS / "number-tab.lua"
 
@@ -46,13 +44,7 @@ def assert_touched_as_the_filter_does(document: Document, label: str) -> None:
     assert json.loads(ours) == filtered_by_pandoc(html), f"{label}: our touches differ from the filter's"
 
 
-@settings(
-    max_examples=EXAMPLES,
-    derandomize=True,
-    database=None,
-    deadline=None,
-    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
-)
+@EVERY_GENERATED_TEXT
 @given(text=sources())
 def test_every_generated_text_is_touched_as_the_filter_touches_it(text: GeneratedSource) -> None:
     with tempfile.TemporaryDirectory() as folder:

@@ -5,13 +5,12 @@ know (pandoc then reads the HTML)."""
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import tempfile
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 
 from pipeline import load
 from pipeline.config import Config
@@ -21,9 +20,8 @@ from pipeline.renderers.pandoc import pandoc_executable, server_job
 from pipeline.renderers.pandoc_ast import pandoc_json
 from pipeline.testing.corpus import generate
 from tests.conftest import TEXTS
-from tests.parity.generate import GeneratedSource, sources
+from tests.parity.generate import EVERY_GENERATED_TEXT, GeneratedSource, sources
 
-EXAMPLES = int(os.environ.get("PARITY_EXAMPLES", "50"))
 RENDERERS = (EpubRenderer(Config()), DocxRenderer(Config()))
 
 
@@ -49,13 +47,7 @@ def page(body: str, language: str = "en") -> str:
     return f'<!DOCTYPE html>\n<html lang="{language}">\n{head}\n<body>\n<main>{body}</main>\n</body>\n</html>\n'
 
 
-@settings(
-    max_examples=EXAMPLES,
-    derandomize=True,
-    database=None,
-    deadline=None,
-    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
-)
+@EVERY_GENERATED_TEXT
 @given(text=sources())
 def test_every_generated_text_reads_as_pandoc_reads_it(text: GeneratedSource) -> None:
     with tempfile.TemporaryDirectory() as folder:

@@ -4,7 +4,6 @@ what it does not read as tinyhtml5 does is left to WeasyPrint."""
 
 from __future__ import annotations
 
-import os
 import tempfile
 from pathlib import Path
 from xml.etree import ElementTree
@@ -12,7 +11,7 @@ from xml.etree import ElementTree
 import pytest
 import tinyhtml5
 import weasyprint
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 
 from pipeline import load
 from pipeline.config import Config
@@ -22,9 +21,8 @@ from pipeline.renderers.pdf_style import lift_styles
 from pipeline.renderers.pdf_tree import element_tree, parsed_page
 from pipeline.testing.corpus import generate
 from tests.conftest import TEXTS
-from tests.parity.generate import GeneratedSource, sources
+from tests.parity.generate import EVERY_GENERATED_TEXT, GeneratedSource, sources
 
-EXAMPLES = int(os.environ.get("PARITY_EXAMPLES", "50"))
 RENDERER = pdf.PdfRenderer(Config())
 
 
@@ -57,13 +55,7 @@ def assert_parsed_as_tinyhtml5_parses(page: str, label: str) -> None:
     assert found is None, f"{label}: {found}"
 
 
-@settings(
-    max_examples=EXAMPLES,
-    derandomize=True,
-    database=None,
-    deadline=None,
-    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
-)
+@EVERY_GENERATED_TEXT
 @given(text=sources())
 def test_every_generated_text_parses_as_tinyhtml5_parses_it(text: GeneratedSource) -> None:
     with tempfile.TemporaryDirectory() as folder:

@@ -16,14 +16,26 @@ pipeline's model: the model and every edition must read the same.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 
 from tests.parity.reading import Entry, words_of
+
+# How the tests that compare a second reading with the reference one (pandoc's, tinyhtml5's) draw
+# their texts: PARITY_EXAMPLES of them, the same on every run.
+EVERY_GENERATED_TEXT = settings(
+    max_examples=int(os.environ.get("PARITY_EXAMPLES", "50")),
+    derandomize=True,
+    database=None,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
 
 
 def _vocabulary(words: str) -> tuple[str, ...]:
