@@ -11,20 +11,22 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from typing import Any
 
 from ...config import Config
 from ...errors import RenderError
 from ...i18n import translations
-from ...model import Document
+from ...model import Document, Paragraph, Quote, Table
 from ...templating import TEMPLATES, citation
 from ..base import HtmlPageRenderer
 from ..fonts import pinned_faces
 from ..pandoc import start_pandoc
 from .fonts import embed_fonts, embedded_face
-from .package import NS, Package
+from .package import NS, Package, w
 from .parts import (
     continuous_notes,
     house_styles,
+    indented_tables,
     lead_ins_kept_with_next,
     regional_language,
     running_heads,
@@ -66,6 +68,8 @@ class DocxRenderer(HtmlPageRenderer):
         reference = Package((DOCX_ASSETS / "reference.docx").read_bytes())
         styles = reference.xml("word/styles.xml")
         self.known_styles = {str(name) for name in styles.xpath("//w:style/w:name/@w:val", namespaces=NS)}
+        self.indents = style_indents(styles)
+        self.text_width = text_width(reference.xml("word/document.xml"))
         self.house = frozenset(style_names())
         faces = pinned_faces(DOCX_ASSETS / "fonts.toml", self.name)
         self.faces = tuple(embedded_face(face, face.file.read_bytes()) for face in faces)
@@ -102,6 +106,7 @@ class DocxRenderer(HtmlPageRenderer):
         running_heads(package, citation(document.metadata), page_label)
         continuous_notes(package)
         lead_ins_kept_with_next(package)
+        indented_tables(package, self.table_indents(document), self.text_width)
         house_styles(package, self.house, language)
         regional_language(package, language)
         without_statistics(package)
@@ -115,8 +120,62 @@ class DocxRenderer(HtmlPageRenderer):
             version | {"language": self.config.regional(version["language"])} for version in super().versions(document)
         ]
 
+    def table_indents(self, document: Document) -> list[int]:
+        """The indent of each table, in the order the template writes them: the text indent of the
+        paragraph style of the paragraph it belongs to (document.html.j2's docx_block), or none."""
+        indents: list[int] = []
+
+        def visit(block: Paragraph | Quote | Table, level: int, paragraph_style: str | None) -> None:
+            if isinstance(block, Table):
+                indents.append(self.indents.get(paragraph_style, 0) if paragraph_style else 0)
+            elif isinstance(block, Paragraph):
+                style = paragraph_style_name(block.number is not None, level)
+                for insert in block.inserts:
+                    visit(insert, level, style)
+                for child in block.children:
+                    visit(child, level + 1, None)
+
+        for section in document.sections:
+            for block in section.blocks:
+                visit(block, 1, None)
+        return indents
+
     def check_styles(self, html: str, stem: str) -> None:
         """Every custom style the template asks for exists: pandoc would silently invent it."""
         unknown = sorted(set(CUSTOM_STYLE.findall(html)) - self.known_styles)
         if unknown:
             raise RenderError(stem, self.name, f"styles missing from reference.docx: {', '.join(unknown)}")
+
+
+def paragraph_style_name(numbered: bool, level: int) -> str:
+    """The paragraph style document.html.j2 gives a paragraph at `level` (1 to 6)."""
+    if numbered:
+        return "Body Paragraph" if level == 1 else f"Sub Paragraph {level}"
+    return "Unnumbered Paragraph" if level == 1 else f"Continuation {level - 1}"
+
+
+def style_indents(styles: Any) -> dict[str, int]:
+    """Each paragraph style's left indent in twips (w:ind/@w:left, through w:basedOn), by name."""
+    paragraph_styles = styles.xpath("//w:style[@w:type='paragraph']", namespaces=NS)
+    by_id = {str(style.get(w("styleId"))): style for style in paragraph_styles}
+
+    def indent(style_id: str, depth: int = 0) -> int:
+        style = by_id.get(style_id)
+        if style is None or depth > len(by_id):
+            return 0
+        found = style.xpath("string(w:pPr/w:ind/@w:left)", namespaces=NS)
+        if found:
+            return int(found)
+        based = style.xpath("string(w:basedOn/@w:val)", namespaces=NS)
+        return indent(str(based), depth + 1) if based else 0
+
+    return {
+        str(style.xpath("string(w:name/@w:val)", namespaces=NS)): indent(style_id) for style_id, style in by_id.items()
+    }
+
+
+def text_width(document: Any) -> int:
+    """The width between the margins of the reference's page, in twips."""
+    size = document.find(f".//{w('pgSz')}")
+    margins = document.find(f".//{w('pgMar')}")
+    return int(size.get(w("w"))) - int(margins.get(w("left"))) - int(margins.get(w("right")))

@@ -20,6 +20,12 @@ from .package import NS, Package, to_xml, w
 PLACEHOLDER = re.compile(r"\{(page|pages)\}")
 RUNNING_PART = re.compile(r"word/(header|footer)\d+\.xml")
 NUMBERED_STYLE = re.compile(r"BodyParagraph|SubParagraph(\d)")  # style ids: level 1, levels 2 to 6
+# What follows w:tblInd in a table's properties (the schema's order: tblStyle … tblW, jc,
+# tblCellSpacing, then tblInd)
+TABLE_PROPERTIES_AFTER_INDENT = frozenset(
+    f"{{http://schemas.openxmlformats.org/wordprocessingml/2006/main}}{name}"
+    for name in ("tblBorders", "shd", "tblLayout", "tblCellMar", "tblLook", "tblCaption", "tblDescription")
+)
 
 
 def running_heads(package: Package, citation: str, page_label: str) -> None:
@@ -91,6 +97,34 @@ def lead_ins_kept_with_next(package: Package) -> None:
             style.addnext(lxml.etree.Element(w("keepNext")))  # the schema's order: pStyle, then keepNext
             changed = True
     if changed:
+        package.changed("word/document.xml")
+
+
+def indented_tables(package: Package, indents: list[int], text_width: int) -> None:
+    """Each table of the body set at `indents` (twips, in document order: the text indent of the
+    paragraph it belongs to, as the print and web editions set it), its columns narrowed to
+    keep it within the text width. pandoc sets every table at the margin."""
+    root = package.xml("word/document.xml")
+    tables = root.xpath("/w:document/w:body/w:tbl", namespaces=NS)
+    if len(tables) != len(indents):  # not a text's own template (a volume, a synopsis): left as it is
+        return
+    for table, indent in zip(tables, indents, strict=True):
+        if indent <= 0:
+            continue
+        properties = table.find("w:tblPr", NS)
+        later = [child for child in properties if child.tag in TABLE_PROPERTIES_AFTER_INDENT]
+        element = lxml.etree.Element(w("tblInd"), {w("w"): str(indent), w("type"): "dxa"})
+        if later:
+            later[0].addprevious(element)
+        else:
+            properties.append(element)
+        columns = table.findall("w:tblGrid/w:gridCol", NS)
+        widths = [int(column.get(w("w"), "0")) for column in columns]
+        room = text_width - indent
+        if sum(widths) > room > 0:
+            for column, width in zip(columns, widths, strict=True):
+                column.set(w("w"), str(width * room // sum(widths)))
+    if any(indent > 0 for indent in indents):
         package.changed("word/document.xml")
 
 
