@@ -5,12 +5,21 @@ The public API: load() a source into a Document; build() editions of many source
 
 from __future__ import annotations
 
+import gc
 from pathlib import Path
 
-from .build import Outcome
-from .config import Config, load_config
-from .model import Document
-from .source import load as _load
+# The imports below load most of the package (some 350 modules, whose objects all live): the
+# cycle collector would walk the growing heap many times over and find nothing to free.
+_collecting = gc.isenabled()
+gc.disable()
+try:
+    from .build import Outcome
+    from .config import Config, load_config
+    from .model import Document
+    from .source import load as _load
+finally:
+    if _collecting:
+        gc.enable()
 
 
 def load(path: Path, config: Config | None = None) -> Document:

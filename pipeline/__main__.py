@@ -1,6 +1,6 @@
 import sys
 
-from .cli import main
+from .start import main
 
 if __name__ == "__main__":  # not when a worker process (multiprocessing "spawn") imports it again
     sys.exit(main())

@@ -130,7 +130,7 @@ def run(arguments: argparse.Namespace) -> int:
 def build(paths: list[Path], arguments: argparse.Namespace, formats: list[str], config: Config) -> int:
     from .incremental import build_corpus
     from .progress import Display, print_summary
-    from .volumes.declaration import VOLUME_SUFFIX, VOLUMES_FOLDER, find_volumes
+    from .volumes import VOLUME_SUFFIX, VOLUMES_FOLDER, find_volumes
 
     volumes = [path for path in paths if path.name.endswith(VOLUME_SUFFIX) and not path.is_dir()]
     if volumes:  # `pipeline build SOURCES… VOLUME.toml`: those volumes, of the texts in SOURCES
@@ -174,7 +174,7 @@ def build(paths: list[Path], arguments: argparse.Namespace, formats: list[str], 
 
 def package(paths: list[Path], arguments: argparse.Namespace, formats: list[str], config: Config) -> int:
     from .package import package as make_package
-    from .volumes.declaration import VOLUME_SUFFIX, VOLUMES_FOLDER, find_volumes
+    from .volumes import VOLUME_SUFFIX, VOLUMES_FOLDER, find_volumes
 
     volumes = [path for path in paths if path.name.endswith(VOLUME_SUFFIX) and not path.is_dir()]
     if not arguments.paths and VOLUMES_FOLDER.is_dir():  # the whole project: its volumes too

@@ -9,7 +9,6 @@ build state (pipeline/buildstate.py) rebuilds those editions.
 
 from __future__ import annotations
 
-import ctypes
 import dataclasses
 import functools
 import hashlib
@@ -121,6 +120,8 @@ def _module_file(module: str) -> Path:
 
 
 def _library_version(library: str, function: str) -> str:
+    import ctypes  # the print edition's libraries alone are asked
+
     try:
         call = getattr(ctypes.CDLL(library), function)
     except (OSError, AttributeError):

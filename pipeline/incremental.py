@@ -321,10 +321,10 @@ def _volumes(
 ) -> tuple[list[Outcome], list[Path], dict[Path, dict[str, str]]]:
     """The stale volumes built after the texts (so that the state knows the texts as they are now):
     their outcomes, the volumes up to date, and why each stale one was rebuilt."""
-    from .volumes.incremental import plan_volumes, run_volumes, volume_inputs
-
     if not volumes or not _volume_formats(formats):
         return [], [], {}
+    from .volumes.incremental import plan_volumes, run_volumes, volume_inputs
+
     inputs = volume_inputs(formats, config)
     volume_work = plan_volumes(volumes, work.sources, work.hashes, state, inputs, force, verify)
     report = on_volume or (lambda outcome, reasons: None)

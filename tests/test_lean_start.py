@@ -32,13 +32,16 @@ NOT_FOR_HTML = (
     "babel.messages",  # the catalogues, once compiled into the user's cache (pipeline/i18n.py)
     "email",  # under importlib.metadata: versions are read from the .dist-info folders' names
     "importlib.metadata",
+    "pipeline.volumes.declaration",  # no volume file named, no volumes/ folder
+    "pipeline.volumes.incremental",
+    "ctypes",  # the print edition's libraries' versions, in its fingerprint
 )
 
 BUILD = """
-import json, sys
-from pipeline.cli import main
+import gc, json, sys
+from pipeline.start import main  # the `pipeline` command's entry point
 code = main(sys.argv[1:])
-print(json.dumps({"code": code, "modules": sorted(sys.modules)}))
+print(json.dumps({"code": code, "modules": sorted(sys.modules), "collecting": gc.isenabled()}))
 """
 
 
@@ -50,6 +53,7 @@ def loaded_by_build(out: Path) -> list[str]:
     result = subprocess.run(command, capture_output=True, text=True, check=True, env=environment)
     answer = json.loads(result.stdout.splitlines()[-1])
     assert answer["code"] == 0, result.stderr
+    assert answer["collecting"], "the cycle collector is paused for the imports only"
     assert (out / f"{SEED.name.removesuffix('.md')}.html").is_file()
     return list(answer["modules"])
 
@@ -59,3 +63,11 @@ def test_an_html_build_loads_no_other_formats_code(tmp_path: Path) -> None:
     unneeded = [m for m in modules if any(m == name or m.startswith(f"{name}.") for name in NOT_FOR_HTML)]
     assert unneeded == []
     assert "pipeline.renderers.html" in modules  # the check sees the build's modules, not an empty list
+
+
+def test_importing_the_package_leaves_the_collector_as_it_was() -> None:
+    """The package pauses the cycle collector while it imports itself, and no longer."""
+    probe = "import gc, sys; gc.disable() if sys.argv[1] == 'off' else None; import pipeline; print(gc.isenabled())"
+    for setting, expected in (("on", "True"), ("off", "False")):
+        result = subprocess.run([sys.executable, "-c", probe, setting], capture_output=True, text=True, check=True)
+        assert result.stdout.strip() == expected

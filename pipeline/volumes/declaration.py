@@ -29,9 +29,10 @@ from ..languages import is_language
 from ..model import Status, TextType
 from ..safety import forbidden_characters
 from ..typography import typography_for
+from . import VOLUME_SUFFIX as VOLUME_SUFFIX
+from . import VOLUMES_FOLDER as VOLUMES_FOLDER
+from . import find_volumes as find_volumes
 
-VOLUME_SUFFIX = ".toml"
-VOLUMES_FOLDER = Path("volumes")
 MAX_VOLUME_BYTES = 256 * 1024
 SAFE_VOLUME_STEM = re.compile(r"^[a-z0-9][a-z0-9._-]{0,120}$")  # the editions are named after it
 
@@ -74,17 +75,6 @@ class Declaration:
     def line(self, key: str, item: str | None = None) -> int:
         """Where `key` (or one of its list's items) is written, for messages."""
         return self.lines.get((key, item) if item is not None else (key,), self.lines.get((key,), 1))
-
-
-def find_volumes(paths: list[Path]) -> list[Path]:
-    """Volume files among `paths` (files ending in .toml, or folders holding them), sorted."""
-    found: set[Path] = set()
-    for path in paths:
-        if path.is_dir():
-            found.update(p for p in path.glob(f"*{VOLUME_SUFFIX}") if p.is_file())
-        elif path.name.endswith(VOLUME_SUFFIX):
-            found.add(path)
-    return sorted(found)
 
 
 def read_declaration(path: Path) -> tuple[Declaration | None, list[Problem]]:
