@@ -27,6 +27,7 @@ from .pdf_hyphens import limit_hyphenated_lines, limited_hyphenation
 from .pdf_lines import body_lines, overlong_runs
 from .pdf_structure import declare_roles, record_html_elements, restructure, tag_languages
 from .pdf_style import Stylesheets, lift_styles
+from .pdf_subset import parse_array_types_once
 from .pdf_tree import element_tree, parsed_page
 from .pdfa import Description, Identity, Version, archival_metadata, finish
 
@@ -66,6 +67,7 @@ class PdfRenderer(HtmlPageRenderer):
         "pipeline.renderers.pdf_lines",
         "pipeline.renderers.pdf_structure",
         "pipeline.renderers.pdf_style",
+        "pipeline.renderers.pdf_subset",
         "pipeline.renderers.pdf_tree",
         "pipeline.typography",
     )
@@ -81,6 +83,7 @@ class PdfRenderer(HtmlPageRenderer):
         _check_version(weasyprint)  # before patching anything
         _tag_notes_as_notes(weasyprint)
         limit_hyphenated_lines(weasyprint)
+        parse_array_types_once(weasyprint.text.ffi.ffi)
         keep_dictionaries()
         record_html_elements(weasyprint.pdf.tags)
         self.fonts = pinned_faces(PRINT_ASSETS / "fonts.toml", self.name)
