@@ -15,7 +15,7 @@ import re
 from collections.abc import Callable, Sized
 from typing import Any
 
-SIZED_ARRAY = re.compile(r"(hb_codepoint_t)\[([0-9]+)\]")
+SIZED_ARRAY = re.compile(r"hb_codepoint_t\[([0-9]+)\]")
 
 
 def parse_array_types_once(ffi: Any) -> None:
@@ -29,8 +29,8 @@ def _unsized(new: Callable[..., Any]) -> Callable[..., Any]:
     def sized_by_values(cdecl: Any, init: Any = None) -> Any:
         if isinstance(cdecl, str) and isinstance(init, Sized):
             declared = SIZED_ARRAY.fullmatch(cdecl)
-            if declared and int(declared[2]) == len(init):
-                return new(f"{declared[1]}[]", init)
+            if declared and int(declared[1]) == len(init):
+                return new("hb_codepoint_t[]", init)
         return new(cdecl, init)
 
     sized_by_values.sized_by_values = True  # type: ignore[attr-defined]
