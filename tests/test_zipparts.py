@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pipeline.renderers.zipparts import Deflated, write_zip
+from pipeline.renderers.zipparts import Deflated, Package, replace_parts, write_zip
 
 NAMES = st.text(st.characters(codec="utf-8", exclude_characters="\x00/\\"), min_size=1, max_size=12)
 ENTRIES = st.lists(
@@ -87,3 +87,41 @@ def test_without_a_cache_the_part_is_deflated_each_time(tmp_path: Path, monkeypa
     monkeypatch.chdir(tmp_path)
     assert Deflated.kept(b"x" * 100) == Deflated.of(b"x" * 100)
     assert list(tmp_path.iterdir()) == []
+
+
+@settings(max_examples=60, deadline=None)
+@given(ENTRIES, st.data())
+def test_replacing_parts_writes_what_zipfile_writes_and_copies_the_rest(
+    entries: list[tuple[str, bytes, int, bool, int]], data: st.DataObject
+) -> None:
+    """A package read once and written back with some parts replaced is the package zipfile
+    writes with those parts: the other entries are copied as they were stored, not re-deflated."""
+    original = io.BytesIO()
+    with zipfile.ZipFile(original, "w") as archive:
+        for name, content, compression, _, attributes in entries:
+            archive.writestr(info(name, compression, attributes), content, compress_type=compression)
+    replaced = {name: data.draw(st.binary(max_size=500)) for name, *_ in entries if data.draw(st.booleans())}
+    expected = io.BytesIO()
+    with zipfile.ZipFile(expected, "w") as archive:
+        for name, content, compression, _, attributes in entries:
+            entry = info(name, compression, attributes)
+            archive.writestr(entry, replaced.get(name, content), compress_type=compression)
+    package = Package(original.getvalue())
+    assert package.names() == [name for name, *_ in entries]
+    assert [package.read(name) for name, *_ in entries] == [content for _, content, *_ in entries]
+    assert package.replaced(replaced) == expected.getvalue()
+
+
+def test_a_part_not_in_the_package_is_refused() -> None:
+    with pytest.raises(KeyError, match="not in the package: b"):
+        replace_parts(write_zip([(info("a", zipfile.ZIP_DEFLATED, 0), b"a")]), {"b": b""})
+
+
+def test_a_damaged_entry_is_refused_when_read() -> None:
+    package = bytearray(write_zip([(info("a", zipfile.ZIP_STORED, 0), b"x" * 40)]))
+    entry = Package(bytes(package))
+    assert entry.read("a") == b"x" * 40
+    deflated = write_zip([(info("a", zipfile.ZIP_DEFLATED, 0), b"y" * 4000)])
+    damaged = deflated.replace(Deflated.of(b"y" * 4000).data, Deflated.of(b"z" * 4000).data)
+    with pytest.raises(zipfile.BadZipFile, match="does not inflate"):
+        Package(damaged).read("a")

@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import re
-import zipfile
 from collections.abc import Callable
-from io import BytesIO
 from typing import Any
 
 from ..errors import RenderError
@@ -17,7 +15,7 @@ from ..textname import TextName
 from .base import HtmlPageRenderer
 from .epub_notes import numbered_notes
 from .pandoc import start_pandoc
-from .zipparts import replace_parts
+from .zipparts import Package
 
 EPUB_ASSETS = TEMPLATES / "epub"
 OPF = "EPUB/content.opf"
@@ -94,8 +92,8 @@ class EpubRenderer(HtmlPageRenderer):
         """The package with its last-modified date set to the date of this version (the sandbox
         gives 1970), and the version's status (schema.org's, a reserved EPUB prefix): a final text
         and its provisional version differ in both."""
-        with zipfile.ZipFile(BytesIO(package)) as book:
-            opf, ncx = book.read(OPF), book.read(NCX)
+        book = Package(package)
+        opf, ncx = book.read(OPF), book.read(NCX)
         meta = document.metadata
         stamp = meta.issued.isoformat().encode() + b"T00:00:00Z"
         version = b'<meta property="dcterms:modified">' + stamp + b"</meta>"
@@ -104,13 +102,12 @@ class EpubRenderer(HtmlPageRenderer):
         if count != 1:
             raise RenderError(document.stem, self.name, "pandoc's OPF has no dcterms:modified to set")
         heading = translations(document.metadata.language).gettext("Notes")
-        return replace_parts(
-            package,
+        return book.replaced(
             {
                 OPF: dated,
                 NCX: _titled_ncx(ncx),
                 STYLESHEET: (EPUB_ASSETS / "style.css").read_bytes(),
-                **numbered_notes(package, citation(document.metadata), heading),
+                **numbered_notes(book, citation(document.metadata), heading),
             },
         )
 

@@ -14,10 +14,10 @@ reading systems read (EPUB 3 content documents are XML).
 from __future__ import annotations
 
 import re
-import zipfile
-from io import BytesIO
 
 import lxml.etree
+
+from .zipparts import Package
 
 XHTML = "http://www.w3.org/1999/xhtml"
 EPUB_OPS = "http://www.idpf.org/2007/ops"
@@ -29,20 +29,19 @@ XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 DECLARATION = b'<?xml version="1.0" encoding="UTF-8"?>\n'
 
 
-def numbered_notes(package: bytes, title: str, heading: str) -> dict[str, bytes]:
+def numbered_notes(package: Package, title: str, heading: str) -> dict[str, bytes]:
     """New contents of the content documents of `package`."""
     replaced: dict[str, bytes] = {}
-    with zipfile.ZipFile(BytesIO(package)) as epub:
-        for name in epub.namelist():
-            if CONTENT_DOCUMENT.fullmatch(name):
-                root = lxml.etree.fromstring(epub.read(name))
-                _retitle(root, title)
-                _raise_calls(root)
-                _number_notes(root, heading)
-                _xml_languages(root)
-                _labelling_headings(root)
-                body = lxml.etree.tostring(root, encoding="unicode", doctype=DOCTYPE)
-                replaced[name] = DECLARATION + body.encode("utf-8") + b"\n"
+    for name in package.names():
+        if CONTENT_DOCUMENT.fullmatch(name):
+            root = lxml.etree.fromstring(package.read(name))
+            _retitle(root, title)
+            _raise_calls(root)
+            _number_notes(root, heading)
+            _xml_languages(root)
+            _labelling_headings(root)
+            body = lxml.etree.tostring(root, encoding="unicode", doctype=DOCTYPE)
+            replaced[name] = DECLARATION + body.encode("utf-8") + b"\n"
     return replaced
 
 

@@ -25,6 +25,7 @@ from .hyphenation import keep_dictionaries
 from .pdf_fit import long_notes, long_notes_message, overflows, refit_css
 from .pdf_hyphens import limit_hyphenated_lines, limited_hyphenation
 from .pdf_lines import body_lines, overlong_runs
+from .pdf_once import serialise_once
 from .pdf_structure import declare_roles, record_html_elements, restructure, tag_languages
 from .pdf_style import Stylesheets, lift_styles
 from .pdf_subset import parse_array_types_once
@@ -65,6 +66,7 @@ class PdfRenderer(HtmlPageRenderer):
         "pipeline.renderers.pdf_hyphens",
         "pipeline.renderers.pdfa",
         "pipeline.renderers.pdf_lines",
+        "pipeline.renderers.pdf_once",
         "pipeline.renderers.pdf_structure",
         "pipeline.renderers.pdf_style",
         "pipeline.renderers.pdf_subset",
@@ -154,7 +156,8 @@ class PdfRenderer(HtmlPageRenderer):
             try:
                 laid_out = lay_out()
                 laid_out.metadata = archival_metadata(laid_out.metadata, description)
-                pdf = laid_out.write_pdf(finisher=finisher or partial(_finish, version=description.version), **options)
+                finishing = finisher or partial(_finish, version=description.version)
+                pdf = laid_out.write_pdf(finisher=partial(self._finished, finishing), **options)
             except self.weasyprint.urls.FatalURLFetchingError as exc:
                 raise RenderError(stem, self.name, str(exc)) from None
         if problems:
@@ -162,6 +165,10 @@ class PdfRenderer(HtmlPageRenderer):
             raise RenderError(stem, self.name, "WeasyPrint: " + "; ".join(dict.fromkeys(problems)))
         assert isinstance(pdf, bytes)
         return pdf
+
+    def _finished(self, finisher: Callable[[Any, Any], None], document: Any, pdf: Any) -> None:
+        finisher(document, pdf)
+        serialise_once(pdf, self.weasyprint.pdf.pydyf)
 
     def lay_out_html(self, html: str, css: str = "", **options: Any) -> Any:
         """The print HTML laid out in pages (a WeasyPrint Document), with `css` added."""

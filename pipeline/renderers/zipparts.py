@@ -12,22 +12,67 @@ from dataclasses import dataclass
 from ..usercache import remembered
 
 
-def replace_parts(package: bytes, parts: dict[str, bytes]) -> bytes:
-    """`package` with the named parts' contents replaced; entry order, dates and compression kept.
+class Package:
+    """A ZIP package read once: its entries in order, each with its content as stored in it (a
+    deflated entry's bytes are not inflated until read, nor deflated again when written back)."""
 
-    Keeping order matters for EPUB (its `mimetype` entry must come first, stored); keeping the
-    entries' dates keeps the output byte-identical from run to run.
-    """
-    missing = set(parts) - set(zipfile.ZipFile(io.BytesIO(package)).namelist())
-    if missing:
-        raise KeyError(f"not in the package: {', '.join(sorted(missing))}")
-    output = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(package)) as source, zipfile.ZipFile(output, "w") as target:
-        for info in source.infolist():
-            target.writestr(
-                info, parts.get(info.filename, source.read(info.filename)), compress_type=info.compress_type
-            )
-    return output.getvalue()
+    def __init__(self, package: bytes) -> None:
+        with zipfile.ZipFile(io.BytesIO(package)) as archive:
+            infos = archive.infolist()
+        self.entries: dict[str, tuple[zipfile.ZipInfo, bytes | Deflated]] = {}
+        for info in infos:
+            stored = _stored_bytes(package, info)
+            if info.compress_type == zipfile.ZIP_DEFLATED:
+                self.entries[info.filename] = info, Deflated(stored, info.CRC, info.file_size)
+            elif info.compress_type == zipfile.ZIP_STORED:
+                self.entries[info.filename] = info, stored
+            else:
+                raise ValueError(f"{info.filename}: compression {info.compress_type} is not read here")
+
+    def names(self) -> list[str]:
+        return list(self.entries)
+
+    def read(self, name: str) -> bytes:
+        content = self.entries[name][1]
+        if not isinstance(content, Deflated):
+            return content
+        data = zlib.decompress(content.data, -15)
+        if len(data) != content.size or zlib.crc32(data) != content.crc:
+            raise zipfile.BadZipFile(f"{name}: the entry does not inflate to what the package records")
+        return data
+
+    def replaced(self, parts: dict[str, bytes]) -> bytes:
+        """The package with the named parts' contents replaced; entry order, dates and
+        compression kept, and every other entry copied as it was stored.
+
+        Keeping order matters for EPUB (its `mimetype` entry must come first, stored); keeping the
+        entries' dates keeps the output byte-identical from run to run."""
+        missing = set(parts) - set(self.entries)
+        if missing:
+            raise KeyError(f"not in the package: {', '.join(sorted(missing))}")
+        return write_zip((info, parts.get(name, content)) for name, (info, content) in self.entries.items())
+
+
+def replace_parts(package: bytes, parts: dict[str, bytes]) -> bytes:
+    """`package` with the named parts' contents replaced (Package.replaced)."""
+    return Package(package).replaced(parts)
+
+
+def _stored_bytes(package: bytes, info: zipfile.ZipInfo) -> bytes:
+    """An entry's data as stored, after its local header (whose name and extra field lengths may
+    differ from the central directory's)."""
+    header = package[info.header_offset : info.header_offset + LOCAL_HEADER.size]
+    if len(header) != LOCAL_HEADER.size or header[:4] != b"PK\003\004":
+        raise zipfile.BadZipFile(f"{info.filename}: no local header where the directory says")
+    name_length, extra_length = LOCAL_HEADER.unpack(header)[-2:]
+    start = info.header_offset + LOCAL_HEADER.size + name_length + extra_length
+    stored = package[start : start + info.compress_size]
+    if len(stored) != info.compress_size:
+        raise zipfile.BadZipFile(f"{info.filename}: the package ends inside the entry")
+    return stored
+
+
+LOCAL_HEADER = struct.Struct("<4s2B4HL2L2H")
 
 
 @dataclass(frozen=True)
@@ -90,8 +135,8 @@ def write_zip(entries: Iterable[tuple[zipfile.ZipInfo, bytes | Deflated]]) -> by
         name, flags = _name_and_flags(info.filename)
         date, time = _dos_date_time(info.date_time)
         offset = output.tell()
-        local = struct.pack(
-            "<4s2B4HL2L2H", b"PK\003\004", info.extract_version, info.reserved, flags, info.compress_type,
+        local = LOCAL_HEADER.pack(
+            b"PK\003\004", info.extract_version, info.reserved, flags, info.compress_type,
             time, date, crc, len(stored), size, len(name), len(info.extra),
         )  # fmt: skip
         output.write(local + name + info.extra + stored)
