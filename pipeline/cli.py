@@ -132,21 +132,22 @@ def build(paths: list[Path], arguments: argparse.Namespace, formats: list[str], 
     from .progress import Display, print_summary
     from .volumes import VOLUME_SUFFIX, VOLUMES_FOLDER, find_volumes
 
-    volumes = [path for path in paths if path.name.endswith(VOLUME_SUFFIX) and not path.is_dir()]
-    if volumes:  # `pipeline build SOURCES… VOLUME.toml`: those volumes, of the texts in SOURCES
-        from .volumes.command import build_volume_files  # the volume builder only for volumes
-
-        sources = [path for path in paths if path not in volumes] or [DEFAULT_SOURCES]
-        preflight(formats)
-        return build_volume_files(volumes, sources, arguments.out, formats, config)
+    # `pipeline build SOURCES… VOLUME.toml…`: the texts of SOURCES and those volumes; with no
+    # argument, the whole project: its texts and every volume of volumes/. Either way the build
+    # state records both, so the next build rebuilds only what changed and `package` bags them.
+    given = [path for path in paths if path.name.endswith(VOLUME_SUFFIX) and not path.is_dir()]
+    if given:
+        paths = [path for path in paths if path not in given] or [DEFAULT_SOURCES]
+    volumes = given or (find_volumes([VOLUMES_FOLDER]) if not arguments.paths and VOLUMES_FOLDER.is_dir() else [])
     if arguments.executor == "dask":
         check_scheduler(arguments.scheduler)
     if os.path.lexists(arguments.out) and not os.path.isdir(arguments.out):
         raise UsageError(f"not a folder: {arguments.out}")
     if arguments.executor == "local":  # Dask workers are other machines: each checks its own engines
         preflight(formats)
-    project = not arguments.paths and VOLUMES_FOLDER.is_dir()  # the whole project: its volumes too
     display = Display()
+    if given and not _volume_formats(formats):
+        display.line(f"pipeline: no volume format among {', '.join(formats)}: the volumes are not built")
     try:
         summary = build_corpus(
             paths,
@@ -162,7 +163,7 @@ def build(paths: list[Path], arguments: argparse.Namespace, formats: list[str], 
             on_start=display.start,
             on_outcome=display.outcome,
             on_notice=lambda text: display.line(f"pipeline: {text}"),
-            volumes=find_volumes([VOLUMES_FOLDER]) if project else None,
+            volumes=volumes,
             on_volume=display.volume,
         )
     finally:
@@ -170,6 +171,12 @@ def build(paths: list[Path], arguments: argparse.Namespace, formats: list[str], 
     print_summary(summary, display)
     failed = any(o.failed for o in summary.outcomes) or any(o.failed for o in summary.volume_outcomes)
     return EXIT_INVALID if failed else EXIT_OK
+
+
+def _volume_formats(formats: list[str]) -> list[str]:
+    from .volumes.incremental import volume_formats  # the volume code only for volumes
+
+    return volume_formats(formats)
 
 
 def package(paths: list[Path], arguments: argparse.Namespace, formats: list[str], config: Config) -> int:

@@ -188,8 +188,46 @@ def test_the_command_refuses_a_bad_volume_and_writes_nothing(
     assert main(["build", str(FIXTURE_TEXTS), str(volume), "--out", str(out), "--format", "pdf"]) == 1
     errors = capsys.readouterr().err
     assert f"{volume}:4:1: error: unknown key 'txets' (did you mean 'texts'?)" in errors
-    assert "0 of 1 volumes built; 1 failed" in errors
-    assert not out.exists() or not list(out.iterdir())
+    assert "0 of 1 volumes built, 0 files written; 1 failed" in errors
+    assert not list(out.glob("bad.en.*"))  # the texts are built; nothing of the volume is written
+
+
+def test_volumes_given_are_recorded_rebuilt_only_when_stale_and_packaged(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`pipeline build SOURCES VOLUME.toml` brings the texts and that volume up to date in the
+    build state, as the project build does: a second build writes nothing, a changed volume file
+    rebuilds that volume alone, and `pipeline package` bags the folder."""
+    volume = tmp_path / "v.en.toml"
+    volume.write_text(GOOD, encoding="utf-8")
+    out = tmp_path / "out"
+    command = ["build", str(FIXTURE_TEXTS), str(volume), "--out", str(out), "--format", "epub"]
+    assert main(command) == 0
+    assert "1 of 1 volumes built, 1 files written; 0 failed" in capsys.readouterr().err
+    first = (out / "v.en.epub").read_bytes()
+    assert main(command) == 0
+    errors = capsys.readouterr().err
+    assert "1 of 1 volumes built (1 up to date), 0 files written; 0 failed" in errors
+    assert "0 to build" in errors
+    volume.write_text(GOOD.replace('status = "provisional"', 'status = "final"'), encoding="utf-8")
+    assert main(command) == 0
+    errors = capsys.readouterr().err
+    assert "built volume" in errors and "0 to build" in errors  # the volume again, no text
+    assert (out / "v.en.epub").read_bytes() != first
+    bag = tmp_path / "bag"
+    packed = ["package", str(FIXTURE_TEXTS), str(volume), "--editions", str(out), "--out", str(bag), "--format", "epub"]
+    assert main(packed) == 0
+    assert (bag / "data" / "editions" / "v.en.epub").read_bytes() == (out / "v.en.epub").read_bytes()
+    assert (bag / "data" / "volumes" / "v.en.toml").is_file()
+
+
+def test_a_volume_without_a_volume_format_is_said_not_built(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    volume = tmp_path / "v.en.toml"
+    volume.write_text(GOOD, encoding="utf-8")
+    out = tmp_path / "out"
+    assert main(["build", str(FIXTURE_TEXTS), str(volume), "--out", str(out), "--format", "html"]) == 0
+    assert "no volume format among html: the volumes are not built" in capsys.readouterr().err
+    assert not list(out.glob("v.en.*"))
 
 
 def test_a_final_volume_holding_a_provisional_text_is_warned_at_its_status(tmp_path: Path) -> None:

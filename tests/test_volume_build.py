@@ -254,7 +254,7 @@ def test_templates_rebuild_the_volumes_that_use_them(
     ("module", "texts_moved", "volumes_moved"),
     [
         ("volumes/pdf.py", set(), {"pdf", "docx", "epub"}),
-        ("volumes/command.py", set(), set()),  # prints, never renders
+        ("volumes/incremental.py", set(), set()),  # plans and records, never renders
         ("renderers/epub.py", {"epub"}, {"epub"}),
     ],
 )

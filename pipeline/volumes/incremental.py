@@ -34,7 +34,7 @@ from .selection import in_range, language_of
 Report = Callable[[Outcome, dict[str, str]], None]
 VOLUME_TEMPLATES = "volume"
 # Modules of this package that never change a volume's bytes.
-NOT_RENDERING = {"command.py", "incremental.py"}
+NOT_RENDERING = {"incremental.py"}
 
 
 @dataclass
