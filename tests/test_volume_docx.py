@@ -16,6 +16,7 @@ import pytest
 from pipeline.cli import main
 from pipeline.config import Config
 from pipeline.model import Document
+from pipeline.renderers.docx import DocxRenderer
 from pipeline.source import find_sources, load
 from pipeline.templating import citation, full_title
 from pipeline.testing.corpus import generate
@@ -48,7 +49,7 @@ def volume(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[Documen
     )
     assert main(["build", str(corpus), str(declaration), "--out", str(out), "--format", "docx"]) == 0
     first = (out / "v.en.docx").read_bytes()
-    assert main(["build", str(corpus), str(declaration), "--out", str(out), "--format", "docx"]) == 0
+    assert main(["build", str(corpus), str(declaration), "--out", str(out), "--format", "docx", "--force"]) == 0
     assert (out / "v.en.docx").read_bytes() == first  # the same bytes from run to run
     texts = [load(s, Config()) for s in find_sources([corpus]) if s.name.endswith(".en.md")]
     texts.sort(key=lambda t: (ORDER.index(t.metadata.type.value), t.metadata.number))
@@ -126,3 +127,26 @@ def test_the_house_faces_are_embedded_as_in_each_texts_docx(volume: tuple[Path, 
     assert expected({"Noto Serif"}).items() <= faces.items()  # the four faces of the house family
     # and a script's faces where its texts use it (the generated texts have Armenian and Georgian words)
     assert faces == expected({family for family, _ in faces})
+
+
+def test_tables_and_lead_ins_are_set_as_in_each_texts_docx(volume: tuple[Path, list[Document]]) -> None:
+    """Each table at its paragraph's indent and each lead-in kept with its first item, as the
+    text's own DOCX sets them (pandoc sets every table at the margin)."""
+    docx, texts = volume
+    body = part(docx, "word/document.xml").find("w:body", NS)
+    assert body is not None
+    found = []
+    for table in body.iterfind("w:tbl", NS):
+        indent = table.find("w:tblPr/w:tblInd", NS)
+        found.append(0 if indent is None else int(indent.get(f"{{{W}}}w", "0")))
+    single = DocxRenderer(Config())
+    expected_indents = [indent for text in texts for indent in single.table_indents(text)]
+    assert found == expected_indents
+    assert any(indent > 0 for indent in found), "the fixtures hold a table inside a numbered paragraph"
+    lead_ins = [
+        p
+        for p in body.iterfind("w:p", NS)
+        if "".join(p.itertext()).rstrip().endswith(":") and p.find("w:pPr/w:pStyle", NS) is not None
+    ]
+    kept = [p for p in lead_ins if p.find("w:pPr/w:keepNext", NS) is not None]
+    assert kept, "a lead-in ending in a colon is kept with the paragraph after it"

@@ -43,7 +43,7 @@ def books(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
         volumes.append(str(volume))
     assert main(["build", str(corpus), *volumes, "--out", str(out), "--format", "epub"]) == 0
     first = {language: (out / f"v.{language}.epub").read_bytes() for language in ("en", "fr")}
-    assert main(["build", str(corpus), *volumes, "--out", str(out), "--format", "epub"]) == 0
+    assert main(["build", str(corpus), *volumes, "--out", str(out), "--format", "epub", "--force"]) == 0
     assert all((out / f"v.{language}.epub").read_bytes() == data for language, data in first.items())
     return {"en": out / "v.en.epub", "fr": out / "v.fr.epub", "corpus": corpus}
 

@@ -18,7 +18,7 @@ from ..model import Document
 from ..renderers.docx import DOCX_ASSETS, DocxRenderer
 from ..renderers.docx.fonts import embed_fonts
 from ..renderers.docx.package import NS, Package, R, W, to_xml
-from ..renderers.docx.parts import running_heads
+from ..renderers.docx.parts import indented_tables, lead_ins_kept_with_next, running_heads
 from ..renderers.pandoc import run_pandoc
 from ..templating import citation, environment, full_title
 from .selection import Volume, anchor
@@ -69,6 +69,10 @@ class VolumeDocxRenderer:
         self._sections(document, len(volume.texts), volume.stem, volume.recto)
         _numbered_per_text(document)
         package.changed("word/document.xml")
+        # As in each text's own DOCX: lead-ins kept with their first item, tables at their paragraph's indent.
+        lead_ins_kept_with_next(package)
+        indents = [indent for text in volume.texts for indent in self.single.table_indents(text)]
+        indented_tables(package, indents, self.single.text_width)
         for index, header in enumerate(headers, start=1):
             package.put(f"word/header-text-{index}.xml", header)
         _with_headers(package, len(headers))
