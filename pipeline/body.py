@@ -37,7 +37,7 @@ ALIGNMENT = re.compile(r"text-align:\s*(left|center|right)")
 DIGIT_GROUP_SPACE = re.compile(r"(?<=\d) (?=\d{3}(?!\d))")
 NOTE_DEFINITION = re.compile(r"^ {0,3}\[\^([^\]\s]+)\]:", re.MULTILINE)  # "[^label]:" opening a line
 # Ids the templates use themselves: an appendix heading must not take one.
-RESERVED_IDS = frozenset({"main", "text", "title", "notes", "notes-heading", "footnotes", "toc"})
+RESERVED_IDS = frozenset({"main", "text", "title", "title-block", "notes", "notes-heading", "footnotes", "toc"})
 # Every id generated for a block or a note ends in one of these tails: "p-6-1", "quote-2",
 # "fn-3" in the main text, "<section>-p-1", "<section>-para-2" and the heading's
 # "<section>-heading" in an appendix. A section id never ends so (see _section_id), which keeps

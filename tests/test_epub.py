@@ -11,7 +11,9 @@ import lxml.html
 import pytest
 
 from pipeline import build
-from tests.conftest import SEED
+from pipeline.testing.corpus import generate
+from tests.conftest import SEED, TEXTS
+from tests.sources import FRONT, NAME
 from tests.wordcheck import raw_seed, tokens
 
 STEM = "recommendation-1607-2003.en"
@@ -22,6 +24,32 @@ NS = {
     "epub": "http://www.idpf.org/2007/ops",
 }
 EPUB_TYPE = "{http://www.idpf.org/2007/ops}type"
+NCX = {"n": "http://www.daisy.org/z3986/2005/ncx/"}
+CONTENT_DOCUMENT = re.compile(r"EPUB/text/ch\d+\.xhtml")
+# What belongs to the text or an appendix, never to the title block.
+PROVISIONS = ".//x:div[contains(concat(' ', @class, ' '), ' paragraph ')] | .//x:section | .//x:table | .//x:blockquote"
+# Two appendices, a note in the text and one in an appendix; the second heading's slug is the title block's id.
+TWO_APPENDICES = """1. Text.[^first]
+
+## Appendix
+
+Terms of reference.
+
+1. First point.[^second]
+
+## Title block
+
+1. Other point.
+
+[^first]: A note in the text.
+[^second]: A note in an appendix.
+"""
+# Where pandoc's navigation (EPUB 3, and the NCX of EPUB 2) lists its entries: all, then the top level's.
+NAVIGATION = {
+    "EPUB/nav.xhtml": ("//x:nav[@epub:type='toc']//x:a/@href", "/x:html/x:body/x:nav/x:ol/x:li/x:a/@href"),
+    "EPUB/toc.ncx": ("//n:navMap//n:content/@src", "/n:ncx/n:navMap/n:navPoint/n:content/@src"),
+}
+GENERATED = 12  # sources of the synthetic corpus, seed 3: two texts with an appendix, in both languages
 
 
 @pytest.fixture(scope="module")
@@ -146,3 +174,98 @@ def test_the_ncx_names_the_text_by_citation_and_title(epub: Path) -> None:
     first = re.search(r"<navPoint [^>]*>\s*<navLabel>\s*<text>([^<]*)</text>", ncx)
     assert title and first and first[1] == title[1]
     assert first[1].startswith("Recommendation 1607 (2003): "), first[1]
+
+
+@pytest.fixture(scope="module")
+def generated_books(tmp_path_factory: pytest.TempPathFactory) -> list[Path]:
+    """The EPUB editions of generated texts, and of a text with two appendices and a note in each part."""
+    folder = tmp_path_factory.mktemp("epub-generated-texts")
+    generate(folder, GENERATED, seed=3)
+    (folder / NAME).write_text(FRONT + "\n" + TWO_APPENDICES, encoding="utf-8")
+    out = tmp_path_factory.mktemp("epub-generated")
+    outcomes = build([folder], ["epub"], out)
+    assert not [o for o in outcomes if o.failed], [o.failure for o in outcomes if o.failed]
+    return sorted(out.glob("*.epub"))
+
+
+def test_the_title_block_is_a_section_beside_the_text_and_appendices(
+    editions: Path, generated_books: list[Path]
+) -> None:
+    """pandoc made the title heading's section hold everything after it: for reading systems and
+    assistive technology the text and its appendices were part of the title block."""
+    books = [*sorted(editions.glob("*.epub")), *generated_books]
+    assert len(books) == len(TEXTS) + GENERATED + 1
+    problems = [problem for book in books for problem in structure_problems(book)]
+    assert problems == [], "\n".join(problems)
+    appendices = [len(chapter(book).xpath("//x:section[@class='appendix']", namespaces=NS)) for book in books]
+    assert max(appendices) == 2 and appendices.count(1) >= 3  # the property is not vacuous
+
+
+def structure_problems(book: Path) -> list[str]:
+    """What keeps `book` from having its title block as a section of its own, the text and each
+    appendix as sections beside it, and every link, label and navigation entry landing."""
+    with zipfile.ZipFile(book) as package:
+        names = [name for name in package.namelist() if CONTENT_DOCUMENT.fullmatch(name)]
+        if names != ["EPUB/text/ch001.xhtml"]:
+            return [f"{book.name}: content documents {names}, not ch001.xhtml alone"]
+        root = lxml.etree.fromstring(package.read(names[0]))
+        navigation = {
+            name: [lxml.etree.fromstring(package.read(name)).xpath(path, namespaces=NS | NCX) for path in paths]
+            for name, paths in NAVIGATION.items()
+        }
+    where = f"{book.name}: {names[0]}"
+    problems = _section_problems(root, where) + _link_problems(root, where)
+    ids = set(root.xpath("//@id"))
+    appendices = root.xpath("//x:section[contains(concat(' ', @class, ' '), ' appendix ')]", namespaces=NS)
+    expected = ["title", *(appendix.get("aria-labelledby") for appendix in appendices)]
+    for name, (entries, top) in navigation.items():
+        documents = {document for document, _, _ in (entry.partition("#") for entry in entries)}
+        fragments = [entry.partition("#")[2] for entry in entries]
+        if documents != {"text/ch001.xhtml"} or not set(fragments) <= ids:
+            problems.append(f"{book.name}: {name} links to {entries}, not all into ch001.xhtml")
+        if fragments != expected or top != entries:  # side by side, as the sections are
+            problems.append(f"{book.name}: {name} lists {entries}, not {expected} side by side")
+    return problems
+
+
+def _section_problems(root: lxml.etree._Element, where: str) -> list[str]:
+    problems: list[str] = []
+    [title] = root.xpath("//x:section[@id='title']", namespaces=NS)
+    [text] = root.xpath("//x:section[@id='text']", namespaces=NS)
+    appendices = root.xpath("//x:section[contains(concat(' ', @class, ' '), ' appendix ')]", namespaces=NS)
+    [notes] = root.xpath("//x:section[@epub:type='footnotes']", namespaces=NS)
+    if not title.xpath(
+        "x:h1/x:span[@class='citation'] and x:h1/x:span[@class='title'] and .//x:div[@class='issued-by']", namespaces=NS
+    ):
+        problems.append(f"{where}: the title block's section lacks its citation, title or issuing body")
+    held = [f"<{lxml.etree.QName(e).localname} id={e.get('id')!r}>" for e in title.xpath(PROVISIONS, namespaces=NS)]
+    if held:
+        problems.append(f"{where}: the title block holds {len(held)} provisions and sections, {held[0]} first")
+    parts = [title, text, *appendices, notes]
+    problems += [
+        f"{where}: section {part.get('id')!r} is inside another section"
+        for part in parts
+        if part.xpath("ancestor::x:section", namespaces=NS)
+    ]
+    order = {element: index for index, element in enumerate(root.iter())}
+    if sorted(parts, key=order.__getitem__) != parts:
+        problems.append(f"{where}: title block, text, appendices and notes are out of order")
+    return problems
+
+
+def _link_problems(root: lxml.etree._Element, where: str) -> list[str]:
+    """Ids given once; every label, link and note call landing; notes numbered and linked back."""
+    ids = root.xpath("//@id")
+    problems = [f"{where}: the id {i!r} is given twice" for i in sorted(set(ids)) if ids.count(i) > 1]
+    labels = [label for value in root.xpath("//@aria-labelledby") for label in value.split()]
+    fragments = [href[1:] for href in root.xpath("//x:a/@href", namespaces=NS) if href.startswith("#")]
+    problems += [f"{where}: #{target} names no element" for target in [*labels, *fragments] if target not in ids]
+    calls = root.xpath("//x:a[@role='doc-noteref']", namespaces=NS)
+    if [call.xpath("string(.)") for call in calls] != [str(n) for n in range(1, len(calls) + 1)]:
+        problems.append(f"{where}: the note calls are not numbered 1 to {len(calls)}")
+    for call in calls:
+        note = call.get("href", "").removeprefix("#")
+        back = root.xpath("//x:aside[@id=$note]//x:a[@class='note-back']/@href", namespaces=NS, note=note)
+        if back != [f"#{call.get('id')}"]:
+            problems.append(f"{where}: note {note!r} does not link back to its call")
+    return problems
