@@ -127,6 +127,8 @@ MONTH_NAMES = {
 MONTHS = sorted({name for names in MONTH_NAMES.values() for name in names}, key=lambda name: (-len(name), name))
 _MONTH = "|".join(MONTHS)
 _TYPE_WORD = "Recommendations?|Recommandations?|Resolutions?|Résolutions?|Opinions?|Avis|Orders?|Directives?|Doc\\."
+# A number written in digit groups ("3 200 000"), whichever space the source has between them.
+GROUPED_NUMBER = re.compile(r"(?<![\w.,])\d{1,3}(?:[ \u00a0\u202f]\d{3})+(?![\w])")
 # (pattern, what it keeps together); each space of a match becomes a no-break space
 NO_BREAK = re.compile(
     "|".join(
@@ -134,7 +136,7 @@ NO_BREAK = re.compile(
             rf"(?<![\w.])\d{{1,2}}(?:er)?[ \u00a0](?:{_MONTH})(?:[ \u00a0]\d{{4}})?(?![\w])",
             rf"(?<![\w-])(?:{_TYPE_WORD})[ \u00a0]\d{{1,6}}(?:[ \u00a0]\(\d{{4}}\))?(?![\w])",
             r"(?<![\w.])(?:Mr|Ms|Mrs|Dr|Mme|Mmes|Mlle|MM\.|M\.)[ \u00a0](?=[A-ZÀ-Ý])",
-            r"(?<![\w.,])\d{1,3}(?:[ \u00a0\u202f]\d{3})+(?![\w])",
+            GROUPED_NUMBER.pattern,
         )
     )
 )
