@@ -6,6 +6,8 @@
   (HTML and EPUB <sup>, the PDF through its HTML, DOCX w:vertAlign through pandoc's Superscript).
 - Runs of another script carry their language (pipeline/scripts.py decides which).
 - The print edition's dates and last words are in `keep` spans (typography.protected_spans).
+- In a table the print edition lays out again in narrow columns, grouped numbers are in `figure`
+  spans that may break only between their digit groups (`breakable_figures`).
 
 Running text goes through `typeset`; the phrases the templates generate (the adoption formula,
 with its "1er juin" and "19e séance") through `superscript_ordinals`, on their markup.
@@ -20,7 +22,7 @@ from markupsafe import Markup, escape
 
 from .languages import base_language
 from .scripts import DEFAULT_SCRIPT_LANGUAGES, script_runs
-from .typography import WORD_CHARACTERS, protected_spans
+from .typography import GROUPED_NUMBER, NBSP, NNBSP, WORD_CHARACTERS, protected_spans
 
 _MODIFIERS = {"ᵉ": "e", "ʳ": "r", "ˢ": "s", "ᵈ": "d"}
 _E, _R, _S, _D = "[eᵉ]", "[rʳ]", "[sˢ]", "[dᵈ]"
@@ -130,3 +132,25 @@ def superscript_ordinals(markup: str, language: str) -> Markup:
         Markup(piece) if index % 2 else Markup("").join(_superscript(Markup(piece)))
         for index, piece in enumerate(_TAG.split(str(markup)))
     )
+
+
+FIGURE = Markup('<span class="{}">{}</span>')
+
+
+def breakable_figures(markup: str) -> Markup:
+    """Markup (escaped text and tags) with each grouped number of its text in a figure span whose
+    gaps are word spaces: a line may break there, and a gap that ends a line is dropped as a space
+    is (a no-break space would stay and push a right-aligned group off the column's edge). The
+    print edition keeps the digits of a group together in the span (renderers/pdf_fit.py); a
+    number whose gaps are all narrow is marked narrow, to be set with narrow word spaces."""
+    return Markup("").join(
+        Markup(piece) if index % 2 else Markup(GROUPED_NUMBER.sub(_figure, piece))
+        for index, piece in enumerate(_TAG.split(str(markup)))
+    )
+
+
+def _figure(match: re.Match[str]) -> str:
+    number = match.group()
+    spaced = number.replace(NBSP, " ").replace(NNBSP, " ")
+    narrow = number.count(NNBSP) == spaced.count(" ")
+    return FIGURE.format("figure narrow" if narrow else "figure", spaced)

@@ -22,7 +22,7 @@ from .akn import AknRenderer
 from .base import HtmlPageRenderer
 from .fonts import covered_characters, glyph_problems, pinned_faces, uncovered
 from .hyphenation import keep_dictionaries
-from .pdf_fit import long_notes, long_notes_message, overflows, refit_css
+from .pdf_fit import long_notes, long_notes_message, overflows, refit_css, refit_failure, refit_html
 from .pdf_hyphens import limit_hyphenated_lines, limited_hyphenation
 from .pdf_lines import body_lines, overlong_runs
 from .pdf_once import serialise_once
@@ -186,19 +186,18 @@ class PdfRenderer(HtmlPageRenderer):
             return page.render(stylesheets=stylesheets, **self.stylesheets.render_options(), **options)
 
     def fit_to_page(self, document: Document, html: str, laid_out: Any, **options: Any) -> Any:
-        """`laid_out`, or its blocks that ran off the page laid out again to break anywhere;
-        what still runs off (a table of too many columns, a note taller than a page's note
-        area) fails with its source lines."""
+        """`laid_out`, or its blocks that ran off the page laid out again to break anywhere (a
+        number only between its digit groups); what still runs off (a table of too many
+        columns, a note taller than a page's note area) fails with its source lines."""
         found = overflows(laid_out, document)
         if found:
-            laid_out = self.lay_out_html(html, refit_css(found), **options)
+            laid_out = self.lay_out_html(refit_html(html, found), refit_css(found), **options)
             left = overflows(laid_out, document)
             if left:
-                where = "; ".join(f"line {o.line}: {o.text[:30]!r}" if o.text else f"line {o.line}" for o in left)
                 raise RenderError(
                     document.stem,
                     self.name,
-                    f"text runs off the page even when broken anywhere ({where}): split the table or the word",
+                    refit_failure(left, lambda o: f"line {o.line}: {o.text[:30]!r}" if o.text else f"line {o.line}"),
                 )
         # No refit can help a note taller than the page's note area: WeasyPrint never splits one.
         long = long_notes(laid_out, document)

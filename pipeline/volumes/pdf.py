@@ -13,7 +13,16 @@ from markupsafe import Markup
 from ..errors import RenderError
 from ..model import TITLE_NOTE_NUMBER, Document
 from ..renderers.pdf import LAYOUT_PASSES, PdfRenderer
-from ..renderers.pdf_fit import Overflow, block_lines, long_notes_at, long_notes_message, overflows_at, refit_css
+from ..renderers.pdf_fit import (
+    Overflow,
+    block_lines,
+    long_notes_at,
+    long_notes_message,
+    overflows_at,
+    refit_css,
+    refit_failure,
+    refit_html,
+)
 from ..renderers.pdf_lines import body_lines, overlong_runs
 from ..renderers.pdfa import Description, Version
 from ..textname import TextName
@@ -132,11 +141,11 @@ class VolumePdfRenderer(PdfRenderer):
         lines = {block: line for block, (_, line) in owners.items()}
         found = overflows_at(laid_out, lines)
         if found:
-            laid_out = self.lay_out_html(html, refit_css(found), **options)
+            laid_out = self.lay_out_html(refit_html(html, found), refit_css(found), **options)
             left = overflows_at(laid_out, lines)
             if left:
-                where = "; ".join(self._where(overflow, owners, volume.stem) for overflow in left)
-                raise RenderError(volume.stem, self.name, f"text runs off the page even when broken anywhere ({where})")
+                where = refit_failure(left, lambda overflow: self._where(overflow, owners, volume.stem))
+                raise RenderError(volume.stem, self.name, where)
         # A note taller than a page's note area, which WeasyPrint never splits: by its volume id.
         notes = {
             f"{anchor(text)}-{note.id}": (text.stem, note.line) for text in volume.texts for note in text.footnotes
@@ -153,8 +162,7 @@ class VolumePdfRenderer(PdfRenderer):
 
     @staticmethod
     def _where(overflow: Overflow, owners: dict[str, tuple[str, int]], default: str) -> str:
-        block = overflow.selector.removeprefix('[id="').removesuffix('"]')
-        stem, line = owners.get(block, (default, overflow.line))
+        stem, line = owners.get(overflow.block, (default, overflow.line))
         return f"{stem}.md line {line}"
 
     def _attachment(self, data: bytes, name: str, description: str, date: dt.date) -> Any:
