@@ -101,6 +101,28 @@ def _with_superscripts(line: list[dict[str, str]]) -> list[Word]:
     return found
 
 
+@dataclass(frozen=True)
+class PlacedWord:
+    """A word and its box on its page (PDF points from the page's top left corner)."""
+
+    page: int
+    left: float
+    right: float
+    top: float
+    text: str
+
+
+def placed_words(pdf: Path) -> list[PlacedWord]:
+    """Every word of `pdf` with its box, in poppler's order."""
+    rows = csv.DictReader(tsv(pdf).splitlines(), delimiter="\t", quoting=csv.QUOTE_NONE)
+    return [
+        PlacedWord(int(r["page_num"]), left, left + float(r["width"]), float(r["top"]), r["text"])
+        for r in rows
+        if r["level"] == "5"
+        for left in [float(r["left"])]
+    ]
+
+
 def page_count(pdf: Path) -> int:
     info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
     return int(next(line.split()[-1] for line in info.splitlines() if line.startswith("Pages:")))
