@@ -121,3 +121,28 @@ def test_the_page_passes_nu_and_axe_in_light_and_dark(seed_site: Path) -> None:
     assert nu_html_checker(pages) == []
     assert axe(pages) == []
     assert axe(pages, color_scheme="dark") == []
+
+
+def test_a_table_wider_than_a_phone_scrolls_in_its_own_region(tmp_path: Path) -> None:
+    """At 360 px a table of three columns with dates is wider than the screen: it scrolls
+    sideways in a region the keyboard reaches and a screen reader names, and the page does not."""
+    text = ROOT / "tests" / "fixtures" / "texts" / "resolution-9020-2032.en.md"
+    summary = build_corpus([text], ["html"], tmp_path, Config())
+    assert not [o for o in summary.outcomes if o.failed]
+    built = tmp_path / "resolution-9020-2032.en.html"
+    with chromium_page(width=360) as browser:
+        browser.goto(built.as_uri())
+        widths = browser.evaluate(
+            "() => { const region = document.querySelector('.table-scroll'); const root = document.documentElement;"
+            " return [root.scrollWidth, root.clientWidth, region.scrollWidth, region.clientWidth,"
+            " region.getAttribute('role'), region.getAttribute('aria-label')]; }"
+        )
+        page_width, viewport, table_width, region_width, role, label = widths
+        assert page_width <= viewport, "the page itself scrolls sideways"
+        assert table_width > region_width, "the table no longer needs the region at this width: widen the test"
+        assert role == "region" and label == "Table: Stage, Period covered, Deadline"
+        browser.focus(".table-scroll")
+        browser.keyboard.press("ArrowRight")
+        browser.wait_for_function("document.querySelector('.table-scroll').scrollLeft > 0", timeout=5_000)
+    assert nu_html_checker([built]) == []
+    assert axe([built]) == []

@@ -44,6 +44,7 @@ class Renderer:
     permalinks: ClassVar[bool] = True  # paragraph numbers link to themselves
     on_website: ClassVar[bool] = False  # published beside the other texts' web pages
     lists_editions: ClassVar[bool] = False  # links the text's other editions (rendered after them)
+    scrolling_tables: ClassVar[bool] = False  # a table wider than the screen scrolls in a region of its own
     listed_without_size: ClassVar[frozenset[str]] = frozenset()  # the formats of those it names with no size
 
     def __init__(self, config: Config) -> None:

@@ -21,6 +21,7 @@ class HtmlRenderer(HtmlPageRenderer):
     permalinks = True
     on_website = True
     lists_editions = True
+    scrolling_tables = True
     listed_without_size = frozenset({"akn"})  # named in the head, for machines
 
     def render(self, document: Document) -> bytes:
