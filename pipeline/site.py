@@ -29,7 +29,7 @@ from .errors import OutputError
 from .feeds import SITEMAP_NAME, SITEMAP_START, render_feed, render_sitemap
 from .files import write_atomically
 from .languages import name_in
-from .search import INDEX_NAME, update_index
+from .search import INDEX_NAME, Page, bundle_name, update_index
 from .templating import environment
 
 CATALOGUE_NAME = "index.html"
@@ -56,7 +56,9 @@ def write_site(
 ) -> None:
     """`entries` as BuildState.present gives them, `volumes` as BuildState.volumes_present."""
     pages = [
-        (e["editions"]["html"]["file"], e["editions"]["html"]["sha256"]) for e in entries if "html" in e["editions"]
+        Page(e["editions"]["html"]["file"], e["editions"]["html"]["sha256"], str(e["record"]["language"]))
+        for e in entries
+        if "html" in e["editions"]
     ]
     languages = sorted({str(e["record"]["language"]) for e in entries if "html" in e["editions"]}, key=_key)
     try:
@@ -83,11 +85,14 @@ def write_site(
 
 
 def render_search_page(entries: list[dict[str, Any]]) -> bytes:
+    """The search page; it searches each language's bundle of the index (pipeline/search.py) with
+    that language's stemming, the one the reader chooses or all of them."""
     records = [e["record"] for e in entries if "html" in e["editions"]]
     languages = sorted({(str(r["language"]), name_in(str(r["language"]), "en")) for r in records}, key=language_key)
     statuses = sorted({str(r["status"]) for r in records})
     labels = {
         "languages": dict(languages),
+        "bundles": {code: f"{INDEX_NAME}/{bundle_name(code)}/" for code, _ in languages},
         "statuses": STATUS_NAMES,
         "paragraph": "Paragraph",
         "more": "and {count} more paragraphs",

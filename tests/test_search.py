@@ -1,10 +1,12 @@
-"""The site's full-text search: the Pagefind index the build writes, byte-identical from run to
-run, and the search page as a reader uses it in Chromium, over loopback HTTP."""
+"""The site's full-text search: the Pagefind index the build writes, a bundle per language stemmed
+in that language, byte-identical from run to run, and the search page as a reader uses it in
+Chromium, over loopback HTTP."""
 
 from __future__ import annotations
 
 import filecmp
 import hashlib
+import json
 import re
 import shutil
 from pathlib import Path
@@ -15,13 +17,15 @@ import pytest
 from pipeline import cbor
 from pipeline.config import Config
 from pipeline.incremental import build_corpus
-from pipeline.search import INDEX_NAME, _unpacked, update_index
+from pipeline.search import INDEX_NAME, Page, _unpacked, update_index
 from pipeline.testing.corpus import generate
 from tests.conftest import ROOT
 from tests.validators import nu_html_checker
 from tests.website import axe_here, browser, dead_links, search, served
 
 UNIQUE_WORD = "Zanzibarisation"  # in one paragraph of one text, nowhere else
+SEED_EN = "recommendation-1607-2003.en.html"
+SEED_FR = "recommendation-1607-2003.fr.html"
 
 
 def corpus(sources: Path, count: int, seed: int) -> Path:
@@ -65,13 +69,33 @@ def paragraph_of(page: Path, word: str) -> str:
     return str(found[-1])
 
 
+def web_pages(folder: Path) -> list[Page]:
+    """The web editions of a built folder, as the site gives them to the index."""
+    return [
+        Page(p.name, hashlib.sha256(p.read_bytes()).hexdigest(), p.name.split(".")[-2])
+        for p in sorted(folder.glob("*.*.html"))
+    ]
+
+
 # The index ---------------------------------------------------------------------------------------
+
+
+def test_each_language_has_its_own_bundle_indexed_and_stemmed_in_that_language(site: tuple[Path, Path]) -> None:
+    out, _ = site
+    assert sorted(p.name for p in (out / INDEX_NAME).iterdir() if p.is_dir()) == ["en", "fr"]
+    for language in ("en", "fr"):  # the generator writes both
+        entry = json.loads((out / INDEX_NAME / language / "pagefind-entry.json").read_text(encoding="utf-8"))
+        assert entry["languages"].keys() == {language}
+        assert entry["languages"][language]["wasm"] == language  # Pagefind's stemmer of that language
+        assert entry["languages"][language]["page_count"] == len(list(out.glob(f"*.{language}.html")))
+        assert (out / INDEX_NAME / language / f"wasm.{language}.pagefind").is_file()
+    assert not list(out.glob(f".{INDEX_NAME}*"))  # nothing of the staging left beside it
 
 
 def test_two_indexes_of_the_same_pages_are_byte_identical(site: tuple[Path, Path], tmp_path: Path) -> None:
     """Pagefind writes filter values in a per-process random order; we sort them (pipeline/search.py)."""
     out, _ = site
-    pages = [(p.name, hashlib.sha256(p.read_bytes()).hexdigest()) for p in sorted(out.glob("*.*.html"))]
+    pages = web_pages(out)
     copies = []
     for run in range(3):
         folder = tmp_path / f"run-{run}"
@@ -81,11 +105,12 @@ def test_two_indexes_of_the_same_pages_are_byte_identical(site: tuple[Path, Path
     for other in copies[1:]:
         comparison = filecmp.dircmp(copies[0], other)
         assert not _differences(comparison), _differences(comparison)
-    filters = sorted((copies[0] / "filter").glob("*.pf_filter"))
-    assert len(filters) == 4  # type, year, language, status
-    for path in filters:
-        name, values = cbor.decode(_unpacked(path.read_bytes()))
-        assert [value for value, _ in values] == sorted(value for value, _ in values), name
+    for bundle in ("en", "fr"):
+        filters = sorted((copies[0] / bundle / "filter").glob("*.pf_filter"))
+        assert len(filters) == 4  # type, year, language, status
+        for path in filters:
+            name, values = cbor.decode(_unpacked(path.read_bytes()))
+            assert [value for value, _ in values] == sorted(value for value, _ in values), name
 
 
 def _differences(comparison: filecmp.dircmp[str]) -> list[str]:
@@ -100,13 +125,15 @@ def test_the_index_is_rewritten_only_when_a_web_page_changed(site: tuple[Path, P
     out, _ = site
     folder = tmp_path / "copy"
     shutil.copytree(out, folder)
-    pages = [(p.name, hashlib.sha256(p.read_bytes()).hexdigest()) for p in sorted(folder.glob("*.*.html"))]
-    entry = folder / INDEX_NAME / "pagefind-entry.json"
+    pages = web_pages(folder)
+    entry = folder / INDEX_NAME / "en" / "pagefind-entry.json"
     before = entry.stat().st_mtime_ns
     assert not update_index(folder, pages)
     assert entry.stat().st_mtime_ns == before
     assert update_index(folder, pages[1:])  # a text left the corpus
-    assert not list(folder.glob(".*.part"))  # the temporary bundle and the old one are gone
+    assert not list(folder.glob(".*.part"))  # the temporary bundles and the old ones are gone
+    assert update_index(folder, [page for page in pages if page.language == "fr"])  # no English page left
+    assert sorted(p.name for p in (folder / INDEX_NAME).iterdir() if p.is_dir()) == ["fr"]
 
 
 # The page in a browser ---------------------------------------------------------------------------
@@ -130,6 +157,29 @@ def test_accents_and_apostrophes_are_folded(site: tuple[Path, Path]) -> None:
         straight = search(tab, base, "l'Organisation internationale")
         curly = search(tab, base, "l’Organisation internationale")
         assert straight == curly and "recommendation-1607-2003.fr.html" in straight
+
+
+def test_a_language_is_searched_with_its_own_stemming_and_only_its_own(site: tuple[Path, Path]) -> None:
+    """The seed's French body has "charger" and "cherchent", never "chargent" or "chercher": only a
+    French stemmer joins them. It has "pays" (country), which only an English stemmer joins to
+    "payer" (to pay) and "pay". Its English body has "trafficking", never "trafficked"."""
+    out, _ = site
+    with served(out) as base, browser() as tab:
+        for language in ("fr", ""):  # French, then every language (each with its own stemmer)
+            assert SEED_FR in search(tab, base, "chargent", language=language)
+            assert SEED_FR in search(tab, base, "chercher", language=language)
+        assert SEED_FR not in search(tab, base, "payer", language="fr")
+        french = search(tab, base, "Assemblée", language="fr")
+        assert SEED_FR in french and all(page.endswith(".fr.html") for page in french)
+        for language in ("en", ""):
+            assert SEED_EN in search(tab, base, "trafficked", language=language)
+        english = search(tab, base, "pay", language="en")
+        assert all(page.endswith(".en.html") for page in english)  # "pays" is a French word
+        tab.goto(base + "search.html?language=fr&q=chargent")  # a link into the French search
+        tab.wait_for_selector("#results li.result", timeout=20_000)
+        assert tab.input_value("#filter-language") == "fr"
+        found = [str(a.get_attribute("href")) for a in tab.query_selector_all("#results li.result h2 a")]
+        assert SEED_FR in found and all(page.endswith(".fr.html") for page in found)
 
 
 def test_filters_narrow_the_results(site: tuple[Path, Path]) -> None:

@@ -1,14 +1,19 @@
-/* The search page: queries the Pagefind bundle in ./pagefind/ (made by the build, no server
-   code, no network beyond this folder). Results are built from text nodes only: no string from
-   a text is ever parsed as HTML in this page. Each result links to the paragraphs where the
-   words occur (Pagefind records every element with an id; paragraphs are "p-<number>"). */
+/* The search page: queries the Pagefind bundles in ./pagefind/<language>/ (made by the build,
+   no server code, no network beyond this folder). Each language has its own bundle, stemmed in
+   that language, loaded as its own Pagefind instance (each with its own stemmer: indexes merged
+   into one instance would all be searched with the first one's). A language chosen searches its
+   bundle; "All languages" searches every bundle and merges the results by score. Results are
+   built from text nodes only: no string from a text is ever parsed as HTML in this page. Each
+   result links to the paragraphs where the words occur (Pagefind records every element with an
+   id; paragraphs are "p-<number>"). */
 const labels = JSON.parse(document.getElementById("search-labels").textContent);
 const form = document.getElementById("search");
 const summary = document.getElementById("summary");
 const list = document.getElementById("results");
 const PLACES = 3;  // paragraphs listed per text
 const AROUND = 12;  // words of context on each side of a match
-let pagefind = null;
+const SHOWN = 50;  // results whose excerpts are loaded and shown
+const indexes = new Map();  // language code -> its bundle's Pagefind instance, in the catalogue's order
 let asked = 0;
 
 function element(name, attributes, ...children) {
@@ -106,9 +111,10 @@ function result(data) {
   return item;
 }
 
+/* The filters Pagefind applies within a bundle; the language is the choice of bundles. */
 function wantedFilters() {
   const filters = {};
-  for (const name of ["type", "year", "language", "status"]) {
+  for (const name of ["type", "year", "status"]) {
     if (form.elements[name].value) {
       filters[name] = form.elements[name].value;
     }
@@ -116,31 +122,49 @@ function wantedFilters() {
   return filters;
 }
 
+/* The results of every chosen bundle, best first: a score is Pagefind's for its own bundle, as
+   when Pagefind merges indexes itself. Bundles in the catalogue's order break ties. */
+async function searched(query, filters) {
+  const chosen = form.elements.language.value;
+  const searching = chosen ? [indexes.get(chosen)] : [...indexes.values()];
+  const answers = await Promise.all(searching.map((index) => index.search(query, { filters: filters })));
+  return answers.flatMap((answer) => answer.results).sort((a, b) => (b.score || 0) - (a.score || 0));
+}
+
 async function run() {
   const ticket = ++asked;
   const query = form.elements.query.value.trim();
   const filters = wantedFilters();
-  if (!query && !Object.keys(filters).length) {
+  if (!query && !Object.keys(filters).length && !form.elements.language.value) {
     list.replaceChildren();
     summary.textContent = "";
     return;
   }
-  const found = await pagefind.search(query || null, { filters: filters });
-  const shown = await Promise.all(found.results.slice(0, 50).map((hit) => hit.data()));
+  const found = await searched(query || null, filters);
+  const shown = await Promise.all(found.slice(0, SHOWN).map((hit) => hit.data()));
   if (ticket !== asked) {
     return;  // a later query is under way: its answer is the one to show
   }
   list.replaceChildren(...shown.map(result));
-  const count = found.results.length;
+  const count = found.length;
   summary.textContent = (count === 1 ? labels.one : labels.many.replace("{count}", String(count))) +
     (count > shown.length ? " " + labels.first.replace("{count}", String(shown.length)) : "");
 }
 
+/* Each bundle as its own module (its URL names it: one instance, one worker, one stemmer each). */
+async function load(code, folder) {
+  const index = await import("./" + folder + "pagefind.js");
+  await index.options({ excerptLength: 2 * AROUND });
+  await index.init();
+  return [code, index];
+}
+
 async function start() {
   try {
-    pagefind = await import("./pagefind/pagefind.js");
-    await pagefind.options({ excerptLength: 2 * AROUND });
-    await pagefind.init();
+    const loaded = await Promise.all(Object.entries(labels.bundles).map(([code, folder]) => load(code, folder)));
+    for (const [code, index] of loaded) {
+      indexes.set(code, index);
+    }
   } catch (error) {
     return;  // the notice stays: no index here, or a page opened as a file
   }
@@ -149,9 +173,12 @@ async function start() {
   form.addEventListener("input", run);
   form.addEventListener("change", run);
   form.addEventListener("submit", (event) => { event.preventDefault(); run(); });
-  const asked_for = new URLSearchParams(window.location.search).get("q");
-  if (asked_for) {
-    form.elements.query.value = asked_for;
+  const parameters = new URLSearchParams(window.location.search);
+  if (parameters.get("q")) {
+    form.elements.query.value = parameters.get("q");
+  }
+  if (indexes.has(parameters.get("language"))) {  // "?language=fr": a link into one language's search
+    form.elements.language.value = parameters.get("language");
   }
   document.documentElement.dataset.searchReady = "true";
   await run();
