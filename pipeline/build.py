@@ -10,7 +10,7 @@ from msgspec.structs import replace
 
 from .catalogue import catalogue_record
 from .config import Config
-from .errors import RenderError
+from .errors import Problems, RenderError
 from .files import write_all_atomically
 from .files import write_atomically as write_atomically  # where the synoptic command finds it
 from .linking import Targets, absent_problems, resolve
@@ -18,8 +18,10 @@ from .model import EditionFile, LanguageVersion
 from .outcome import Edition
 from .outcome import Outcome as Outcome  # where the synoptic command finds it
 from .renderers import REGISTRY, Renderer, renderer_class
-from .source import read
+from .source import Reading, read, read_source_bytes
 from .templating import file_size
+
+KEPT_READINGS = 512  # texts checked and not yet rendered whose reading a Builder keeps (about 50 kB each)
 
 
 class Builder:
@@ -43,6 +45,8 @@ class Builder:
         self.debug = debug
         self.targets = targets  # a corpus build's: references then point only at texts it has
         self._renderers: dict[str, Renderer] = {}
+        self._narrowed: tuple[frozenset[str], Targets | None] = (frozenset(), targets)
+        self._kept: dict[Path, tuple[bytes, Reading]] = {}  # checked texts: their bytes' hash and reading
 
     def renderer(self, name: str) -> Renderer:
         if name not in self._renderers:
@@ -57,19 +61,47 @@ class Builder:
         write: bool = True,
         sizes: Mapping[str, int] | None = None,
         relist: tuple[str, ...] = (),
+        check: bool = False,
+        absent: frozenset[str] = frozenset(),
     ) -> Outcome:
         """Render `source` in `formats` (default: all the builder's); `write=False` keeps the bytes.
 
         `sizes` are the recorded sizes of the text's editions in the folder; `relist` the
         up-to-date editions that list the others (the web page), rendered again only when a size
-        they show changed: then they are what a full build would have written."""
+        they show changed: then they are what a full build would have written. `check` stops
+        before rendering: the outcome says whether the text fails in its source or in what an
+        edition cannot set (everything a text can fail on but its engines). `absent` are stems
+        of the targets that a corpus build found it cannot link to after all."""
         try:
             chosen = self.formats if formats is None else list(formats)
-            return self._build_one(source, versions, chosen, write, sizes or {}, relist)
+            return self._build_one(source, versions, chosen, write, sizes or {}, relist, check, self._targets(absent))
         except Exception as exc:  # a bug must not stop the other texts
             if self.debug:
                 raise
             return Outcome(source, failure=f"internal error: {type(exc).__name__}: {exc} (rerun with --debug)")
+
+    def _targets(self, absent: frozenset[str]) -> Targets | None:
+        """The builder's targets without `absent`; the last such set is kept (a run's jobs share it)."""
+        if self.targets is None or not absent:
+            return self.targets
+        if self._narrowed[0] != absent:
+            self._narrowed = (absent, Targets(self.targets.stems - absent))
+        return self._narrowed[1]
+
+    def _read(self, source: Path, keep: bool) -> Reading:
+        """The source read. A corpus build checks some texts before rendering them: the reading
+        of a text checked here (`keep`) is kept, a few hundred at most, and used once for its
+        rendering here if its bytes are still the same (a worker process renders a share of
+        them; a Dask worker reads a copy, and keeps nothing)."""
+        kept = self._kept.pop(source, None)
+        if kept is not None:
+            data = read_source_bytes(source, Problems(source))
+            if data is not None and hashlib.sha256(data).digest() == kept[0]:
+                return kept[1]
+        reading = read(source, self.config)
+        if keep and reading.document is not None and len(self._kept) < KEPT_READINGS:
+            self._kept[source] = (hashlib.sha256(reading.document.source).digest(), reading)
+        return reading
 
     def _build_one(
         self,
@@ -79,20 +111,22 @@ class Builder:
         write: bool,
         sizes: Mapping[str, int],
         relist: tuple[str, ...],
+        check: bool,
+        targets: Targets | None,
     ) -> Outcome:
-        reading = read(source, self.config)
-        outcome = Outcome(source, problems=reading.problems)
+        reading = self._read(source, keep=check and write)
+        outcome = Outcome(source, problems=list(reading.problems))
         if reading.document is None:
             return outcome
 
         document = replace(reading.document, versions=versions)
-        if self.targets is not None:
-            resolution = resolve(document, self.targets)
+        if targets is not None:
+            resolution = resolve(document, targets)
             document, outcome.links = resolution.document, resolution.links
             outcome.problems += absent_problems(resolution, source)
         for name in formats:  # what an edition cannot set refuses the text, located, as an error of its source does
             outcome.problems += self.renderer(name).source_problems(document, source)
-        if outcome.failed:
+        if outcome.failed or check:
             return outcome
         outcome.source_sha256 = hashlib.sha256(document.source).hexdigest()
         outcome.record = catalogue_record(document)

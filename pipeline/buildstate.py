@@ -39,7 +39,16 @@ SCHEMA_VERSION = 4  # PRAGMA user_version: a database of another version is rebu
 BUSY_SECONDS = 30.0  # a reader (`pipeline package`) and a build may meet on a touched file's update
 Notify = Callable[[str], None]
 
-SCHEMA = """
+# Made in a state of this version written before it too: what it holds is a forecast (a text
+# that failed with these bytes will fail again), never something an output depends on.
+FAILURES_SCHEMA = """
+CREATE TABLE IF NOT EXISTS failures ( -- texts whose last build failed, with the bytes that failed
+    stem TEXT PRIMARY KEY,
+    source_sha256 TEXT NOT NULL
+) STRICT, WITHOUT ROWID;
+"""
+SCHEMA = (
+    """
 CREATE TABLE texts (
     stem TEXT PRIMARY KEY,           -- the output stem: editions are <stem>.<extension>
     source TEXT NOT NULL,            -- the source's path as the build was given it
@@ -95,7 +104,9 @@ CREATE TABLE volume_editions (       -- as editions, for a volume
     PRIMARY KEY (stem, format)
 ) STRICT, WITHOUT ROWID;
 """
-TABLES = {"texts", "editions", "fingerprints", "volumes", "volume_editions"}
+    + FAILURES_SCHEMA
+)
+TABLES = {"texts", "editions", "fingerprints", "volumes", "volume_editions"}  # `failures` is made when missing
 
 
 class TextRow(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
@@ -265,6 +276,12 @@ class BuildState:
             return
         if version != SCHEMA_VERSION or not tables >= TABLES:
             raise _NotOurs(f"schema version {version}, not {SCHEMA_VERSION}")
+        if "failures" not in tables:
+            try:
+                db.executescript(f"BEGIN IMMEDIATE; {FAILURES_SCHEMA} COMMIT;")
+            except sqlite3.Error:  # a folder that is only read (an archive of a read-only copy): no forecast
+                if db.in_transaction:
+                    db.execute("ROLLBACK")
 
     def close(self) -> None:
         self.connection.close()
@@ -381,6 +398,7 @@ class BuildState:
             if before is not None and before != (row.source_sha256, row.versions, row.links):
                 db.execute("DELETE FROM editions WHERE stem = ?", (stem,))
             db.execute(INSERT_TEXT, msgspec.structs.astuple(row))
+            db.execute("DELETE FROM failures WHERE stem = ?", (stem,))
             for edition, mtime_ns, made_from in rows:
                 fingerprint = self.fingerprint_id(made_from)
                 db.execute(
@@ -391,6 +409,33 @@ class BuildState:
                         )
                     ),
                 )
+
+    def record_failure(self, stem: str, source_sha256: str) -> None:
+        """Remember that the text failed with these bytes: the next build foresees that it fails
+        again, and links the texts that cite it as if it were absent (pipeline/incremental.py)."""
+        with self.transaction():
+            self.connection.execute(
+                "INSERT OR REPLACE INTO failures (stem, source_sha256) VALUES (?, ?)", (stem, source_sha256)
+            )
+
+    def failures(self) -> dict[str, str]:
+        """Each text whose last build failed: the hash of the source it failed with (a few rows)."""
+        try:
+            return {str(stem): str(sha) for stem, sha in self.connection.execute("SELECT * FROM failures")}
+        except sqlite3.OperationalError:  # no such table: see _prepare
+            return {}
+
+    def citers(self, slugs: set[str]) -> set[str]:
+        """The texts whose recorded links cite any of `slugs` (one pass over the table)."""
+        found = set()
+        for stem, links in self.connection.execute("SELECT stem, links FROM texts"):
+            try:
+                cited = msgspec.json.decode(links, type=dict[str, str])
+            except msgspec.DecodeError:
+                continue
+            if not slugs.isdisjoint(cited):
+                found.add(str(stem))
+        return found
 
     def fingerprint_id(self, inputs: Inputs) -> int:
         key = (inputs.templates, inputs.tools, inputs.config)

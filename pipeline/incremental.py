@@ -29,18 +29,24 @@ from .config import Config
 from .errors import OutputError, Problems
 from .files import folder_lock, remove_stale_parts
 from .fingerprints import Inputs, digest, fingerprints
-from .linking import Targets
+from .linking import Targets, stem_language
 from .model import LanguageVersion
 from .outcome import Outcome
 from .renderers import REGISTRY
 from .site import CATALOGUE_NAME, RESERVED_PAGES, write_site
 from .source import all_language_versions, find_sources, read_source_bytes
 from .textname import file_stem
-from .workers import Job, Settings, run_jobs
+from .workers import Feed, Job, Settings, run_jobs
 
 WEB_FORMAT = "html"  # the edition references link to
 Notify = Callable[[str], None]
 Report = Callable[[Outcome, dict[str, str]], None]
+Start = Callable[[int, int], None]  # texts to build, texts up to date
+
+
+# The reasons a text is stale that only another text's fate decides: decided again once it is known.
+LINK_REASONS = frozenset({"linked texts changed", "language versions changed"})
+Staleness = Callable[[Path, tuple[LanguageVersion, ...]], dict[str, str]]
 
 
 @dataclass
@@ -55,6 +61,8 @@ class Plan:
     targets: Targets = field(
         default_factory=lambda: Targets(frozenset())
     )  # the texts references may link to: those of this build
+    siblings: dict[Path, tuple[LanguageVersion, ...]] = field(default_factory=dict)  # every version, built or not
+    foreseen: frozenset[str] = frozenset()  # failed with these very bytes last time: built, but not linked to
 
 
 @dataclass
@@ -79,8 +87,10 @@ def plan(
     """Which sources need which editions, from hashes only: nothing is parsed or rendered here.
     The state is asked about each source's stem: its size does not matter, only the sources'.
 
-    The corpus (what references may link to) is every source that can be built; one that then
-    fails is taken out of it afterwards (`relink`)."""
+    The corpus (what references may link to) is every source that can be built, but those that
+    failed with the same bytes in the last build and have no web edition (they are built again,
+    to say why they fail, and no text is rendered to link to them); one that then fails is
+    taken out of it, and one foreseen to fail that builds comes in (`_Rounds`)."""
     accepted, refused = unique_stems(sources)
     result = Plan(refused=refused, sources=accepted)
     for source in accepted:
@@ -95,27 +105,49 @@ def plan(
             result.refused.append(Outcome(source, problems=problems.items))
             continue
         result.hashes[source] = digest(data)
-    result.targets = Targets(frozenset(file_stem(source) for source in result.hashes))
-    siblings = all_language_versions(accepted)
+    failures = state.failures()
+    result.foreseen = frozenset(
+        stem
+        for source, sha in result.hashes.items()
+        if failures.get(stem := file_stem(source)) == sha and not state.has_edition(stem, WEB_FORMAT)
+    )
+    result.targets = Targets(frozenset(file_stem(source) for source in result.hashes) - result.foreseen)
+    result.siblings = all_language_versions(accepted)
     wanted = state.fingerprint_ids(inputs)
-    for source, sha in result.hashes.items():
-        stem = file_stem(source)
-        versions = result.versions[source] = result.targets.versions(siblings[source])
-        stale = (
-            dict.fromkeys(inputs, "forced")
-            if force
-            else state.stale(stem, sha, versions, inputs, wanted, verify, result.targets)
-        )
+
+    def staleness(source: Path, versions: tuple[LanguageVersion, ...]) -> dict[str, str]:
+        if force:
+            return dict.fromkeys(inputs, "forced")
+        return state.stale(file_stem(source), result.hashes[source], versions, inputs, wanted, verify, result.targets)
+
+    decide(result, list(result.hashes), staleness, state, inputs)
+    return result
+
+
+def decide(
+    work: Plan, sources: list[Path], staleness: Staleness, state: BuildState, inputs: dict[str, Inputs]
+) -> list[Job]:
+    """Whether each of `sources` is stale against the plan's targets as they are now, and in which
+    formats: the plan's jobs, reasons and texts up to date amended; the jobs made for them."""
+    chosen = set(sources)
+    work.jobs = [job for job in work.jobs if job.source not in chosen]
+    work.up_to_date = [source for source in work.up_to_date if source not in chosen]
+    jobs = []
+    for source in sources:
+        versions = work.versions[source] = work.targets.versions(work.siblings[source])
+        stale = staleness(source, versions)
         if stale:
             formats = tuple(name for name in inputs if name in stale)
             relist = tuple(name for name in inputs if name not in stale and REGISTRY[name].lists_editions)
-            result.jobs.append(Job(source, versions, formats, sizes=state.sizes(stem), relist=relist))
-            result.reasons[source] = stale
+            jobs.append(Job(source, versions, formats, sizes=state.sizes(file_stem(source)), relist=relist))
+            work.reasons[source] = stale
         else:
-            result.up_to_date.append(source)
+            work.reasons.pop(source, None)
+            work.up_to_date.append(source)
     # Longest first: the last texts to finish are then short ones, and no worker idles at the end.
-    result.jobs.sort(key=lambda job: (-_size(job.source), job.source))
-    return result
+    jobs.sort(key=lambda job: (-_size(job.source), job.source))
+    work.jobs += jobs
+    return jobs
 
 
 def unique_stems(sources: list[Path]) -> tuple[list[Path], list[Outcome]]:
@@ -182,7 +214,7 @@ def build_corpus(
     inputs = fingerprints(formats, config)
     sources = find_sources(paths)
     settings = Settings(tuple(formats), out_dir, config, debug)
-    run = _Run(settings, inputs, workers, executor, scheduler, report)
+    run = _Run(settings, inputs, workers, executor, scheduler, report, force, verify)
     absent = 0
     volume_work: tuple[list[Outcome], list[Path], dict[Path, dict[str, str]]] = ([], [], {})
     if manifest:
@@ -190,7 +222,7 @@ def build_corpus(
             state = BuildState.open(out_dir, on_invalid=notice)
             try:
                 work = plan(sources, state, inputs, force, verify)
-                outcomes = _refusals(work, on_start, report) + run.all(work, state)
+                outcomes = run.all(work, state, state, on_start)
                 volume_work = _volumes(work, volumes or [], state, formats, out_dir, config, force, verify, on_volume)
                 write_site(out_dir, list(state.present()), config, notice, list(state.volumes_present()))
                 state.prune_fingerprints()
@@ -198,11 +230,14 @@ def build_corpus(
             finally:
                 state.close()
     else:  # nothing recorded, so nothing to lock while planning; no folder made when nothing is written
-        work = plan(sources, BuildState.empty(out_dir), inputs, force, verify)
-        stale_parts, outcomes = 0, _refusals(work, on_start, report)
+        planned = BuildState.empty(out_dir)
+        work = plan(sources, planned, inputs, force, verify)
+        stale_parts = 0
         if work.jobs:
             with _output_folder(out_dir, notice) as stale_parts:
-                outcomes += run.all(work, None)
+                outcomes = run.all(work, None, planned, on_start)
+        else:
+            outcomes = _refusals(work, on_start, report)
         absent = sum(list(outcome.links.values()).count("") for outcome in outcomes)
     summary = Summary(len(sources), outcomes, work.up_to_date, work.reasons, stale_parts, notices=notices)
     summary.absent_references = absent
@@ -224,10 +259,11 @@ def _output_folder(out_dir: Path, notice: Notify) -> Iterator[int]:
         yield remove_stale_parts(out_dir)
 
 
-def _refusals(work: Plan, on_start: Callable[[int, int], None] | None, report: Report) -> list[Outcome]:
-    """Announce the plan, and report the sources that cannot be built at all."""
+def _refusals(work: Plan, on_start: Start | None, report: Report, failed_checks: int = 0) -> list[Outcome]:
+    """Announce the plan, and report the sources that cannot be built at all (the texts that
+    failed their check are to be reported next: they count as texts to build)."""
     if on_start:
-        on_start(len(work.jobs) + len(work.refused), len(work.up_to_date))
+        on_start(len(work.jobs) + failed_checks + len(work.refused), len(work.up_to_date))
     for outcome in work.refused:
         report(outcome, {})
     return list(work.refused)
@@ -243,62 +279,213 @@ class _Run:
     executor: str
     scheduler: str
     report: Report
+    force: bool = False
+    verify: bool = False
 
-    def all(self, work: Plan, state: BuildState | None) -> list[Outcome]:
-        """Render the plan's jobs, then again those that linked to a text that failed."""
-        outcomes = self.jobs(work.jobs, work, state, {})
-        jobs = relink(work, outcomes, state, self.inputs)
-        if not jobs:
-            return outcomes
-        first = {outcome.source: outcome for outcome in outcomes}
-        again = {outcome.source: outcome for outcome in self.jobs(jobs, work, state, first)}
-        return [_merged(outcome, again[outcome.source]) if outcome.source in again else outcome for outcome in outcomes]
+    def all(self, work: Plan, state: BuildState | None, deciding: BuildState, on_start: Start | None) -> list[Outcome]:
+        """The refusals, then render the plan's jobs (see `_Rounds`), recording each finished
+        text in its own transaction as it comes (in `state`; `deciding` is the state the plan was
+        made from); the plan is announced when its counts are final."""
+        refusals: list[Outcome] = []
 
-    def jobs(self, jobs: list[Job], work: Plan, state: BuildState | None, before: dict[Path, Outcome]) -> list[Outcome]:
-        """Render `jobs`, recording each finished text in its own transaction as it comes; a
-        problem already reported by an earlier round is not reported again."""
-        settings = replace(self.settings, targets=work.targets)
-        outcomes = []
-        for outcome in run_jobs(jobs, settings, self.workers, self.executor, self.scheduler):
-            if state is not None and not outcome.failed:
-                state.record(
-                    file_stem(outcome.source),
-                    outcome.source,
+        def announce(failed_checks: int) -> None:
+            refusals.extend(_refusals(work, on_start, self.report, failed_checks))
+
+        rounds = _Rounds(self, work, state, deciding, announce)
+        settings = replace(self.settings, targets=Targets(rounds.everything))
+        for outcome in run_jobs(rounds.feed, settings, self.workers, self.executor, self.scheduler):
+            rounds.finished(outcome)
+        return refusals + list(rounds.outcomes.values())
+
+
+Announce = Callable[[int], None]  # the plan's counts are final: how many texts failed their check
+
+
+class _Rounds:
+    """One build's jobs, in rounds of one feed (one pool of workers), so that each text is
+    rendered once, linking to what the folder holds at the end.
+
+    1. When the build has texts others may link to that have no web edition (new ones, or those
+       whose page is gone), those are checked first: read, and checked for every format (all a
+       text can fail on but its engines), nothing rendered. Those that fail leave the corpus
+       (their check is their outcome), and the texts whose links or language versions that
+       changes are decided again: a text stale only for them may be up to date after all (a
+       text that keeps failing costs its citers nothing), one up to date may not be.
+    2. The jobs are rendered, each linking past the texts that failed.
+    3. A text that passed its check and then fails in an engine leaves the corpus too, and one
+       foreseen to fail (`plan`) that builds comes in: the texts that link otherwise then are
+       decided again, and rendered (a second time, for those rendered in round 2). The only
+       second rendering: waiting for every cited text's engines before rendering its citers
+       would serialise a first build along its chains of citations. The failure is remembered,
+       so that the next build foresees it.
+    """
+
+    def __init__(self, run: _Run, work: Plan, state: BuildState | None, deciding: BuildState, announce: Announce):
+        self.run, self.work, self.state, self.deciding, self.announce = run, work, state, deciding, announce
+        self.everything = frozenset(file_stem(source) for source in work.hashes)  # the workers' targets
+        self.by_stem = {file_stem(source): source for source in work.hashes}
+        self.outcomes: dict[Path, Outcome] = {}  # in the order they first finished, merged when rendered again
+        self.rendered_versions: dict[Path, tuple[LanguageVersion, ...]] = {}  # with which it was rendered
+        self.failed_checks: list[Outcome] = []
+        self.this_round: list[Outcome] = []
+        self.checking = False
+        self.done = False
+        checks = self._checks()
+        self.feed = Feed(formats={name for job in work.jobs for name in job.formats})
+        if checks:
+            self.checking = True
+            self._start(checks, then=len(work.jobs))
+        else:
+            announce(0)
+            self._start(work.jobs)
+
+    def _checks(self) -> list[Job]:
+        if len(self.work.hashes) < 2:  # no other text to link to it
+            return []
+        return [
+            replace(job, check=True)
+            for job in self.work.jobs
+            if file_stem(job.source) not in self.work.foreseen and self._uncertain(file_stem(job.source))
+        ]
+
+    def _uncertain(self, stem: str) -> bool:
+        """Whether the text leaves the corpus if it fails: it has no web edition to link to."""
+        return self.state is None or not self.state.has_edition(stem, WEB_FORMAT)
+
+    def _start(self, jobs: list[Job], then: int = 0) -> None:
+        """A round of `jobs`, linking to the targets as they are now; `then` jobs expected after it."""
+        absent = self.everything - self.work.targets.stems
+        self.pending = len(jobs)
+        self.feed.add([replace(job, absent=absent) if absent else job for job in jobs], expected=then)
+
+    def finished(self, outcome: Outcome) -> None:
+        if self.checking:
+            if outcome.failed:
+                self.failed_checks.append(outcome)
+        else:
+            self._rendered(outcome)
+        self.pending -= 1
+        while self.pending == 0 and not self.done:
+            self._next()
+
+    def _next(self) -> None:
+        if self.checking:
+            self.checking = False
+            jobs = self._after_checks()
+            self.announce(len(self.failed_checks))
+            for outcome in self.failed_checks:
+                self._rendered(outcome)
+            self._start(jobs)
+            return
+        jobs = self._after_round()
+        if jobs:
+            self._start(jobs)
+        else:
+            self.done = True
+
+    def _rendered(self, outcome: Outcome) -> None:
+        """Record and report one outcome; a problem already reported for the text is not again."""
+        source = outcome.source
+        stem = file_stem(source)
+        if self.state is not None:
+            if outcome.failed:
+                self.state.record_failure(stem, outcome.source_sha256 or self.work.hashes[source])
+            else:
+                self.state.record(
+                    stem,
+                    source,
                     outcome.source_sha256,
-                    work.versions[outcome.source],
+                    self.work.versions[source],
                     outcome.record,
                     outcome.editions,
-                    self.inputs,
+                    self.run.inputs,
                     outcome.links,
                 )
-            outcomes.append(outcome)
-            seen = set(before[outcome.source].problems) if outcome.source in before else set()
-            self.report(
-                msgspec.structs.replace(outcome, problems=[p for p in outcome.problems if p not in seen]),
-                work.reasons.get(outcome.source, {}),
+        self.rendered_versions[source] = self.work.versions[source]
+        first = self.outcomes.get(source)
+        seen = set(first.problems) if first is not None else set()
+        self.outcomes[source] = outcome if first is None else _merged(first, outcome)
+        if not self.checking:
+            self.this_round.append(outcome)
+        self.run.report(
+            msgspec.structs.replace(outcome, problems=[p for p in outcome.problems if p not in seen]),
+            self.work.reasons.get(source, {}),
+        )
+
+    def _after_checks(self) -> list[Job]:
+        """The jobs to render: those of the plan, without the texts that failed their check, the
+        texts that link to these decided again."""
+        failed = {file_stem(outcome.source) for outcome in self.failed_checks}
+        if not failed:
+            return self.work.jobs
+        work = self.work
+        work.jobs = [job for job in work.jobs if file_stem(job.source) not in failed]
+        work.targets = Targets(work.targets.stems - failed)
+        pending = {job.source for job in work.jobs}
+        again = {job.source for job in work.jobs if set(work.reasons[job.source].values()) <= LINK_REASONS}
+        again |= self._affected(failed) - pending
+        self._decide(sorted(again - {self.by_stem[stem] for stem in failed}))
+        # The others are rendered anyway: their links follow the targets; their versions, now.
+        work.jobs = [job if not failed & {v.stem for v in job.versions} else self._versioned(job) for job in work.jobs]
+        return work.jobs
+
+    def _versioned(self, job: Job) -> Job:
+        versions = self.work.versions[job.source] = self.work.targets.versions(self.work.siblings[job.source])
+        return replace(job, versions=versions)
+
+    def _after_round(self) -> list[Job]:
+        """The texts to render again after a round in which a text that others may link to
+        failed in an engine, or one foreseen to fail was built."""
+        round_, self.this_round = self.this_round, []
+        work = self.work
+        failed = {file_stem(o.source) for o in round_ if o.failed}
+        gone = {stem for stem in failed & work.targets.stems if self._uncertain(stem)}
+        arrived = {file_stem(o.source) for o in round_ if not o.failed} & work.foreseen - work.targets.stems
+        if not gone and not arrived:
+            return []
+        work.targets = Targets(work.targets.stems - gone | arrived)
+        again = self._affected(gone | arrived) - {source for source, o in self.outcomes.items() if o.failed}
+        return self._decide(sorted(again))
+
+    def _affected(self, changed: set[str]) -> set[Path]:
+        """The sources whose links or language versions may differ when `changed` (stems) come
+        into the corpus or leave it: their language versions, and the texts that cite them
+        (as the state records them, and as this build rendered them)."""
+        slugs = {stem.rpartition(".")[0] for stem in changed}
+        stems = self.deciding.citers(slugs) | {
+            file_stem(outcome.source)
+            for outcome in self.outcomes.values()
+            if not outcome.failed and not slugs.isdisjoint(outcome.links)
+        }
+        found = {self.by_stem[stem] for stem in stems if stem in self.by_stem}
+        found |= {source for source, versions in self.work.siblings.items() if changed & {v.stem for v in versions}}
+        return found & self.work.hashes.keys()
+
+    def _decide(self, sources: list[Path]) -> list[Job]:
+        work = self.work
+        wanted = self.deciding.fingerprint_ids(self.run.inputs)
+
+        def staleness(source: Path, versions: tuple[LanguageVersion, ...]) -> dict[str, str]:
+            rendered = self.outcomes.get(source)
+            if rendered is not None and self.state is None:  # nothing recorded: as this build rendered it
+                if versions != self.rendered_versions[source]:
+                    return dict.fromkeys(self.run.inputs, "language versions changed")
+                if work.targets.links_changed(rendered.links, stem_language(file_stem(source))):
+                    return dict.fromkeys(self.run.inputs, "linked texts changed")
+                return {}
+            if self.run.force and rendered is None:
+                return dict.fromkeys(self.run.inputs, "forced")
+            return self.deciding.stale(
+                file_stem(source),
+                work.hashes[source],
+                versions,
+                self.run.inputs,
+                wanted,
+                self.run.verify,
+                work.targets,
             )
-        return outcomes
 
-
-def relink(work: Plan, outcomes: list[Outcome], state: BuildState | None, inputs: dict[str, Inputs]) -> list[Job]:
-    """The jobs that must run again because a text they link to failed and has no web edition:
-    the corpus loses it, and the texts that cite it or are its language versions link elsewhere."""
-    failed = {file_stem(o.source) for o in outcomes if o.failed} & work.targets.stems
-    gone = {stem for stem in failed if state is None or not state.has_edition(stem, WEB_FORMAT)}
-    if not gone:
-        return []
-    work.targets = Targets(work.targets.stems - gone)
-    jobs = []
-    for outcome in outcomes:
-        if outcome.failed:
-            continue
-        versions = work.versions[outcome.source]
-        if gone.isdisjoint(outcome.links.values()) and gone.isdisjoint(v.stem for v in versions):
-            continue
-        work.versions[outcome.source] = work.targets.versions(versions)
-        work.reasons[outcome.source] = {**dict.fromkeys(inputs, "linked texts changed"), **work.reasons[outcome.source]}
-        jobs.append(Job(outcome.source, work.versions[outcome.source], tuple(inputs)))
-    return jobs
+        return decide(work, sources, staleness, self.deciding, self.run.inputs)
 
 
 def _merged(first: Outcome, again: Outcome) -> Outcome:

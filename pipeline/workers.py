@@ -7,10 +7,10 @@ get the source's bytes with the job and send the editions' bytes back to be writ
 
 from __future__ import annotations
 
+import collections
 import contextlib
 import gc
 import importlib
-import itertools
 import os
 import re
 import resource
@@ -19,7 +19,7 @@ import sys
 import tempfile
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -57,6 +57,41 @@ class Job:
     data: bytes = b""  # the source's bytes, for a worker that cannot read our disk
     sizes: dict[str, int] = field(default_factory=dict)  # of its editions in the folder, as recorded
     relist: tuple[str, ...] = ()  # up-to-date editions that list the others: rendered again if a size changed
+    check: bool = False  # only read the source and check it for `formats`: nothing rendered (Builder.build_one)
+    absent: frozenset[str] = frozenset()  # stems gone from the settings' targets since the run began
+
+
+class Feed:
+    """The jobs of one run, handed out as workers free up. A list's jobs are all there from the
+    start; the corpus build adds more while the run goes on (pipeline/incremental.py: the texts
+    others may link to are checked, then the texts are rendered), each time it is given an
+    outcome: a runner asks the feed again after every outcome it yields, and ends when the feed
+    has nothing and nothing is in flight. `expected` counts the jobs to come (how many workers
+    are worth starting), `formats` what they may render beside the jobs there."""
+
+    def __init__(self, jobs: Iterable[Job] = (), expected: int = 0, formats: Iterable[str] = ()) -> None:
+        self.ready: collections.deque[Job] = collections.deque(jobs)
+        self.expected = expected
+        self.more_formats = frozenset(formats)
+
+    def add(self, jobs: Iterable[Job], expected: int = 0) -> None:
+        """More jobs, and how many are to come after them."""
+        self.ready.extend(jobs)
+        self.expected = expected
+
+    def take(self) -> Job | None:
+        return self.ready.popleft() if self.ready else None
+
+    def __len__(self) -> int:
+        return len(self.ready)
+
+    @property
+    def size(self) -> int:
+        """The jobs there and those to come."""
+        return len(self.ready) + self.expected
+
+    def formats(self) -> set[str]:
+        return {name for job in self.ready for name in job.formats} | self.more_formats
 
 
 @dataclass(frozen=True)
@@ -80,7 +115,16 @@ def _hostname() -> str:
 
 def timed(builder: Builder, job: Job, write: bool = True) -> Outcome:
     start = time.perf_counter()
-    outcome = builder.build_one(job.source, job.versions, job.formats, write=write, sizes=job.sizes, relist=job.relist)
+    outcome = builder.build_one(
+        job.source,
+        job.versions,
+        job.formats,
+        write=write,
+        sizes=job.sizes,
+        relist=job.relist,
+        check=job.check,
+        absent=job.absent,
+    )
     outcome.seconds = time.perf_counter() - start
     outcome.worker = f"{_hostname()}:{os.getpid()}"
     outcome.peak_rss_kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss + _pandoc_peak_kib()
@@ -97,11 +141,16 @@ def _pandoc_peak_kib() -> int:
 # In this process --------------------------------------------------------------------------------
 
 
-def run_serial(jobs: list[Job], settings: Settings) -> Iterator[Outcome]:
+def run_serial(jobs: list[Job] | Feed, settings: Settings) -> Iterator[Outcome]:
+    feed = _fed(jobs)
     builder = settings.builder()
     with fewer_collections():
-        for job in jobs:
+        while (job := feed.take()) is not None:  # asked again after each outcome: it may have grown
             yield timed(builder, job)
+
+
+def _fed(jobs: list[Job] | Feed) -> Feed:
+    return jobs if isinstance(jobs, Feed) else Feed(jobs)
 
 
 # Python's cycle collector runs after every 700 net allocations of containers: a PDF's layout
@@ -176,37 +225,44 @@ def _run_in_worker(jobs: list[Job]) -> list[Outcome]:
     return outcomes
 
 
-def run_processes(jobs: list[Job], settings: Settings, workers: int) -> Iterator[Outcome]:
+def run_processes(jobs: list[Job] | Feed, settings: Settings, workers: int) -> Iterator[Outcome]:
     """Outcomes as workers finish them. A worker that dies (a crash, the OOM killer) breaks the pool:
     the texts it did not reach go to a fresh pool, and those being rendered are tried again alone,
     where a crash can only be their own."""
-    pending = list(range(len(jobs)))
-    while pending:
-        round_ = _Round(jobs, pending)
+    feed = _fed(jobs)
+    again: list[Job] = []  # handed out to a pool that broke before they were done
+    while again or feed:
+        round_ = _Round(feed, again)
         yield from round_.run(settings, workers)
         if round_.unfinished and not round_.suspects and not round_.finished:  # no worker could even start
-            yield from (_died(jobs[i], "worker processes could not start") for i in round_.unfinished)
+            yield from (_died(round_.jobs[i], "worker processes could not start") for i in round_.unfinished)
+            while (job := feed.take()) is not None:  # and those added meanwhile
+                yield _died(job, "worker processes could not start")
             return
         for index in round_.suspects:
-            alone = _Round(jobs, [index])
+            alone = _Round(Feed([round_.jobs[index]]), [])
             yield from alone.run(settings, 1)
             if alone.unfinished:
-                yield _died(jobs[index], "its worker process died while rendering it (a crash, or out of memory)")
+                why = "its worker process died while rendering it (a crash, or out of memory)"
+                yield _died(round_.jobs[index], why)
         suspects = set(round_.suspects)
-        pending = [i for i in round_.unfinished if i not in suspects]
+        again = [round_.jobs[i] for i in round_.unfinished if i not in suspects]
 
 
 class _Round:
-    """One pool over some jobs: what finished, what was never reached, what was running at a crash.
+    """One pool over some jobs: what finished, what was handed out and never done, what was
+    running at a crash (indices into `jobs`, the jobs in the order they were handed out).
 
     Only a bounded window of tasks is submitted at a time, topped up as each finishes: waiting on
     the futures costs the window's size, not the corpus's, so each completion is O(1). A task is a
     few texts when there are many (TEXTS_PER_TASK): the pool's own cost per task (pickling, its
-    queues and threads, about 0.35 ms of the parent's CPU) is then shared by them."""
+    queues and threads, about 0.35 ms of the parent's CPU) is then shared by them. The jobs come
+    from `first`, then from the feed, as each task is made."""
 
-    def __init__(self, jobs: list[Job], indices: list[int]) -> None:
-        self.jobs = jobs
-        self.indices = indices
+    def __init__(self, feed: Feed, first: list[Job]) -> None:
+        self.feed = feed
+        self.first = collections.deque(first)
+        self.jobs: list[Job] = []
         self.finished = 0
         self.unfinished: list[int] = []
         self.suspects: list[int] = []
@@ -218,15 +274,14 @@ class _Round:
         from concurrent.futures.process import BrokenProcessPool
 
         context = multiprocessing.get_context(start_method())
+        total = len(self.first) + self.feed.size
+        size = _task_size(total, workers)
         with tempfile.TemporaryDirectory(prefix="pipeline-ledger-") as ledger:
-            pool = ProcessPoolExecutor(
-                min(workers, len(self.indices)), context, _start_worker, (settings, ledger, os.getpid())
-            )
-            queue = iter(_tasks(self.indices, workers))
+            pool = ProcessPoolExecutor(min(workers, total), context, _start_worker, (settings, ledger, os.getpid()))
             futures: dict[Future[list[Outcome]], list[int]] = {}
             window = IN_FLIGHT_PER_WORKER * workers
             try:
-                self._submit(pool, queue, futures, window)
+                self._submit(pool, futures, window, size)
                 while futures:
                     done, _ = wait(futures, return_when=FIRST_COMPLETED)
                     for future in done:
@@ -238,31 +293,41 @@ class _Round:
                             continue
                         self.finished += len(outcomes)
                         yield from outcomes
-                    self._submit(pool, queue, futures, window)
+                    self._submit(pool, futures, window, size)
             finally:  # also on Ctrl-C: drop the queued jobs, let the running ones finish
                 pool.shutdown(wait=True, cancel_futures=True)
             running = {note.read_text(encoding="utf-8") for note in Path(ledger).iterdir()}
+        for job in self.first:  # jobs to try again that this pool never reached
+            self.unfinished.append(len(self.jobs))
+            self.jobs.append(job)
+        self.first.clear()
         self.suspects = [i for i in self.unfinished if str(self.jobs[i].source) in running]
 
+    def _handed(self, count: int) -> list[int]:
+        """Up to `count` more jobs, as indices: those to try again first, then the feed's."""
+        indices: list[int] = []
+        while len(indices) < count:
+            job = self.first.popleft() if self.first else self.feed.take()
+            if job is None:
+                break
+            indices.append(len(self.jobs))
+            self.jobs.append(job)
+        return indices
+
     def _submit(
-        self,
-        pool: ProcessPoolExecutor,
-        queue: Iterator[list[int]],
-        futures: dict[Future[list[Outcome]], list[int]],
-        window: int,
+        self, pool: ProcessPoolExecutor, futures: dict[Future[list[Outcome]], list[int]], window: int, size: int
     ) -> None:
-        """Top the window up; once the pool is broken, the jobs not handed out are unfinished."""
+        """Top the window up. Once the pool is broken nothing more is handed out: the jobs not
+        handed out stay for the next pool."""
         from concurrent.futures.process import BrokenProcessPool
 
         if self.unfinished:  # a crash broke the pool: nothing more can be submitted to it
-            self.unfinished.extend(index for task in queue for index in task)
             return
-        for task in itertools.islice(queue, window - len(futures)):
+        while len(futures) < window and (task := self._handed(size)):
             try:
                 futures[pool.submit(_run_in_worker, [self.jobs[index] for index in task])] = task
             except BrokenProcessPool:
                 self.unfinished.extend(task)
-                self.unfinished.extend(index for rest in queue for index in rest)
                 return
 
 
@@ -280,12 +345,10 @@ def start_method() -> str:
     return "spawn"
 
 
-def _tasks(indices: list[int], workers: int) -> Iterator[list[int]]:
-    """The jobs in order, a few to a task when there are many more than the workers (never so many
-    that the last tasks leave a worker idle: the plan puts the shortest texts last)."""
-    size = max(1, min(TEXTS_PER_TASK, len(indices) // (workers * TASKS_PER_WORKER)))
-    for start in range(0, len(indices), size):
-        yield indices[start : start + size]
+def _task_size(total: int, workers: int) -> int:
+    """Jobs to a task: a few when there are many more than the workers (never so many that the
+    last tasks leave a worker idle: the plan puts the shortest texts last)."""
+    return max(1, min(TEXTS_PER_TASK, total // (workers * TASKS_PER_WORKER)))
 
 
 def _died(job: Job, why: str) -> Outcome:
@@ -334,7 +397,9 @@ def check_scheduler(address: str) -> None:
         )
 
 
-def run_dask(jobs: list[Job], settings: Settings, scheduler: str, expected: dict[str, Inputs]) -> Iterator[Outcome]:
+def run_dask(
+    jobs: list[Job] | Feed, settings: Settings, scheduler: str, expected: dict[str, Inputs]
+) -> Iterator[Outcome]:
     try:
         distributed: Any = importlib.import_module("distributed")  # optional, and untyped: only here
     except ImportError:
@@ -348,19 +413,19 @@ def run_dask(jobs: list[Job], settings: Settings, scheduler: str, expected: dict
         # A bounded window of jobs on the cluster, topped up as each comes back: the client holds
         # the bytes of a few sources at a time, not of the corpus. The window follows the
         # cluster's threads, looked at again now and then (a cluster may grow).
-        queue = iter(jobs)
+        feed = _fed(jobs)
         completed = distributed.as_completed(loop=client.loop)
         window = _dask_window(client)
         # Sent to every worker once, not with each job: a corpus's targets are thousands of names.
         shared = client.scatter(settings, broadcast=True, hash=False)
-        yield from _ship(client, queue, completed, window, shared, expected)
+        yield from _ship(client, feed, completed, window, shared, expected)
         for count, future in enumerate(completed, 1):
             outcome: Outcome = future.result()
             future.release()  # the editions' bytes need not stay on the cluster
             yield _write_payload(outcome, settings.out_dir)
             if count % DASK_WINDOW_REVIEW == 0:
                 window = _dask_window(client)
-            yield from _ship(client, queue, completed, window - completed.count(), shared, expected)
+            yield from _ship(client, feed, completed, window - completed.count(), shared, expected)
     finally:
         client.close()
 
@@ -371,11 +436,11 @@ def _dask_window(client: Any) -> int:
 
 
 def _ship(
-    client: Any, queue: Iterator[Job], completed: Any, room: int, settings: Any, expected: dict[str, Inputs]
+    client: Any, feed: Feed, completed: Any, room: int, settings: Any, expected: dict[str, Inputs]
 ) -> Iterator[Outcome]:
     """Submit up to `room` more jobs with their sources' bytes; a source that cannot be read fails here."""
     while room > 0:
-        job = next(queue, None)
+        job = feed.take()
         if job is None:
             return
         try:
@@ -400,19 +465,20 @@ def _write_payload(outcome: Outcome, out_dir: Path) -> Outcome:
 
 
 def run_jobs(
-    jobs: list[Job], settings: Settings, workers: int, executor: str = "local", scheduler: str = ""
+    jobs: list[Job] | Feed, settings: Settings, workers: int, executor: str = "local", scheduler: str = ""
 ) -> Iterator[Outcome]:
-    """Every job's outcome, in the order they finish."""
-    if not jobs:
+    """Every job's outcome, in the order they finish (a feed's jobs too, those added meanwhile)."""
+    feed = _fed(jobs)
+    if not feed.size:
         return iter(())
     # Workers start only the engines some job needs: a change to the web templates alone starts no WeasyPrint.
-    needed = {name for job in jobs for name in job.formats}
+    needed = feed.formats()
     settings = replace(settings, formats=tuple(name for name in settings.formats if name in needed))
     if executor == "dask":
-        return run_dask(jobs, settings, scheduler, fingerprints(settings.formats, settings.config))
-    if workers <= 1 or len(jobs) == 1:
-        return run_serial(jobs, settings)
-    return run_processes(jobs, settings, workers)
+        return run_dask(feed, settings, scheduler, fingerprints(settings.formats, settings.config))
+    if workers <= 1 or feed.size == 1:
+        return run_serial(feed, settings)
+    return run_processes(feed, settings, workers)
 
 
 def default_workers() -> int:

@@ -4,6 +4,7 @@ and the one-time migration of an earlier version's JSON manifest."""
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import json
 import sqlite3
 from pathlib import Path
@@ -286,3 +287,21 @@ def test_a_fingerprint_another_table_refers_to_is_kept(built: tuple[Path, Path])
     html_build(sources, out)
     assert ("an earlier version",) in query(out, "SELECT tools FROM fingerprints")
     assert len(query(out, "SELECT * FROM fingerprints")) == 2
+
+
+def test_a_failure_is_remembered_with_its_bytes_until_the_text_builds(built: tuple[Path, Path]) -> None:
+    """The `failures` table: made in a state of this version written before it had one (no text
+    rebuilt), a row while a text fails, none once it builds."""
+    sources, out = built
+    query(out, "DROP TABLE failures")
+    source = sorted(sources.iterdir())[0]
+    text = source.read_text(encoding="utf-8")
+    source.write_text(text.replace("\n1. ", "\n3. ", 1), encoding="utf-8")
+    notices: list[str] = []
+    summary = build_corpus([sources], ["html"], out, Config(), on_notice=notices.append)
+    assert notices == [] and len(summary.up_to_date) == 3  # the state was kept
+    broken = hashlib.sha256(source.read_bytes()).hexdigest()
+    assert query(out, "SELECT stem, source_sha256 FROM failures") == [(source.name.removesuffix(".md"), broken)]
+    source.write_text(text + "\n", encoding="utf-8")  # mended, and not as it was: rebuilt
+    assert html_build(sources, out) == [source.name.removesuffix(".md")]
+    assert query(out, "SELECT * FROM failures") == []

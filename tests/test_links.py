@@ -1,23 +1,28 @@
 """Links resolve against the corpus: a built folder has no dead link, each citation of a text that
-is not in it is reported once, and adding a text rebuilds exactly the texts that cite it."""
+is not in it is reported once, adding a text rebuilds exactly the texts that cite it, and a text
+that fails costs the texts that cite it no second rendering."""
 
 from __future__ import annotations
 
 import re
 import shutil
 import zipfile
-from collections import defaultdict
+from collections import Counter, defaultdict
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
+from pipeline.build import Builder
 from pipeline.buildstate import BuildState
 from pipeline.config import Config, LinkPatterns
-from pipeline.errors import Severity
+from pipeline.errors import RenderError, Severity
 from pipeline.fingerprints import fingerprints
 from pipeline.incremental import Summary, build_corpus, plan
 from pipeline.linking import Targets, resolve
 from pipeline.model import Document, LanguageVersion, Paragraph, Reference
+from pipeline.renderers import renderer_class
 from pipeline.source import find_sources, read
 from pipeline.testing.corpus import generate
 from pipeline.textname import file_stem
@@ -206,6 +211,125 @@ def test_adding_a_text_rebuilds_the_texts_that_cite_it_and_only_those(tmp_path: 
     check_folder(out)
     assert {file_stem(o.source) for o in summary.outcomes} == rebuilt
     assert build_corpus([sources], WEB, out, Config()).outcomes == []
+
+
+TEXTS = ROOT / "tests" / "fixtures" / "texts"
+FAILING = "opinion-9006-2031.en"  # cited by the two texts below, and by no other fixture
+CITERS = {"recommendation-9013-2032.fr", "resolution-9020-2032.en"}
+
+
+@pytest.fixture
+def renders(monkeypatch: pytest.MonkeyPatch) -> Iterator[Counter[str]]:
+    """How many times each text is rendered (checks apart), in builds of one worker (this process)."""
+    counted: Counter[str] = Counter()
+    build_one = Builder.build_one
+
+    def counting(self: Builder, source: Path, *args: Any, **kwargs: Any) -> Any:
+        if not kwargs.get("check"):
+            counted[file_stem(source)] += 1
+        return build_one(self, source, *args, **kwargs)
+
+    monkeypatch.setattr(Builder, "build_one", counting)
+    yield counted
+
+
+def fixture_corpus(folder: Path, without: str = "") -> Path:
+    folder.mkdir()
+    for source in TEXTS.glob("*.md"):
+        if file_stem(source) != without:
+            shutil.copyfile(source, folder / source.name)
+    return folder
+
+
+def fail_in_its_engine(stem: str) -> pytest.MonkeyPatch:
+    """The web page of `stem` cannot be made, until the patch returned is undone: its source is
+    fine, its engine fails."""
+    html = renderer_class("html")
+    render = html.render
+
+    def failing(self: Any, document: Document) -> bytes:
+        if document.stem == stem:
+            raise RenderError(stem, "html", "the engine failed")
+        return bytes(render(self, document))
+
+    patch = pytest.MonkeyPatch()
+    patch.setattr(html, "render", failing)
+    return patch
+
+
+def same_as_without(out: Path, alone: Path, stems: set[str]) -> None:
+    """The editions of `stems` are those of a build of the corpus without the failing text."""
+    for stem in stems:
+        for extension in ("html", "akn.xml"):
+            assert (out / f"{stem}.{extension}").read_bytes() == (alone / f"{stem}.{extension}").read_bytes(), stem
+
+
+@pytest.mark.parametrize("where", ["source", "engine"])
+def test_the_texts_citing_a_failing_text_link_past_it_and_are_rendered_once(
+    where: str, tmp_path: Path, renders: Counter[str]
+) -> None:
+    """A text that fails links nowhere from the texts that cite it, as a text not in the corpus.
+    Each text is rendered once; the one exception is a text that passes its check (its source,
+    what every edition can set) and fails in an engine: the texts already rendered that cite
+    it are rendered again, once, in that build. Every later build foresees the failure: the
+    failing text is built again, to say why, and nothing else."""
+    alone = tmp_path / "alone"
+    build_corpus([fixture_corpus(tmp_path / "without", without=FAILING)], WEB, alone, Config())
+    sources = fixture_corpus(tmp_path / "sources")
+    broken = sources / f"{FAILING}.md"
+    engine = pytest.MonkeyPatch()
+    if where == "source":
+        broken.write_text(broken.read_text(encoding="utf-8").replace("\n1. ", "\n3. ", 1), encoding="utf-8")
+    else:
+        engine = fail_in_its_engine(FAILING)
+    try:
+        out = tmp_path / "out"
+        every = {file_stem(source) for source in sources.glob("*.md")}
+
+        renders.clear()
+        summary = build_corpus([sources], WEB, out, Config())
+        assert [file_stem(o.source) for o in summary.outcomes if o.failed] == [FAILING]
+        again = CITERS if where == "engine" else set()
+        expected = {stem: 2 if stem in again else 1 for stem in every - {FAILING}}
+        assert renders == (expected if where == "source" else {**expected, FAILING: 1})
+        check_folder(out)
+        same_as_without(out, alone, CITERS)
+
+        renders.clear()
+        summary = build_corpus([sources], WEB, out, Config())
+        assert renders == {FAILING: 1}  # retried; the texts that cite it are up to date
+        assert [file_stem(o.source) for o in summary.outcomes] == [FAILING]
+        assert {file_stem(s) for s in summary.up_to_date} == every - {FAILING}
+
+        engine.undo()  # the engine works again, or the source is mended
+        shutil.copyfile(TEXTS / broken.name, broken)
+        renders.clear()
+        summary = build_corpus([sources], WEB, out, Config())
+        assert renders == dict.fromkeys({FAILING} | CITERS, 1)  # the citers now link to it
+        assert not [o for o in summary.outcomes if o.failed]
+        check_folder(out)
+        for citer in CITERS:
+            assert f'href="{FAILING}.html"' in (out / f"{citer}.html").read_text(encoding="utf-8")
+    finally:
+        engine.undo()
+
+
+def test_a_new_text_that_fails_its_check_leaves_the_texts_that_cite_it_as_they_are(tmp_path: Path) -> None:
+    """Through worker processes: the new text is checked, and fails, before anything is rendered."""
+    sources = fixture_corpus(tmp_path / "sources", without=FAILING)
+    out = tmp_path / "out"
+    build_corpus([sources], WEB, out, Config())
+    before = {page.name: page.stat().st_mtime_ns for page in out.glob("*.*.html")}
+    broken = sources / f"{FAILING}.md"
+    broken.write_text(
+        (TEXTS / broken.name).read_text(encoding="utf-8").replace("\n1. ", "\n3. ", 1),
+        encoding="utf-8",
+    )
+    summary = build_corpus([sources], WEB, out, Config(), workers=2)
+    assert [file_stem(o.source) for o in summary.outcomes] == [FAILING] and summary.outcomes[0].failed
+    assert len(summary.up_to_date) == len(before)
+    assert {page.name: page.stat().st_mtime_ns for page in out.glob("*.*.html")} == before
+    check_folder(out)
 
 
 def test_a_single_text_build_links_only_what_it_builds(tmp_path: Path) -> None:

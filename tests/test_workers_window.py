@@ -13,7 +13,7 @@ import pytest
 
 from pipeline.config import Config
 from pipeline.outcome import Outcome
-from pipeline.workers import IN_FLIGHT_PER_WORKER, TEXTS_PER_TASK, Job, Settings, run_processes
+from pipeline.workers import IN_FLIGHT_PER_WORKER, TEXTS_PER_TASK, Feed, Job, Settings, run_processes
 
 SETTINGS = Settings(("html",), Path("unused"), Config())
 
@@ -76,3 +76,19 @@ def test_jobs_not_handed_out_when_the_pool_breaks_go_to_the_next_pool(monkeypatc
     assert sorted(o.source for o in outcomes) == sorted(job.source for job in jobs(50))
     assert [o for o in outcomes if o.failed] == []
     assert [len(pool.submitted) for pool in FakePool.instances] == [10, 40]
+
+
+def test_jobs_added_to_the_feed_while_it_runs_go_to_the_same_pool(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The corpus build checks some texts, then adds the renderings: one pool, its workers started once."""
+    FakePool.instances.clear()
+    monkeypatch.setattr(concurrent.futures, "ProcessPoolExecutor", FakePool)
+    first, later = jobs(60)[:20], jobs(60)[20:]
+    feed = Feed(first, expected=len(later))
+    seen = []
+    for outcome in run_processes(feed, SETTINGS, 2):
+        seen.append(outcome.source)
+        if len(seen) == len(first):  # the last of the first round: the next round is known
+            feed.add(later)
+    [pool] = FakePool.instances
+    assert pool.submitted == [job.source for job in first + later]  # handed out in the order given
+    assert sorted(seen) == sorted(pool.submitted)
