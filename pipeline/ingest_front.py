@@ -28,6 +28,13 @@ ISSUERS = {
 DEFAULT_ISSUER = {"en": "Parliamentary Assembly", "fr": "Assemblée parlementaire"}
 PROVISIONAL = re.compile(r"^(?:Provisional (?:edition|version)|(?:Édition|Version) provisoire)$", re.IGNORECASE)
 WORD = re.compile(r"[^\W\d_]+")
+# Earlier eras print the title as the rest of a sentence ("Recommendation 880 (1979) on the conservation
+# of …"); the Assembly's own lists name the text without the linking words ("Conservation of …").
+LINKING_WORDS = re.compile(
+    r"^(?:(?:on|concerning|regarding)\s+(?:the\s+)?"
+    r"|(?:sur|concernant|relati(?:f|ve)s?)\s+(?:à\s+(?:la\s+|l['’])?|aux?\s+|(?:la|le|les)\s+|l['’])?)"
+    r"(?=[^\W\d_])"
+)
 # Frequent words of each language, a tie-breaker between the citation and the formula.
 FUNCTION_WORDS = {
     "en": {"the", "of", "and", "to", "in", "on", "its", "with"},
@@ -42,6 +49,7 @@ class Heading:
     issued_by: str
     issued_line: int
     status: Status
+    linking: str = ""  # "on the": printed before the title, left out of it
 
 
 def detect_language(citation: Citation, note: str, lines: list[Line], problems: Problems) -> str:
@@ -102,14 +110,37 @@ def read_heading(
             f"no line naming the issuing body; issued_by set to '{DEFAULT_ISSUER[language]}'",
             "check the extraction",
         )
+    named, linking = _named(" ".join(line.text for line in title), title[0].number, problems)
     heading = Heading(
-        " ".join(line.text for line in title),
+        named,
         title[0].number,
         _plain(issuer) if issuer else DEFAULT_ISSUER[language],
         issuer.number if issuer else citation.line,
         status,
+        linking,
     )
     return heading, after[body_start:]
+
+
+def _named(title: str, line: int, problems: Problems) -> tuple[str, str]:
+    """The title as the Assembly's lists give it, and the linking words an earlier era prints before it."""
+    linking = LINKING_WORDS.match(title)
+    if linking is None:
+        if title[:1].islower():
+            problems.warning(
+                line,
+                f"the title starts in lower case: '{title}'",
+                "earlier eras print it as the rest of a sentence: write it as the Assembly's lists name the text",
+            )
+        return title, ""
+    rest = title[linking.end() :]
+    named, words = rest[:1].upper() + rest[1:], linking.group().strip()
+    problems.warning(
+        line,
+        f"the title is written '{named}', without the linking words '{words}' printed before it",
+        "the Assembly's lists name a text so (the source keeps the printed words in a comment): check the title",
+    )
+    return named, words
 
 
 def front_matter(
@@ -129,7 +160,7 @@ def front_matter(
         (f"number: {citation.number}", at),
         (f"year: {citation.year}", at),
         (f"language: {language}", at),
-        (f"title: {scalar(heading.title)}", heading.title_line),
+        (f"title: {scalar(heading.title)}{_printed_after(heading.linking)}", heading.title_line),
         (f"issued_by: {scalar(heading.issued_by)}", heading.issued_line),
         (f"status: {heading.status.value}", at),
         *([("translation: unofficial", at)] if unofficial else []),
@@ -163,6 +194,11 @@ def front_matter(
     if adoption.note:
         lines.append((f"  note: {scalar(adoption.note)}", note))
     return [*lines, ("---", note)]
+
+
+def _printed_after(linking: str) -> str:
+    """A comment keeping the words the title was printed after, for whoever checks the title."""
+    return f"  # printed after {json.dumps(linking, ensure_ascii=False)}" if linking else ""
 
 
 def scalar(value: str) -> str:

@@ -7,6 +7,8 @@ text is in a source, but for the lines the importer reports as skipped furniture
 
 from __future__ import annotations
 
+import datetime as dt
+import json
 import subprocess
 import sys
 from pathlib import Path
@@ -15,11 +17,14 @@ import pytest
 
 from pipeline import load
 from pipeline.config import Config
+from pipeline.errors import Problems
 from pipeline.ingest import ingest_all
-from pipeline.ingest_lines import CITATION, SUPERSCRIPT_RUN, Line, citation_at
+from pipeline.ingest_adoption import AdoptionInfo
+from pipeline.ingest_front import Heading, front_matter, read_heading
+from pipeline.ingest_lines import CITATION, SUPERSCRIPT_RUN, Citation, Line, citation_at
 from pipeline.ingest_words import Vocabulary
+from pipeline.model import AdoptingBody, Status, Text
 from pipeline.model import Paragraph as ModelParagraph
-from pipeline.model import Status, Text
 from tests.conftest import ROOT
 from tests.test_ingest import FORMULA_WORDS, MONTHS, words
 
@@ -38,6 +43,8 @@ class Case:
 
 
 FURNITURE = "lines of furniture skipped"
+LINKED = "the title is written"
+BEFORE = "printed before it"
 CASES: dict[str, Case] = {
     # Citation lines as real extractions print them, with a site's banner, page markers and rules.
     "citation-glued.en.txt": Case(["resolution-2529-2024.en.md"], [(1, f"3 {FURNITURE} (lines 1–3)")], {1, 2, 3}),
@@ -105,6 +112,26 @@ CASES: dict[str, Case] = {
         [
             (8, "16 wrapped lines joined to the paragraph above (lines 8–32)"),
         ],
+    ),
+    # Titles of earlier eras, printed after linking words: named as the Assembly's lists name them.
+    "title-after-citation.en.txt": Case(
+        ["recommendation-880-1979.en.md"],
+        [
+            (1, "no line naming the issuing body; issued_by set to 'Parliamentary Assembly'"),
+            (1, f"{LINKED} 'Conservation of the European architectural heritage', without the linking words 'on the'"),
+            (7, "9 wrapped lines joined to the paragraph above (lines 7–29)"),
+            (33, "the adoption formula was not recognised: kept verbatim as adoption.note, adopted on 1979-10-04"),
+        ],
+    ),
+    "title-consultative.en.txt": Case(
+        ["opinion-15-1953.en.md"],
+        [
+            (1, f"4 {FURNITURE} (lines 1–3, 22)"),
+            (7, f"{LINKED} 'Draft budget of the Council of Europe for the financial year 1954', without the"),
+            (14, "4 wrapped lines joined to the paragraph above (lines 14–25)"),
+            (24, "the line at the top of the page is taken as the rest of the paragraph above"),
+        ],
+        {1, 2, 3, 22},
     ),
 }
 
@@ -296,29 +323,31 @@ Planning, rapporteur: Mr Smith). Text adopted by the Assembly on 28 April 1977 (
 
 
 @pytest.mark.parametrize(
-    ("head", "name", "title"),
+    ("head", "name", "title", "warnings"),
     [
         (
             "Recommendation 800 (1977)¹ on the protection of the countryside\nin Europe",
             "recommendation-800-1977",
-            "on the protection of the countryside in Europe",
+            "Protection of the countryside in Europe",
+            [f"{LINKED} 'Protection of the countryside in Europe', without the linking words 'on the' {BEFORE}"],
         ),
         (
             "Opinion No. 15 (1953)¹\n\nThe budget of the Council of Europe",
             "opinion-15-1953",
             "The budget of the Council of Europe",
+            [],
         ),
-        ("Order No. 500 (1994)¹\n\nThe activities of the OECD", "order-500-1994", "The activities of the OECD"),
+        ("Order No. 500 (1994)¹\n\nThe activities of the OECD", "order-500-1994", "The activities of the OECD", []),
     ],
 )
-def test_citation_lines_of_earlier_eras(tmp_path: Path, head: str, name: str, title: str) -> None:
+def test_citation_lines_of_earlier_eras(tmp_path: Path, head: str, name: str, title: str, warnings: list[str]) -> None:
     """Before, "no citation line was found": the number after "No.", the title on the citation line."""
     raw = tmp_path / "old.txt"
     year = name[-4:]  # the adoption's year is the citation's
     body = OLD_ERA.split("\n\n", 1)[1].replace("1977", year)
     raw.write_text(head + "\n\n" + body, encoding="utf-8")
     [outcome] = ingest_all(raw, tmp_path / "out", Config())
-    assert outcome.problems == []
+    assert [p.message for p in outcome.problems] == warnings
     [written] = outcome.written
     assert written.name == f"{name}.en.md"
     document = load(written)
@@ -328,3 +357,54 @@ def test_citation_lines_of_earlier_eras(tmp_path: Path, head: str, name: str, ti
         "1.",
         "2.",
     ]
+
+
+@pytest.mark.parametrize(
+    ("printed", "language", "title", "linking"),
+    [
+        (
+            "on the conservation of the European architectural heritage",
+            "en",
+            "Conservation of the European architectural heritage",
+            "on the",
+        ),
+        ("concerning European co-operation in sport", "en", "European co-operation in sport", "concerning"),
+        ("relative à la conservation du patrimoine", "fr", "Conservation du patrimoine", "relative à la"),
+        ("relative aux droits de l’enfant", "fr", "Droits de l’enfant", "relative aux"),
+        ("sur l’éthique du journalisme", "fr", "Éthique du journalisme", "sur l’"),
+        ("The situation of migrant workers", "en", "The situation of migrant workers", ""),
+    ],
+)
+def test_a_title_printed_after_linking_words_is_named_as_the_lists_name_it(
+    printed: str, language: str, title: str, linking: str
+) -> None:
+    """Before, the title kept "on the …": the lists (and the catalogue, the NCX, the metadata) read
+    "Recommendation 880 (1979): on the conservation …". The printed words stay in a comment."""
+    citation = citation_at([Line(1, "Recommendation 880 (1979)¹")], 0)
+    assert citation is not None
+    problems = Problems(Path("raw.txt"))
+    found = read_heading([], [Line(2, printed), Line(3, ""), Line(4, "1. Considering")], citation, language, problems)
+    assert found is not None
+    heading, _ = found
+    assert (heading.title, heading.linking) == (title, linking)
+    expected = [f"{LINKED} '{title}', without the linking words '{linking}' {BEFORE}"] if linking else []
+    assert [p.message for p in problems.items if p.line == 2] == expected
+    comment = next(text for text, _ in front_matter_lines(citation, heading) if text.startswith("title:"))
+    assert comment.endswith(f"  # printed after {json.dumps(linking, ensure_ascii=False)}" if linking else title)
+
+
+def test_a_title_in_lower_case_without_linking_words_is_reported() -> None:
+    citation = citation_at([Line(1, "Resolution 428 (1970)¹")], 0)
+    assert citation is not None
+    problems = Problems(Path("raw.txt"))
+    printed = "containing a declaration on mass communication media and human rights"
+    found = read_heading([], [Line(2, printed), Line(3, ""), Line(4, "1. Having regard")], citation, "en", problems)
+    assert found is not None and found[0].title == printed
+    assert [(p.line, p.message) for p in problems.items if p.line == 2] == [
+        (2, f"the title starts in lower case: '{printed}'")
+    ]
+
+
+def front_matter_lines(citation: Citation, heading: Heading) -> list[tuple[str, int]]:
+    adoption = AdoptionInfo(AdoptingBody.ASSEMBLY, dt.date(1979, 10, 4))
+    return front_matter(citation, heading, "en", adoption, 1)
