@@ -26,6 +26,8 @@ ISSUERS = {
     "Assemblée consultative": "fr",
 }
 DEFAULT_ISSUER = {"en": "Parliamentary Assembly", "fr": "Assemblée parlementaire"}
+CONSULTATIVE = {"en": "Consultative Assembly", "fr": "Assemblée consultative"}
+RENAMED = 1974  # the year the Consultative Assembly began to call itself the Parliamentary Assembly
 PROVISIONAL = re.compile(r"^(?:Provisional (?:edition|version)|(?:Édition|Version) provisoire)$", re.IGNORECASE)
 WORD = re.compile(r"[^\W\d_]+")
 # Earlier eras print the title as the rest of a sentence ("Recommendation 880 (1979) on the conservation
@@ -104,17 +106,16 @@ def read_heading(
             f"the title is joined from the lines {', '.join(str(line.number) for line in title)}",
             "check that each of them belongs to the title",
         )
+    default = (CONSULTATIVE if citation.year < RENAMED else DEFAULT_ISSUER)[language]
     if issuer is None:
         problems.warning(
-            citation.line,
-            f"no line naming the issuing body; issued_by set to '{DEFAULT_ISSUER[language]}'",
-            "check the extraction",
+            citation.line, f"no line naming the issuing body; issued_by set to '{default}'", "check the extraction"
         )
     named, linking = _named(" ".join(line.text for line in title), title[0].number, problems)
     heading = Heading(
         named,
         title[0].number,
-        _plain(issuer) if issuer else DEFAULT_ISSUER[language],
+        _plain(issuer) if issuer else default,
         issuer.number if issuer else citation.line,
         status,
         linking,

@@ -408,3 +408,15 @@ def test_a_title_in_lower_case_without_linking_words_is_reported() -> None:
 def front_matter_lines(citation: Citation, heading: Heading) -> list[tuple[str, int]]:
     adoption = AdoptionInfo(AdoptingBody.ASSEMBLY, dt.date(1979, 10, 4))
     return front_matter(citation, heading, "en", adoption, 1)
+
+
+@pytest.mark.parametrize(("year", "issuer"), [(1953, "Consultative Assembly"), (1979, "Parliamentary Assembly")])
+def test_an_issuing_body_not_printed_is_the_assembly_of_its_era(tmp_path: Path, year: int, issuer: str) -> None:
+    """Before, a 1953 text without the line was issued by the "Parliamentary Assembly", a name of 1974."""
+    raw = tmp_path / "old.txt"
+    raw.write_text(OLD_ERA.replace("\nConsultative Assembly\n", "").replace("1977", str(year)), encoding="utf-8")
+    [outcome] = ingest_all(raw, tmp_path / "out", Config())
+    assert (1, f"no line naming the issuing body; issued_by set to '{issuer}'") in [
+        (p.line, p.message) for p in outcome.problems
+    ]
+    assert load(outcome.written[0]).metadata.issuing_body == issuer
