@@ -17,8 +17,10 @@ import re
 from dataclasses import dataclass, field
 
 from .errors import Problems
+from .ingest_adoption import MONTHS
 from .ingest_foot import Numbering, Verdict, carry, last_key, numberings, report_doubt, stops_mid_sentence
 from .ingest_lines import SUPERSCRIPT_DIGITS, SUPERSCRIPT_RUN, Citation, Line, mark_page_starts, superscript_value
+from .ingest_wrap import unfinished
 
 # "1. Text", "¹ Text", "(1) Text": a footnote's number at the start of its line.
 # "* Text adopted …": the title note of a citation line whose call is an asterisk (it is note 1).
@@ -167,6 +169,8 @@ def _read_notes(page: list[Line], groups: list[tuple[int, int]], expected: Expec
             line = page[index]
             match = NOTE_START.match(line.text)
             number = note_number(match) if match else 0
+            if match and notes and index > start and _wraps_on(notes[-1].text, match):
+                match = None  # "20 October 2010, at which …" after "… held on": the note goes on
             # A page prints its notes in order: a number below the one before is a paragraph's.
             if match and (not notes or number > notes[-1].number) and expected.take(number):
                 notes.append(Note(number, line.number, match.group("text")))
@@ -175,6 +179,18 @@ def _read_notes(page: list[Line], groups: list[tuple[int, int]], expected: Expec
             else:
                 notes[-1].text += "\n" + line.text  # joined once the language is known (join_lines)
     return notes
+
+
+def _wraps_on(note: str, match: re.Match[str]) -> bool:
+    """Whether a line opening with a number is the rest of the note above it: the note stops mid-sentence
+    and the number, without a dot, opens a date ("4 octobre 1979") or words in lower case ("47 member
+    states"), as a note's own text does not."""
+    digits = match.group("n")
+    dotted = match.string[match.end("n") : match.end("n") + 1] == "."
+    if not digits or not digits.isdigit() or dotted or not unfinished(note.rsplit("\n", 1)[-1]):
+        return False
+    rest = match.group("text")
+    return rest[:1].islower() or rest.split(" ", 1)[0].rstrip(",").lower() in MONTHS
 
 
 def note_number(match: re.Match[str]) -> int:

@@ -133,6 +133,21 @@ CASES: dict[str, Case] = {
         ],
         {1, 2, 3, 22},
     ),
+    # A wrapped note's line that opens with a date ("4 octobre 1979 …", "25 novembre 2016 …") goes on
+    # with the note: before, it read as a note numbered 4 or 25, and the title note was not found.
+    "title-after-citation.fr.txt": Case(
+        ["recommendation-880-1979.fr.md"],
+        [
+            (1, "no line naming the issuing body; issued_by set to 'Assemblée parlementaire'"),
+            (1, f"{LINKED} 'Conservation du patrimoine architectural européen', without the linking words 'relative à"),
+            (7, "10 wrapped lines joined to the paragraph above (lines 7–30)"),
+            (34, "the adoption formula was not recognised: kept verbatim as adoption.note, adopted on 1979-10-04"),
+        ],
+    ),
+    "wrapped-note.fr.txt": Case(
+        ["resolution-2094-2016.fr.md"],
+        [(9, "4 wrapped lines joined to the paragraph above (lines 9–13); hyphens at a line end: 1 removed")],
+    ),
 }
 
 
