@@ -39,6 +39,9 @@ CALL_CONTEXT = re.compile(r"(?:[^\W\d_]|[^\W\d_][.,;:]|[)»”’\"][.,;:]?)$")
 # "agree(2)", "attacked(2) while": a call in brackets glued to a word, as some extractions print it.
 # Also after a word's closing bracket ("the Charter (revised)(2)"), never after a digit's ("5(1)(2)").
 BRACKET_CALL = re.compile(r"(?:(?<=[^\W\d_]|[.,;:»”’\"])|(?<=[^\W\d_]\)))\((\d{1,3})\)")
+# "Resolution 584 (1975)(2)": after a cited text's year in brackets, a bracketed number can only be a
+# call ("Article 5(2)" and "1976(2)" stay text).
+CITED_CALL = re.compile(r"(?<!\d)\d{1,5}\s+\(\d{4}\)(?P<call>\((?P<number>\d{1,3})\))")
 
 Position = tuple[int, int]  # (index of the line, offset in it)
 
@@ -260,8 +263,9 @@ def _digit_calls(text: str, number: int, offset: int = 0) -> list[tuple[int, int
 
 
 def _bracket_calls(text: str, number: int, offset: int = 0) -> list[tuple[int, int]]:
-    found = BRACKET_CALL.finditer(text, offset)
-    return [(m.start(), m.end()) for m in found if int(m.group(1)) == number]
+    found = [(m.start(), m.end()) for m in BRACKET_CALL.finditer(text, offset) if int(m.group(1)) == number]
+    cited = CITED_CALL.finditer(text, offset)
+    return sorted(found + [m.span("call") for m in cited if int(m.group("number")) == number])
 
 
 def why_untaken(lines: list[Line], citation: Citation) -> tuple[int, str] | None:

@@ -148,6 +148,15 @@ CASES: dict[str, Case] = {
         ["resolution-2094-2016.fr.md"],
         [(9, "4 wrapped lines joined to the paragraph above (lines 9–13); hyphens at a line end: 1 removed")],
     ),
+    # A bracketed call right after a cited text's year, "Resolution 584 (1975)(2)", where "Article 5(2)"
+    # stays text: before, note (2) had no call, and the title note was reported not taken.
+    "call-after-cited-year.en.txt": Case(
+        ["resolution-629-1976.en.md"],
+        [
+            (3, f"{LINKED} 'Situation of migrant workers and their families in Europe', without the linking"),
+            (10, "3 wrapped lines joined to the paragraph above (lines 10–16)"),
+        ],
+    ),
 }
 
 
