@@ -50,6 +50,7 @@ NUMBERED_LINE = re.compile(
     rf"^(?:\(\d{{1,3}}\)|\d{{1,3}}(?:\.\d{{1,3}})*\.?(?!\d)|[{SUPERSCRIPT_DIGITS}]+)[ \t\u00a0]*[^\d\s]"
 )
 RULE = re.compile(r"^[_\-–—=*·.]{5,}$")
+PAGE_NUMBER = re.compile(r"^\d{1,4}$")  # "2" alone on a line: a page number, or a paragraph's ("3")
 
 
 @dataclass(frozen=True)
@@ -126,7 +127,7 @@ def _without_repeated_edges(lines: list[Line], furniture: list[int]) -> list[Lin
     A page may stack such lines (a footer above the page number): once the outer ones are taken
     away, the lines they covered are edges too, and looked at again."""
     for _ in range(EDGE_LAYERS):
-        repeated = _repeated_edges(lines)
+        repeated = _repeated_edges(lines) | _page_numbers(lines)
         if not repeated:
             break
         furniture += [lines[index].number for index in sorted(repeated)]
@@ -134,21 +135,40 @@ def _without_repeated_edges(lines: list[Line], furniture: list[int]) -> list[Lin
     return lines
 
 
-def _repeated_edges(lines: list[Line]) -> set[int]:
-    edges: list[int] = []
-    page: list[int] = []
-    for index, line in enumerate([*lines, Line(0, PAGE_BREAK)]):
-        if line.is_break or _is_running_header(line.text):  # a page ends at either
-            edges += page[:1] + page[-1:] if len(page) > 1 else page
-            page = []
+def _pages(lines: list[Line]) -> list[list[int]]:
+    """The indices of the non-blank lines of each page: a page ends at a form feed or a running header."""
+    result: list[list[int]] = [[]]
+    for index, line in enumerate(lines):
+        if line.is_break or _is_running_header(line.text):
+            if result[-1]:  # a form feed and a header together cut once
+                result.append([])
         elif line.text:
-            page.append(index)
+            result[-1].append(index)
+    return result
+
+
+def _repeated_edges(lines: list[Line]) -> set[int]:
+    edges = [index for page in _pages(lines) for index in (page[:1] + page[-1:] if len(page) > 1 else page)]
     counts = Counter(_shape(lines[index].text) for index in set(edges))
     return {
         index
         for index in set(edges)
         if counts[_shape(lines[index].text)] >= REPEATED_EDGE and not _is_text(lines[index].text)
     }
+
+
+def _page_numbers(lines: list[Line]) -> set[int]:
+    """A number alone on the last line of a page that is the number of its page (or of the next one,
+    printed above that page's header), or alone on the first line of a later page that is its number:
+    the page's, printed once. Pages are counted from 1; a paragraph number alone on its line that
+    happens to be its page's is taken too, and `check` then reports the gap in the numbering."""
+    found: set[int] = set()
+    for ordinal, page in enumerate(_pages(lines), start=1):
+        if page and PAGE_NUMBER.match(lines[page[-1]].text) and int(lines[page[-1]].text) in (ordinal, ordinal + 1):
+            found.add(page[-1])
+        if page and ordinal > 1 and PAGE_NUMBER.match(lines[page[0]].text) and int(lines[page[0]].text) == ordinal:
+            found.add(page[0])
+    return found
 
 
 def _is_running_header(text: str) -> bool:

@@ -840,3 +840,24 @@ def test_ligature_glyphs_of_the_extraction_are_written_as_letters(tmp_path: Path
     [made] = outcome.written
     [expected] = plain_outcome.written
     assert made.read_bytes() == expected.read_bytes()
+
+
+HEADER = "\nRecommendation 1607 (2003)\n"  # the seed's running header, opening its page 2
+# The page's number printed once, where layouts put it: (what is replaced, by what).
+PAGE_NUMBER_AT: dict[str, tuple[str, str]] = {
+    "above the running header": (HEADER, "\n2\n" + HEADER),
+    "under the running header": (HEADER, HEADER + "\n2\n"),
+    "at the foot of the last page": ("its tasks.", "its tasks.\n\n2"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(PAGE_NUMBER_AT))
+def test_a_page_number_printed_once_is_furniture(tmp_path: Path, case: str) -> None:
+    """Before, a "2" alone on its line stayed in the text (as a paragraph "2", or under the notes,
+    where the page's notes were then not found)."""
+    text = SEED_RAW.read_text(encoding="utf-8").replace(*PAGE_NUMBER_AT[case], 1)
+    _, outcome = written_raw(tmp_path, text)
+    number = text.split("\n").index("2") + 1
+    assert [(p.line, p.message) for p in outcome.problems] == [(number, f"1 line of furniture skipped (line {number})")]
+    [expected] = run_ingest(SEED_RAW, tmp_path / "seed").written
+    assert outcome.written[0].read_text(encoding="utf-8") == expected.read_text(encoding="utf-8")

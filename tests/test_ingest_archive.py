@@ -157,6 +157,18 @@ CASES: dict[str, Case] = {
             (10, "3 wrapped lines joined to the paragraph above (lines 10–16)"),
         ],
     ),
+    # A page number printed once, alone above the running header: before, it stayed in the text as a
+    # paragraph "2" between paragraphs 3 and 4.
+    "page-number-alone.en.txt": Case(
+        ["resolution-1003-1993.en.md"],
+        [
+            (1, "no line naming the issuing body; issued_by set to 'Parliamentary Assembly'"),
+            (3, f"{LINKED} 'Ethics of journalism', without the linking words 'on the' {BEFORE}"),
+            (6, "11 wrapped lines joined to the paragraph above (lines 6–32)"),
+            (25, "1 line of furniture skipped (line 25)"),
+        ],
+        {25},
+    ),
 }
 
 
