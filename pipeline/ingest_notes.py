@@ -42,6 +42,9 @@ BRACKET_CALL = re.compile(r"(?:(?<=[^\W\d_]|[.,;:»”’\"])|(?<=[^\W\d_]\)))\(
 # "Resolution 584 (1975)(2)": after a cited text's year in brackets, a bracketed number can only be a
 # call ("Article 5(2)" and "1976(2)" stay text).
 CITED_CALL = re.compile(r"(?<!\d)\d{1,5}\s+\(\d{4}\)(?P<call>\((?P<number>\d{1,3})\))")
+# "on 20 October 2010.2 It": a call glued to a number and its punctuation, as extractions print a
+# superscript; "paragraph 5.2 of" reads the same, so it is taken only when the page has no other call.
+WEAK_CALL_CONTEXT = re.compile(r"\d[.,;:]$")
 
 Position = tuple[int, int]  # (index of the line, offset in it)
 
@@ -208,6 +211,7 @@ def _is_called(note: Note, title: int | None, before: list[Line]) -> bool:
         _superscript_calls(line.text, note.number)
         or _digit_calls(line.text, note.number)
         or _bracket_calls(line.text, note.number)
+        or _weak_calls(line.text, note.number)
         for line in before
     )
 
@@ -217,9 +221,17 @@ def _attach(lines: list[Line], notes: list[Note], problems: Problems) -> None:
     previous: Position = (0, 0)
     numbers = [line.number for line in lines]  # in order: a note's page is found by bisection
     for note in notes:
-        found = _find_calls(lines, numbers, note, previous)
+        found, weak = _find_calls(lines, numbers, note, previous)
         if not found:
-            found = _find_calls(lines, numbers, note, (0, 0))
+            found, weak = _find_calls(lines, numbers, note, (0, 0))
+        if weak and len(found) == 1:
+            index, start, _ = found[0]
+            problems.warning(
+                lines[index].number,
+                f"the call of footnote {note.number} is taken to be the '{note.number}' glued to the number "
+                f"'{lines[index].text[max(0, start - 8) : start].split()[-1]}'",
+                "the page has no other call to it: check that it is not part of a number (as 'paragraph 5.2')",
+            )
         if len(found) > 1:
             places = ", ".join(str(lines[index].number) for index, _, _ in found)
             problems.warning(
@@ -237,10 +249,14 @@ def _attach(lines: list[Line], notes: list[Note], problems: Problems) -> None:
         previous = (index, start + len(label))
 
 
-def _find_calls(lines: list[Line], numbers: list[int], note: Note, after: Position) -> list[tuple[int, int, int]]:
-    """Calls to `note` on its page, after `after` and above the note; a superscript call wins."""
+def _find_calls(
+    lines: list[Line], numbers: list[int], note: Note, after: Position
+) -> tuple[list[tuple[int, int, int]], bool]:
+    """Calls to `note` on its page, after `after` and above the note; a superscript call wins, and a
+    call glued to a number (weak: True) is only looked for when there is no other."""
     superscripts: list[tuple[int, int, int]] = []
     digits: list[tuple[int, int, int]] = []
+    weak: list[tuple[int, int, int]] = []
     first = max(after[0], bisect.bisect_left(numbers, note.page))
     for index in range(first, bisect.bisect_left(numbers, note.line)):
         line = lines[index]
@@ -248,7 +264,9 @@ def _find_calls(lines: list[Line], numbers: list[int], note: Note, after: Positi
         superscripts += [(index, *span) for span in _superscript_calls(line.text, note.number, offset)]
         digits += [(index, *span) for span in _digit_calls(line.text, note.number, offset)]
         digits += [(index, *span) for span in _bracket_calls(line.text, note.number, offset)]
-    return superscripts[:1] or digits
+        weak += [(index, *span) for span in _weak_calls(line.text, note.number, offset)]
+    strong = superscripts[:1] or digits
+    return (strong, False) if strong else (weak, bool(weak))
 
 
 def _superscript_calls(text: str, number: int, offset: int = 0) -> list[tuple[int, int]]:
@@ -266,6 +284,18 @@ def _bracket_calls(text: str, number: int, offset: int = 0) -> list[tuple[int, i
     found = [(m.start(), m.end()) for m in BRACKET_CALL.finditer(text, offset) if int(m.group(1)) == number]
     cited = CITED_CALL.finditer(text, offset)
     return sorted(found + [m.span("call") for m in cited if int(m.group("number")) == number])
+
+
+def _weak_calls(text: str, number: int, offset: int = 0) -> list[tuple[int, int]]:
+    """ "2010.2 It": digits glued to a number's punctuation and followed by a space or the line's end."""
+    found = DIGITS.finditer(text, offset)
+    return [
+        (m.start(), m.end())
+        for m in found
+        if int(m.group()) == number
+        and WEAK_CALL_CONTEXT.search(text[: m.start()])
+        and text[m.end() : m.end() + 1] in ("", " ")
+    ]
 
 
 def why_untaken(lines: list[Line], citation: Citation) -> tuple[int, str] | None:

@@ -861,3 +861,25 @@ def test_a_page_number_printed_once_is_furniture(tmp_path: Path, case: str) -> N
     assert [(p.line, p.message) for p in outcome.problems] == [(number, f"1 line of furniture skipped (line {number})")]
     [expected] = run_ingest(SEED_RAW, tmp_path / "seed").written
     assert outcome.written[0].read_text(encoding="utf-8") == expected.read_text(encoding="utf-8")
+
+
+WEAK_CALL = "1. The Assembly recalls the Strasbourg Declaration of 20 October 2010.2 It notes its follow-up{}.\n\n"
+
+
+@pytest.mark.parametrize(("call", "weak"), [("", True), ("²", False)])
+def test_a_call_glued_to_a_number_is_taken_when_there_is_no_other_and_reported(
+    tmp_path: Path, call: str, weak: bool
+) -> None:
+    """Extractions print a superscript as a digit: "2010.2 It" is the call of note 2, as "paragraph 5.2
+    of" would read. Before, the note had no call and the title note was reported not taken."""
+    raw, outcome = written_raw(tmp_path, HEAD + WEAK_CALL.format(call) + ADOPTED + "2. CM(2010)133 final.\n")
+    reported = "the call of footnote 2 is taken to be the '2' glued to the number '2010.'"
+    assert [(p.line, p.message) for p in outcome.problems] == [(7, reported)] * weak
+    document = load(outcome.written[0])
+    assert NoteCall(2) in paragraph(document, "1.").content
+    # The "2" glued to the year is the call only when the page calls note 2 nowhere else.
+    assert plain(paragraph(document, "1.")).endswith(
+        "2010. It notes its follow-up." if weak else "2010.2 It notes its follow-up."
+    )
+    assert notes_text(document) == [(2, "CM(2010)133 final.")]
+    assert_every_word_kept(raw, outcome)
