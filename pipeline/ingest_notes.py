@@ -133,7 +133,9 @@ def _foot(page: list[Line], expected: Expected, numbering: Numbering) -> tuple[i
     notes may start inside a run of numbered lines: extractions lose the blank line before them.
     """
     groups = _groups(page)
-    first = len(groups)
+    # The last group always: the rest of a note carried over from the page before may open it, with
+    # no blank line before the page's own notes.
+    first = len(groups) - 1
     while first > 0 and NOTE_START.match(page[groups[first - 1][0]].text):
         first -= 1
     for position in range(first, len(groups)):

@@ -659,6 +659,14 @@ CARRIED_OVER: dict[str, tuple[str, list[str | None], list[tuple[int, str]]]] = {
         ["1.", "2.", "3."],
         [(2, f"{CONTINUED} and their families."), (3, "See the Revised Charter.")],
     ),
+    # Then the page's own note with no blank line before it: before, the foot was not taken at all.
+    "right above the page's own note": (
+        CALLS.replace("act.", "act³.")
+        + "3. It resolves to follow the matter.\n\nconcern migrant workers and their families.\n"
+        + "3. See the Revised Charter.\n",
+        ["1.", "2.", "3."],
+        [(2, f"{CONTINUED} and their families."), (3, "See the Revised Charter.")],
+    ),
 }
 
 
