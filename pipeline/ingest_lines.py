@@ -82,11 +82,10 @@ class Citation:
     title: str | None = None  # the title printed on the citation line, as in earlier eras
 
     def is_header(self, text: str) -> bool:
-        """The running header of later pages: the citation again, in any case, with or without status."""
+        """The running header of later pages: the citation again, in any case, with or without status
+        or a page number."""
         match = CITATION.match(" ".join(text.split()))
-        if match is None or match.group("call"):
-            return False
-        return match.group(0)[: len(self.header)].casefold() == self.header.casefold()
+        return match is not None and _repeats(match, self.header)
 
 
 def read_lines(raw: bytes, problems: Problems, furniture: list[int]) -> list[Line] | None:
@@ -138,13 +137,26 @@ def _without_repeated_edges(lines: list[Line], furniture: list[int]) -> list[Lin
 def _pages(lines: list[Line]) -> list[list[int]]:
     """The indices of the non-blank lines of each page: a page ends at a form feed or a running header."""
     result: list[list[int]] = [[]]
+    current = ""  # the citation of the text being read, as its running header repeats it
     for index, line in enumerate(lines):
-        if line.is_break or _is_running_header(line.text):
-            if result[-1]:  # a form feed and a header together cut once
-                result.append([])
-        elif line.text:
+        match = CITATION.match(" ".join(line.text.split()))
+        cut = line.is_break or (match and (not match.group("call") or _repeats(match, current)))
+        if match and not cut:
+            current = match.group(0)[: match.start("call")].rstrip()
+        if cut and result[-1]:  # a form feed and a header together cut once
+            result.append([])
+        if line.text and not cut:
             result[-1].append(index)
     return result
+
+
+def _repeats(match: re.Match[str], header: str) -> bool:
+    """Whether a citation line is the running header `header`: without a call, or followed by a page
+    number ("Resolution 2112 (2016) 2": spaced, where a call is glued)."""
+    call = match.group("call")
+    if call and not (header and call.isdigit() and match.string[match.start("call") - 1] == " "):
+        return False
+    return match.group(0)[: len(header)].casefold() == header.casefold()
 
 
 def _repeated_edges(lines: list[Line]) -> set[int]:
@@ -169,11 +181,6 @@ def _page_numbers(lines: list[Line]) -> set[int]:
         if page and ordinal > 1 and PAGE_NUMBER.match(lines[page[0]].text) and int(lines[page[0]].text) == ordinal:
             found.add(page[0])
     return found
-
-
-def _is_running_header(text: str) -> bool:
-    match = CITATION.match(" ".join(text.split()))
-    return match is not None and not match.group("call")
 
 
 def _is_text(text: str) -> bool:

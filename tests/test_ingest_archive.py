@@ -183,6 +183,11 @@ CASES: dict[str, Case] = {
         ],
         {35},
     ),
+    # The running header with the page number on its line, spaced as a layout prints it: before, it
+    # read as a citation line whose call is the page number, stayed in the text, and hid the notes.
+    "header-page-number.en.txt": Case(
+        ["resolution-2112-2016.en.md"], [(9, "2 wrapped lines joined to the paragraph above (lines 9–22)")]
+    ),
 }
 
 
