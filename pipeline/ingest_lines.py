@@ -135,7 +135,9 @@ def _without_repeated_edges(lines: list[Line], furniture: list[int]) -> list[Lin
 
 
 def _pages(lines: list[Line]) -> list[list[int]]:
-    """The indices of the non-blank lines of each page: a page ends at a form feed or a running header."""
+    """The indices of the non-blank lines of each page. A page ends at a form feed or a running header;
+    a text's citation line, with its call, opens a page of its own (a compilation without form feeds
+    prints its running title under each text's notes)."""
     result: list[list[int]] = [[]]
     current = ""  # the citation of the text being read, as its running header repeats it
     for index, line in enumerate(lines):
@@ -143,7 +145,7 @@ def _pages(lines: list[Line]) -> list[list[int]]:
         cut = line.is_break or (match and (not match.group("call") or _repeats(match, current)))
         if match and not cut:
             current = match.group(0)[: match.start("call")].rstrip()
-        if cut and result[-1]:  # a form feed and a header together cut once
+        if (cut or match) and result[-1]:  # a form feed and a header together cut once
             result.append([])
         if line.text and not cut:
             result[-1].append(index)

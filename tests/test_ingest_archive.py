@@ -188,6 +188,24 @@ CASES: dict[str, Case] = {
     "header-page-number.en.txt": Case(
         ["resolution-2112-2016.en.md"], [(9, "2 wrapped lines joined to the paragraph above (lines 9–22)")]
     ),
+    # A compilation without form feeds, its running title printed under each text's notes: each
+    # text's citation line opens a page, so the title is at the foot of two pages. Before, it stayed
+    # under the notes and no text was written.
+    "compilation-no-form-feeds.en.txt": Case(
+        ["resolution-2534-2024.en.md", "resolution-2535-2024.en.md"],
+        [(13, "1 line of furniture skipped (line 13)"), (26, "1 line of furniture skipped (line 26)")],
+        {13, 26},
+    ),
+    "compilation-no-form-feeds.fr.txt": Case(
+        ["resolution-2528-2024.fr.md", "recommendation-2271-2024.fr.md"],
+        [
+            (9, "5 wrapped lines joined to the paragraph above (lines 9–15)"),
+            (22, "1 line of furniture skipped (line 22)"),
+            (31, "2 wrapped lines joined to the paragraph above (lines 31–33)"),
+            (39, "1 line of furniture skipped (line 39)"),
+        ],
+        {22, 39},
+    ),
 }
 
 
@@ -260,6 +278,7 @@ def test_every_fixture_source_passes_check(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     for language in ("en", "fr"):
         assert f"3 texts found in {FIXTURES / f'compilation.{language}.txt'}" in result.stderr
+        assert f"2 texts found in {FIXTURES / f'compilation-no-form-feeds.{language}.txt'}" in result.stderr
     count = sum(len(case.sources) for case in CASES.values())
     check = pipeline("check", str(tmp_path))
     assert (check.returncode, check.stderr.strip()) == (0, f"{count} of {count} texts checked; 0 failed, 0 warnings")
