@@ -49,6 +49,7 @@ EDGE_LAYERS = 3  # a running title, a footer and a page number may be stacked at
 NUMBERED_LINE = re.compile(
     rf"^(?:\(\d{{1,3}}\)|\d{{1,3}}(?:\.\d{{1,3}})*\.?(?!\d)|[{SUPERSCRIPT_DIGITS}]+)[ \t\u00a0]*[^\d\s]"
 )
+SENTENCE_END = (".", ":", ";", "!", "?", "»", "”", '"', "’")
 RULE = re.compile(r"^[_\-–—=*·.]{5,}$")
 PAGE_NUMBER = re.compile(r"^\d{1,4}$")  # "2" alone on a line: a page number, or a paragraph's ("3")
 
@@ -163,12 +164,20 @@ def _repeats(match: re.Match[str], header: str) -> bool:
 
 def _repeated_edges(lines: list[Line]) -> set[int]:
     edges = [index for page in _pages(lines) for index in (page[:1] + page[-1:] if len(page) > 1 else page)]
+    edges = [index for index in edges if not _goes_on(lines, index)]
     counts = Counter(_shape(lines[index].text) for index in set(edges))
     return {
         index
         for index in set(edges)
         if counts[_shape(lines[index].text)] >= REPEATED_EDGE and not _is_text(lines[index].text)
     }
+
+
+def _goes_on(lines: list[Line], index: int) -> bool:
+    """A line in lower case right under one that stops mid-sentence is the rest of its sentence: two
+    texts adopted at one sitting end their title notes alike ("by the Assembly on 23 June 2015 …")."""
+    above = lines[index - 1].text if index > 0 else ""
+    return bool(above) and not above.endswith(SENTENCE_END) and lines[index].text[:1].islower()
 
 
 def _page_numbers(lines: list[Line]) -> set[int]:

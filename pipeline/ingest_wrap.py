@@ -14,10 +14,9 @@ import statistics
 from dataclasses import dataclass, field
 
 from .errors import Problems
-from .ingest_lines import Line
+from .ingest_lines import SENTENCE_END, Line
 from .ingest_words import Decision
 
-SENTENCE_END = (".", ":", ";", "!", "?", "»", "”", '"', "’")
 TRAILING_CALL = "]"  # a paragraph may end with its note call: "… rights.[^3]"
 MIN_WRAPS = 3  # fewer certain wraps than this: the text is one paragraph per line
 FULL, SHORT = 1.0, 0.85  # of the column: at least FULL is a wrap, below SHORT a paragraph's end

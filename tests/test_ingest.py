@@ -891,3 +891,28 @@ def test_a_call_glued_to_a_number_is_taken_when_there_is_no_other_and_reported(
     )
     assert notes_text(document) == [(2, "CM(2010)133 final.")]
     assert_every_word_kept(raw, outcome)
+
+
+SAME_SITTING = (
+    "{citation}¹\n\nThe situation of journalists in Europe\n\nParliamentary Assembly\n\n1. {paragraph}\n\n"
+    "1. Assembly debate on 23 June 2015 (22nd Sitting) (see Doc. 13664, report of the Committee on Culture, "
+    "Science, Education and Media, rapporteur: Mr Ariev). Text adopted\nby the Assembly on 23 June 2015 (22nd "
+    "Sitting).\n"
+)
+
+
+def test_title_notes_ending_alike_at_the_foot_of_two_pages_are_not_furniture(tmp_path: Path) -> None:
+    """Two texts adopted at one sitting: their title notes end with the same wrapped line at the foot
+    of their pages. Before, it was taken for a footer, and both formulae were kept verbatim."""
+    text = (
+        SAME_SITTING.format(citation="Resolution 2062 (2015)", paragraph="The Assembly is concerned.")
+        + "\f"
+        + SAME_SITTING.format(citation="Recommendation 2074 (2015)", paragraph="It recommends guidelines.")
+    )
+    raw = tmp_path / "raw.txt"
+    raw.write_text(text, encoding="utf-8")
+    outcomes = ingest_all(raw, tmp_path / "out", Config())
+    assert [p.message for outcome in outcomes for p in outcome.problems] == []
+    for outcome in outcomes:
+        adoption = load(outcome.written[0]).metadata.adoption
+        assert (adoption.note, adoption.date, adoption.sitting) == ((), dt.date(2015, 6, 23), 22)
