@@ -127,7 +127,7 @@ def convert(lines: list[Line], at: int, marks: list[int], problems: Problems) ->
     """The canonical source of one text, its citation line at `at`; None after reporting why not."""
     citation = citation_at(lines, at)
     assert citation is not None  # split() found it there
-    skipped = skipped_before(lines[:at]) + marks
+    skipped = skipped_before(lines[:at], lines[at + 1 :]) + marks
     if skipped:
         problems.warning(
             skipped[0],

@@ -80,7 +80,8 @@ def read_heading(
     """The title block after the citation line, and the lines of the body that follow it."""
     end = next((i for i, line in enumerate(after) if _opens_body(line.text)), None)
     front = after[: len(after) if end is None else end]
-    issuer = next((line for line in before + front if _plain(line) in ISSUERS), None)
+    # The one under the title first: a compilation's cover names the Assembly above the first text.
+    issuer = next((line for line in front + before if _plain(line) in ISSUERS), None)
     provisional = citation.provisional or any(PROVISIONAL.match(_plain(line)) for line in before + front)
     status = Status.PROVISIONAL if provisional else Status.FINAL
     issuer_follows = any(line is issuer for line in front)
@@ -211,12 +212,19 @@ def scalar(value: str) -> str:
     return value if plain else json.dumps(value, ensure_ascii=False)
 
 
-def skipped_before(before: list[Line]) -> list[int]:
-    """The lines before the citation line that are not its issuing body or status: furniture."""
+def skipped_before(before: list[Line], after: list[Line]) -> list[int]:
+    """The lines before the citation line that are not its issuing body or status: furniture. The
+    issuing body above it is furniture too when the title block under it names one (read_heading
+    takes that one)."""
+    end = next((i for i, line in enumerate(after) if _opens_body(line.text)), len(after))
+    named_after = any(_plain(line) in ISSUERS for line in after[:end])
     return [
         line.number
         for line in before
-        if line.text and not line.is_break and _plain(line) not in ISSUERS and not PROVISIONAL.match(_plain(line))
+        if line.text
+        and not line.is_break
+        and (named_after or _plain(line) not in ISSUERS)
+        and not PROVISIONAL.match(_plain(line))
     ]
 
 

@@ -206,6 +206,22 @@ CASES: dict[str, Case] = {
         ],
         {22, 39},
     ),
+    # A part-session's volume with form feeds: a cover naming the Assembly, a running title and the
+    # page number under each page, three texts of two sittings. Before, the cover's "Parliamentary
+    # Assembly" was taken as the issuing body and the one under the title stayed in the text.
+    "compilation-form-feeds.en.txt": Case(
+        ["resolution-2062-2015.en.md", "recommendation-2074-2015.en.md", "resolution-2063-2015.en.md"],
+        [
+            (1, f"5 {FURNITURE} (lines 1–3, 20–21)"),
+            (12, "2 wrapped lines joined to the paragraph above (lines 12–14)"),
+            (29, "2 wrapped lines joined to the paragraph above (lines 29–31)"),
+            (38, f"2 {FURNITURE} (lines 37–38)"),
+            (46, "2 wrapped lines joined to the paragraph above (lines 46–58)"),
+            (48, "the adoption formula was not recognised: kept verbatim as adoption.note, adopted on 2015-06-24"),
+            (54, f"4 {FURNITURE} (lines 53–54, 60–61)"),
+        ],
+        {1, 2, 3, 20, 21, 37, 38, 53, 54, 60, 61},
+    ),
 }
 
 
