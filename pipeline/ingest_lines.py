@@ -51,6 +51,8 @@ NUMBERED_LINE = re.compile(
 )
 SENTENCE_END = (".", ":", ";", "!", "?", "»", "”", '"', "’")
 RULE = re.compile(r"^[_\-–—=*·.]{5,}$")
+# The foot of a text's first page since the 2010s: "F - 67075 Strasbourg Cedex | assembly@coe.int | Tel: …".
+ADDRESS = re.compile(r"^F\s*[-–]\s*67075\s+Strasbourg\s+Cedex\b")
 PAGE_NUMBER = re.compile(r"^\d{1,4}$")  # "2" alone on a line: a page number, or a paragraph's ("3")
 
 
@@ -111,7 +113,7 @@ def read_lines(raw: bytes, problems: Problems, furniture: list[int]) -> list[Lin
             if piece:
                 lines.append(Line(number, PAGE_BREAK))
             cleaned = clean(part)
-            if PAGE_MARKER.match(cleaned) or RULE.match(cleaned):
+            if PAGE_MARKER.match(cleaned) or RULE.match(cleaned) or ADDRESS.match(cleaned):
                 furniture.append(number)
                 lines.append(Line(number, PAGE_BREAK if PAGE_MARKER.match(cleaned) else ""))
             else:
