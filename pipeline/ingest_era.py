@@ -62,6 +62,9 @@ KNOWN_SHAPES = tuple(
 )
 # A house formula but for a feminine "rapporteure": the words differ, the facts do not.
 FEMININE = re.compile(r"\brapporteure\b")
+# "… (29th Sitting). See also Recommendation 2162 (2019).": the companion text, named after the formula
+# since the 2010s; the metadata has no place for it, so the note is kept, but its shape is known.
+SEE_ALSO = re.compile(r"\s+(?:See also|Voir (?:également|aussi))\s[^()]*(?:\(\d{4}\)[^()]*)*\.$")
 
 UNITS = {
     "first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7, "eighth": 8,
@@ -84,7 +87,7 @@ NUMERIC_ORDINAL = re.compile(r"^(\d{1,3})(?:st|nd|rd|th|e|re|er|ème)$")
 
 
 def known_shape(text: str) -> bool:
-    text = text.strip()
+    text = SEE_ALSO.sub("", text.strip())
     return (
         any(shape.match(text) for shape in KNOWN_SHAPES) or parse_adoption(FEMININE.sub("rapporteur", text)) is not None
     )
