@@ -88,7 +88,7 @@ def formula_language(text: str) -> str | None:
     """ "en" or "fr" from the opening words of the title footnote, None if neither."""
     if text.startswith(("Assembly debate", "Text adopted", "This ")):
         return "en"
-    if text.startswith(("Discussion par", "Texte adopté", "Cette ", "Le présent", "La présente")):
+    if text.startswith(("Discussion par", "Texte adopté", "Cette ", "Cet ", "Ce ", "Le présent", "La présente")):
         return "fr"
     return None
 

@@ -55,8 +55,9 @@ KNOWN_SHAPES = tuple(
         rf"d{APOSTROPHE}adoption sans débat)?(?: \(voir [^()]+\))?\.",
         rf"This (?:{ENGLISH_FORMULA_TYPES}) was adopted by the (?:Assembly|Standing Committee[^,]*)"
         r"(?: at its [\w-]+ Sitting,)? on [^()]+?(?: \(see [^()]+\))?\.",
-        rf"(?:Cette|Le présent|La présente) [^\W\d_]+ a été adoptée? par (?:l{APOSTROPHE}Assemblée|la Commission "
-        r"permanente[^,]*),?(?: (?:lors de|au cours de) sa [\w-]+ séance,)? le [^()]+?"
+        rf"(?:Cette|Cet|Ce|Le présent|La présente) [^\W\d_]+ a été adoptée? par "
+        rf"(?:l{APOSTROPHE}Assemblée|la Commission permanente[^,]*),?"
+        r"(?: (?:lors de|au cours de) sa [\w-]+ séance,)? le [^()]+?"
         r"(?:,? (?:lors de|au cours de) sa [\w-]+ séance)?(?: \(voir [^()]+\))?\.",
     )
 )

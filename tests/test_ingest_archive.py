@@ -236,6 +236,17 @@ CASES: dict[str, Case] = {
         )
         for language, wraps, last in (("en", 4, 13), ("fr", 7, 29))
     },
+    # A 1950s opinion in French: "Cet Avis a été adopté …" (masculine before a vowel) is the era's
+    # formula, as "Cette Recommandation …" is; it was reported as unusual. "l’article 5(2)" stays text.
+    "opinion-1955.fr.txt": Case(
+        ["opinion-9-1955.fr.md"],
+        [
+            (1, f"2 {FURNITURE} (lines 1–2)"),
+            (6, f"{LINKED} 'Projet de Convention européenne d’établissement', without the linking words 'sur le'"),
+            (13, "2 wrapped lines joined to the paragraph above (lines 13–16)"),
+        ],
+        {1, 2},
+    ),
 }
 
 
