@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 
 from .errors import Problems
-from .ingest_lines import Line
+from .ingest_lines import SENTENCE_END, Line
 from .ingest_markdown import Block
 from .ingest_numbers import BARE, BULLET, ITEM_MARK, LIST_OPENING, Sequence, numbered, undotted
 from .ingest_words import Vocabulary
@@ -20,6 +20,7 @@ from .ingest_wrap import FULL, SHORT, Wrapping, column, starts_lower, unfinished
 HEADING = re.compile(r"^(?:Appendix|Appendices|Annex|Annexes|Annexe)(?:\s+(?:[IVXLC]+|\d{1,2}|[A-Z]))?\b[^.]{0,80}$")
 STARTS_WITH_BULLET = re.compile(rf"^{BULLET}")
 CELL_GAP = re.compile(r"[ \t]{2,}|\t")
+MAX_HEADING = 120  # a heading over which numbering starts again is one short line
 
 
 class BodyBuilder:
@@ -63,6 +64,14 @@ class BodyBuilder:
     def _line(self, line: Line, gap: bool) -> None:
         text, last = line.text, self.blocks[-1] if self.blocks else None
         number = self._number(line, last)
+        if number is not None and last is not None and self._heads_restart(number[0], last):
+            last.kind = "heading"  # "A. Freedom of expression", then paragraphs from 1. again
+            self.sequence.restart()
+            self.problems.warning(
+                last.line,
+                f"paragraph 1. starts the numbering again under this line: taken as a heading, '{last.text()}'",
+                "numbering restarts only under a heading (written '## …'): check that it heads what follows",
+            )
         if number is not None:
             self.sequence.take(number[0])
             self.blocks.append(Block("paragraph", line.number, number[0], [[number[1]]], last_line=text))
@@ -85,6 +94,20 @@ class BodyBuilder:
             self._join(last, text, line)
         else:
             self.blocks.append(Block("paragraph", line.number, None, [[text]], last_line=text))
+
+    def _heads_restart(self, number: str, last: Block) -> bool:
+        """Whether `last` heads a part whose numbering starts again at `number`: a short line of its
+        own, not a sentence, right above a "1." that the numbering so far cannot take."""
+        return (
+            number == "1."
+            and bool(self.sequence.numeric)
+            and last.kind == "paragraph"
+            and last.number is None
+            and len(last.parts) == 1
+            and last.text() == last.last_line
+            and len(last.last_line) <= MAX_HEADING
+            and not last.last_line.endswith(SENTENCE_END)
+        )
 
     @staticmethod
     def _item(last: Block, text: str) -> bool:

@@ -47,6 +47,7 @@ class Case:
 FURNITURE = "lines of furniture skipped"
 LINKED = "the title is written"
 BEFORE = "printed before it"
+RESTARTS = "paragraph 1. starts the numbering again under this line: taken as a heading,"
 CASES: dict[str, Case] = {
     # Citation lines as real extractions print them, with a site's banner, page markers and rules.
     "citation-glued.en.txt": Case(["resolution-2529-2024.en.md"], [(1, f"3 {FURNITURE} (lines 1–3)")], {1, 2, 3}),
@@ -246,6 +247,19 @@ CASES: dict[str, Case] = {
             (13, "2 wrapped lines joined to the paragraph above (lines 13–16)"),
         ],
         {1, 2},
+    ),
+    # A declaration in parts, numbered from 1. again under each part's heading: before, `check`
+    # refused the source ("paragraph 1. is out of order") and nothing was written.
+    "numbering-restarts.en.txt": Case(
+        ["resolution-428-1970.en.md"],
+        [
+            (1, "no line naming the issuing body; issued_by set to 'Consultative Assembly'"),
+            (2, "the title starts in lower case: 'containing a declaration on mass communication media"),
+            (9, f"{RESTARTS} 'A. Freedom of expression and information'"),
+            (12, "2 wrapped lines joined to the paragraph above (lines 12–17)"),
+            (14, f"{RESTARTS} 'B. The right to privacy'"),
+            (19, "the adoption formula was not recognised: kept verbatim as adoption.note, adopted on 1970-01-23"),
+        ],
     ),
 }
 
