@@ -2,7 +2,8 @@
 
 Each raw file in tests/fixtures/ingest/ imports to the sources in expected/ (reviewed by hand),
 with exactly the warnings listed; every source passes `pipeline check`; every word of the raw
-text is in a source, but for the lines the importer reports as skipped furniture.
+text is in a source, but for the lines the importer reports as skipped furniture, and in every
+edition (HTML, PDF, DOCX, EPUB, AKN) in the raw text's order.
 """
 
 from __future__ import annotations
@@ -13,8 +14,10 @@ import re
 import subprocess
 import sys
 import unicodedata
+from collections import Counter
 from pathlib import Path
 
+import lxml.html
 import pytest
 
 from pipeline import load
@@ -25,9 +28,25 @@ from pipeline.ingest_adoption import AdoptionInfo
 from pipeline.ingest_front import Heading, front_matter, read_heading
 from pipeline.ingest_lines import CITATION, SUPERSCRIPT_RUN, Citation, Line, citation_at
 from pipeline.ingest_words import Vocabulary
-from pipeline.model import AdoptingBody, Status, Text
-from pipeline.model import Paragraph as ModelParagraph
+from pipeline.model import (
+    AdoptingBody,
+    Document,
+    Emphasis,
+    Inline,
+    LineBreak,
+    Link,
+    Paragraph,
+    Quote,
+    Reference,
+    Status,
+    Strong,
+    Table,
+    Text,
+)
+from pipeline.renderers import REGISTRY, Renderer
 from tests.conftest import ROOT
+from tests.parity.check import FORMATS, assert_parity, render_all
+from tests.test_akn import round_trip, without_positions
 from tests.test_ingest import FORMULA_WORDS, MONTHS, words
 
 FIXTURES = ROOT / "tests" / "fixtures" / "ingest"
@@ -444,7 +463,7 @@ def test_windows_1252_soft_hyphens_and_a_dashed_status(tmp_path: Path) -> None:
     assert document.metadata.status is Status.PROVISIONAL
     assert document.metadata.title == "The cafés of the old town"
     [paragraph] = document.sections[0].blocks
-    assert isinstance(paragraph, ModelParagraph)
+    assert isinstance(paragraph, Paragraph)
     assert paragraph.content == (
         Text("The Assembly welcomes the discussion held with the café owners and the organisation of the event."),
     )
@@ -496,7 +515,7 @@ def test_citation_lines_of_earlier_eras(tmp_path: Path, head: str, name: str, ti
     assert written.name == f"{name}.en.md"
     document = load(written)
     assert (document.metadata.title, document.metadata.issuing_body) == (title, "Consultative Assembly")
-    assert [block.number for block in document.sections[0].blocks if isinstance(block, ModelParagraph)] == [
+    assert [block.number for block in document.sections[0].blocks if isinstance(block, Paragraph)] == [
         None,
         "1.",
         "2.",
@@ -564,3 +583,131 @@ def test_an_issuing_body_not_printed_is_the_assembly_of_its_era(tmp_path: Path, 
         (p.line, p.message) for p in outcome.problems
     ]
     assert load(outcome.written[0]).metadata.issuing_body == issuer
+
+
+# Every edition, in order --------------------------------------------------------------------
+
+# What the outputs say that no raw line of the body says: the status line ("Provisional version").
+STATUS_LINE = re.compile(r"^(?:Provisional (?:edition|version)|(?:Édition|Version) provisoire)$", re.IGNORECASE)
+HYPHEN = re.compile(r"(?<=\w)[-‑](?=\w)")
+
+
+def tokens(text: str) -> list[str]:
+    """Lower-case words and numbers, a word's hyphens taken out ("co-operation", "co-" + "operation"
+    and "cooperation" are one word, as the importer may write any of them)."""
+    return [token.lower() for token in re.findall(r"\w+", HYPHEN.sub("", text))]
+
+
+def raw_stream(raw: str, furniture: set[int]) -> list[str]:
+    """The raw text's words in order: furniture left out, a citation line but its title, a word cut
+    at a line end whole, ligatures as letters, calls (superscripts, digits glued to a word) left out."""
+    lines = []
+    for number, line in enumerate(raw.split("\n"), start=1):
+        if number in furniture or STATUS_LINE.match(line.strip()):
+            continue
+        citation = CITATION.match(" ".join(line.split()))
+        lines.append((citation.group("title") or "") if citation else line)
+    text = unicodedata.normalize("NFKC", SUPERSCRIPT_RUN.sub(" ", "\n".join(lines)))
+    return tokens(GLUED_CALL.sub(" ", text.replace("-\n", "")))
+
+
+def inline_text(nodes: tuple[Inline, ...]) -> str:
+    parts: list[str] = []
+    for node in nodes:
+        if isinstance(node, Text | Reference):
+            parts.append(node.text)
+        elif isinstance(node, Emphasis | Strong | Link):
+            parts.append(inline_text(node.children))
+        elif isinstance(node, LineBreak):
+            parts.append(" ")
+    return "".join(parts)
+
+
+def body_stream(document: Document) -> list[str]:
+    """The model's body in reading order: headings, numbers and words; calls are the notes' business."""
+    found: list[str] = []
+
+    def walk(blocks: tuple[object, ...]) -> None:
+        for block in blocks:
+            if isinstance(block, Paragraph):
+                found.extend(tokens(f"{block.number or ''} {inline_text(block.content)}"))
+                walk(block.inserts)
+                walk(block.children)
+            elif isinstance(block, Quote):
+                found.extend(token for paragraph in block.paragraphs for token in tokens(inline_text(paragraph)))
+            elif isinstance(block, Table):
+                for row in (block.header, *block.rows):
+                    found.extend(token for cell in row for token in tokens(inline_text(cell)))
+
+    for section in document.sections:
+        found.extend(tokens(inline_text(section.heading or ())))
+        walk(section.blocks)
+    return found
+
+
+def in_order(stream: list[str], raw: list[str]) -> list[str] | None:
+    """The raw words that say `stream`, word after word (other words may come between), or None. A
+    word cut at the foot of a page is said by its two halves, the page's notes between them."""
+    said: list[str] = []
+    position = 0
+    for token in stream:
+        found = next((i for i in range(position, len(raw)) if raw[i] == token), None)
+        if found is None:
+            halves = (
+                (i, j)
+                for i in range(position, len(raw))
+                if token.startswith(raw[i]) and raw[i] != token
+                for j in range(i + 1, len(raw))
+                if raw[i] + raw[j] == token
+            )
+            first, found = next(halves, (None, None))
+            if first is None or found is None:
+                return None
+            said.append(raw[first])
+        said.append(raw[found])
+        position = found + 1
+    return said
+
+
+@pytest.fixture(scope="module")
+def renderers() -> dict[str, Renderer]:
+    return {name: REGISTRY[name](Config()) for name in FORMATS}
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_every_edition_says_what_the_raw_text_says_in_order(
+    tmp_path: Path, name: str, renderers: dict[str, Renderer]
+) -> None:
+    """The word check above, in order and through every edition: each source's body, title and notes
+    are read in the raw text in that order, and every raw word is one of theirs; every edition reads
+    as the model (tests/parity), and its AKN edition reads back as the same text."""
+    case = CASES[name]
+    raw = (FIXTURES / name).read_text(encoding="utf-8")
+    stream = raw_stream(raw, case.furniture)
+    said: Counter[str] = Counter()
+    for outcome in ingest_all(FIXTURES / name, tmp_path, Config()):
+        [path] = outcome.written
+        editions = render_all(path, renderers)
+        assert_parity(editions)
+        document = editions.document
+        (tmp_path / path.stem).mkdir()
+        assert without_positions(load(round_trip(path, tmp_path / path.stem)[1])) == without_positions(document)
+        meta = document.metadata
+        page = lxml.html.fromstring(editions.files["html"])
+        for back in page.xpath("//li[@id='fn-1']/a[@class='back']"):
+            back.drop_tree()
+        title_note = str(page.xpath("//li[@id='fn-1']")[0].text_content())
+        notes = {note.number: tokens(inline_text(note.content)) for note in document.footnotes}
+        assert sorted(notes) == list(range(2, len(notes) + 2))  # numbered on from the title note
+        # The issuing body, when printed (it is given one otherwise, and told so).
+        issuer = tokens(meta.issuing_body) if meta.issuing_body in raw else []
+        for part in (tokens(meta.title), issuer, body_stream(document), tokens(title_note), *notes.values()):
+            found = in_order(part, stream)
+            assert found is not None, (path.name, part)
+            said.update(found)
+        linking = re.search(r'# printed after "([^"]*)"', path.read_text(encoding="utf-8"))
+        said.update(tokens(linking.group(1) if linking else ""))  # the linking words: kept in the source
+    # Every raw word is said once, but the notes' own numbers (the editions number them).
+    unsaid = Counter(stream) - said
+    assert {word for word in unsaid if not word.isdecimal()} == set(), name
