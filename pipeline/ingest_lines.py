@@ -176,10 +176,13 @@ def _repeated_edges(lines: list[Line]) -> set[int]:
 
 
 def _goes_on(lines: list[Line], index: int) -> bool:
-    """A line in lower case right under one that stops mid-sentence is the rest of its sentence: two
-    texts adopted at one sitting end their title notes alike ("by the Assembly on 23 June 2015 …")."""
+    """A line opening with a word in lower case right under one that stops mid-sentence is the rest
+    of its sentence: two texts adopted at one sitting end their title notes alike ("by the Assembly
+    on 23 June 2015 …"). An address ("https://…", "assembly.coe.int") opens with no word."""
     above = lines[index - 1].text if index > 0 else ""
-    return bool(above) and not above.endswith(SENTENCE_END) and lines[index].text[:1].islower()
+    first, *rest = lines[index].text.split(" ", 1)
+    word = first.rstrip(",;:")
+    return bool(above and rest) and not above.endswith(SENTENCE_END) and word.isalpha() and word.islower()
 
 
 def _page_numbers(lines: list[Line]) -> set[int]:

@@ -916,3 +916,21 @@ def test_title_notes_ending_alike_at_the_foot_of_two_pages_are_not_furniture(tmp
     for outcome in outcomes:
         adoption = load(outcome.written[0]).metadata.adoption
         assert (adoption.note, adoption.date, adoption.sitting) == ((), dt.date(2015, 6, 23), 22)
+
+
+def test_an_address_printed_under_a_line_cut_mid_sentence_is_still_furniture(tmp_path: Path) -> None:
+    """A browser's footer, under the last line of a page that stops mid-sentence: an address opens
+    with no word, so it is not the rest of that sentence."""
+    footer = "https://pace.coe.int/en/files/9000/html {}/2\n"
+    text = (
+        HEAD
+        + "1. The Assembly recalls the rights of\n"
+        + footer.format(1)
+        + "\fmigrants and their families.\n\n"
+        + ADOPTED
+        + footer.format(2)
+    )
+    _, outcome = written_raw(tmp_path, text)
+    assert [(p.line, p.message) for p in outcome.problems] == [(8, "2 lines of furniture skipped (lines 8, 12)")]
+    document = load(outcome.written[0])
+    assert plain(paragraph(document, "1.")) == "The Assembly recalls the rights of migrants and their families."
