@@ -157,7 +157,7 @@ def convert(lines: list[Line], at: int, marks: list[int], problems: Problems) ->
         return None
     language = detect_language(citation, notes.title.text, notes.lines, problems)
     adoption = _adoption(notes.title, problems)
-    found = read_heading(lines[:at], notes.lines, citation, language, problems)
+    found = read_heading(lines[:at], notes.lines, citation, language, problems, vocabulary)
     if found is None or adoption is None:
         return None
     heading, body_lines = found

@@ -16,6 +16,7 @@ from .ingest_body import HEADING
 from .ingest_lines import Citation, Line
 from .ingest_markdown import Origin
 from .ingest_numbers import numbered, undotted
+from .ingest_words import Vocabulary
 from .model import Status
 
 # The Assembly was the "Consultative Assembly" until 1974, and its texts say so.
@@ -75,9 +76,15 @@ def detect_language(citation: Citation, note: str, lines: list[Line], problems: 
 
 
 def read_heading(
-    before: list[Line], after: list[Line], citation: Citation, language: str, problems: Problems
+    before: list[Line],
+    after: list[Line],
+    citation: Citation,
+    language: str,
+    problems: Problems,
+    vocabulary: Vocabulary,
 ) -> tuple[Heading, list[Line]] | None:
-    """The title block after the citation line, and the lines of the body that follow it."""
+    """The title block after the citation line, and the lines of the body that follow it; a word cut
+    at the end of a title line is rejoined as in the body."""
     end = next((i for i, line in enumerate(after) if _opens_body(line.text)), None)
     front = after[: len(after) if end is None else end]
     # The one under the title first: a compilation's cover names the Assembly above the first text.
@@ -112,7 +119,7 @@ def read_heading(
         problems.warning(
             citation.line, f"no line naming the issuing body; issued_by set to '{default}'", "check the extraction"
         )
-    named, linking = _named(" ".join(line.text for line in title), title[0].number, problems)
+    named, linking = _named(_joined(title, vocabulary, problems), title[0].number, problems)
     heading = Heading(
         named,
         title[0].number,
@@ -122,6 +129,17 @@ def read_heading(
         linking,
     )
     return heading, after[body_start:]
+
+
+def _joined(title: list[Line], vocabulary: Vocabulary, problems: Problems) -> str:
+    """The title's lines as one, a word cut at a line end rejoined as in the body (a doubt reported)."""
+    text = title[0].text
+    for line in title[1:]:
+        decision = vocabulary.decide(text[-80:], line.text)
+        if decision.doubt:
+            problems.warning(line.number, f"hyphen at the end of the line above: {decision.doubt}", "check the word")
+        text = (text[: -decision.drop] if decision.drop else text) + decision.separator + line.text
+    return text
 
 
 def _named(title: str, line: int, problems: Problems) -> tuple[str, str]:

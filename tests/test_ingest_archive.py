@@ -546,7 +546,8 @@ def test_a_title_printed_after_linking_words_is_named_as_the_lists_name_it(
     citation = citation_at([Line(1, "Recommendation 880 (1979)¹")], 0)
     assert citation is not None
     problems = Problems(Path("raw.txt"))
-    found = read_heading([], [Line(2, printed), Line(3, ""), Line(4, "1. Considering")], citation, language, problems)
+    after = [Line(2, printed), Line(3, ""), Line(4, "1. Considering")]
+    found = read_heading([], after, citation, language, problems, Vocabulary([printed], language))
     assert found is not None
     heading, _ = found
     assert (heading.title, heading.linking) == (title, linking)
@@ -561,7 +562,8 @@ def test_a_title_in_lower_case_without_linking_words_is_reported() -> None:
     assert citation is not None
     problems = Problems(Path("raw.txt"))
     printed = "containing a declaration on mass communication media and human rights"
-    found = read_heading([], [Line(2, printed), Line(3, ""), Line(4, "1. Having regard")], citation, "en", problems)
+    after = [Line(2, printed), Line(3, ""), Line(4, "1. Having regard")]
+    found = read_heading([], after, citation, "en", problems, Vocabulary([printed], "en"))
     assert found is not None and found[0].title == printed
     assert [(p.line, p.message) for p in problems.items if p.line == 2] == [
         (2, f"the title starts in lower case: '{printed}'")
@@ -711,3 +713,32 @@ def test_every_edition_says_what_the_raw_text_says_in_order(
     # Every raw word is said once, but the notes' own numbers (the editions number them).
     unsaid = Counter(stream) - said
     assert {word for word in unsaid if not word.isdecimal()} == set(), name
+
+
+@pytest.mark.parametrize(
+    ("lines", "body", "title", "doubt"),
+    [
+        # The text's own vocabulary decides, as in the body.
+        (
+            ["Intercultural co-", "operation in science"],
+            "the co-operation of states",
+            "Intercultural co-operation in science",
+            False,
+        ),
+        (["The discus-", "sion of the budget"], "", "The discussion of the budget", False),
+        (["Relations with the Franco-", "German brigade"], "", "Relations with the Franco-German brigade", False),
+        # Both readings are words and the text does not say: the more frequent one, reported.
+        (["Intercultural co-", "operation in science"], "", "Intercultural cooperation in science", True),
+    ],
+)
+def test_a_word_cut_at_the_end_of_a_title_line_is_rejoined(
+    lines: list[str], body: str, title: str, doubt: bool
+) -> None:
+    """Before, the title's lines were joined with a space: "intercultural co- operation"."""
+    citation = citation_at([Line(1, "Resolution 1580 (2007)1")], 0)
+    assert citation is not None
+    problems = Problems(Path("raw.txt"))
+    after = [*(Line(2 + i, text) for i, text in enumerate(lines)), Line(4, ""), Line(5, "1. " + body)]
+    found = read_heading([], after, citation, "en", problems, Vocabulary([*lines, body], "en"))
+    assert found is not None and found[0].title == title
+    assert [p.line for p in problems.items if p.message.startswith("hyphen at the end")] == [3] * doubt
