@@ -38,6 +38,10 @@ LINKING_WORDS = re.compile(
     r"|(?:sur|concernant|relati(?:f|ve)s?)\s+(?:à\s+(?:la\s+|l['’])?|aux?\s+|(?:la|le|les)\s+|l['’])?)"
     r"(?=[^\W\d_])"
 )
+# "The Assembly," opening the body of earlier eras' texts, on the line under the title.
+PREAMBLE = re.compile(
+    r"^(?:The (?:Parliamentary |Consultative )?Assembly|L['’]Assemblée(?: parlementaire| consultative)?),$"
+)
 # Frequent words of each language, a tie-breaker between the citation and the formula.
 FUNCTION_WORDS = {
     "en": {"the", "of", "and", "to", "in", "on", "its", "with"},
@@ -247,9 +251,10 @@ def skipped_before(before: list[Line], after: list[Line]) -> list[int]:
 
 
 def _opens_body(text: str) -> bool:
-    """The first paragraph ("1.", or "1" as the web pages of some years print it) or a heading."""
+    """The first paragraph ("1.", or "1" as the web pages of some years print it), a heading, or the
+    preamble of earlier eras ("The Assembly,")."""
     first = undotted(text)
-    return bool(numbered(text) or HEADING.match(text) or (first and first[0] == "1"))
+    return bool(numbered(text) or HEADING.match(text) or PREAMBLE.match(text) or (first and first[0] == "1"))
 
 
 def _plain(line: Line) -> str:

@@ -742,3 +742,19 @@ def test_a_word_cut_at_the_end_of_a_title_line_is_rejoined(
     found = read_heading([], after, citation, "en", problems, Vocabulary([*lines, body], "en"))
     assert found is not None and found[0].title == title
     assert [p.line for p in problems.items if p.message.startswith("hyphen at the end")] == [3] * doubt
+
+
+@pytest.mark.parametrize(("preamble", "language"), [("The Assembly,", "en"), ("L’Assemblée,", "fr")])
+def test_the_preamble_under_the_title_opens_the_body(preamble: str, language: str) -> None:
+    """Before, with no blank line between them, "The Assembly," was the end of the title."""
+    citation = citation_at([Line(1, "Recommendation 880 (1979)¹ on the conservation of the European")], 0)
+    assert citation is not None
+    after = [Line(2, "architectural heritage"), Line(3, preamble), Line(4, ""), Line(5, "1. Recalling")]
+    problems = Problems(Path("raw.txt"))
+    found = read_heading([], after, citation, language, problems, Vocabulary([], language))
+    assert found is not None
+    heading, body = found
+    assert (heading.title, [line.text for line in body]) == (
+        "Conservation of the European architectural heritage",
+        [preamble, "", "1. Recalling"],
+    )
