@@ -129,7 +129,8 @@ def _without_repeated_edges(lines: list[Line], furniture: list[int]) -> list[Lin
     A page may stack such lines (a footer above the page number): once the outer ones are taken
     away, the lines they covered are edges too, and looked at again."""
     for _ in range(EDGE_LAYERS):
-        repeated = _repeated_edges(lines) | _page_numbers(lines)
+        page_list = _pages(lines)
+        repeated = _repeated_edges(lines, page_list) | _page_numbers(lines, page_list)
         if not repeated:
             break
         furniture += [lines[index].number for index in sorted(repeated)]
@@ -164,8 +165,8 @@ def _repeats(match: re.Match[str], header: str) -> bool:
     return match.group(0)[: len(header)].casefold() == header.casefold()
 
 
-def _repeated_edges(lines: list[Line]) -> set[int]:
-    edges = [index for page in _pages(lines) for index in (page[:1] + page[-1:] if len(page) > 1 else page)]
+def _repeated_edges(lines: list[Line], page_list: list[list[int]]) -> set[int]:
+    edges = [index for page in page_list for index in (page[:1] + page[-1:] if len(page) > 1 else page)]
     edges = [index for index in edges if not _goes_on(lines, index)]
     counts = Counter(_shape(lines[index].text) for index in set(edges))
     return {
@@ -185,13 +186,13 @@ def _goes_on(lines: list[Line], index: int) -> bool:
     return bool(above and rest) and not above.endswith(SENTENCE_END) and word.isalpha() and word.islower()
 
 
-def _page_numbers(lines: list[Line]) -> set[int]:
+def _page_numbers(lines: list[Line], page_list: list[list[int]]) -> set[int]:
     """A number alone on the last line of a page that is the number of its page (or of the next one,
     printed above that page's header), or alone on the first line of a later page that is its number:
     the page's, printed once. Pages are counted from 1; a paragraph number alone on its line that
     happens to be its page's is taken too, and `check` then reports the gap in the numbering."""
     found: set[int] = set()
-    for ordinal, page in enumerate(_pages(lines), start=1):
+    for ordinal, page in enumerate(page_list, start=1):
         if page and PAGE_NUMBER.match(lines[page[-1]].text) and int(lines[page[-1]].text) in (ordinal, ordinal + 1):
             found.add(page[-1])
         if page and ordinal > 1 and PAGE_NUMBER.match(lines[page[0]].text) and int(lines[page[0]].text) == ordinal:

@@ -44,7 +44,7 @@ BRACKET_CALL = re.compile(r"(?:(?<=[^\W\d_]|[.,;:»”’\"])|(?<=[^\W\d_]\)))\(
 CITED_CALL = re.compile(r"(?<!\d)\d{1,5}\s+\(\d{4}\)(?P<call>\((?P<number>\d{1,3})\))")
 # "on 20 October 2010.2 It": a call glued to a number and its punctuation, as extractions print a
 # superscript; "paragraph 5.2 of" reads the same, so it is taken only when the page has no other call.
-WEAK_CALL_CONTEXT = re.compile(r"\d[.,;:]$")
+WEAK_CALL = re.compile(r"(?<=\d[.,;:])\d{1,3}(?= |$)")
 
 Position = tuple[int, int]  # (index of the line, offset in it)
 
@@ -266,9 +266,13 @@ def _find_calls(
         superscripts += [(index, *span) for span in _superscript_calls(line.text, note.number, offset)]
         digits += [(index, *span) for span in _digit_calls(line.text, note.number, offset)]
         digits += [(index, *span) for span in _bracket_calls(line.text, note.number, offset)]
-        weak += [(index, *span) for span in _weak_calls(line.text, note.number, offset)]
     strong = superscripts[:1] or digits
-    return (strong, False) if strong else (weak, bool(weak))
+    if strong:
+        return strong, False
+    for index in range(first, bisect.bisect_left(numbers, note.line)):
+        offset = after[1] if index == after[0] else 0
+        weak += [(index, *span) for span in _weak_calls(lines[index].text, note.number, offset)]
+    return weak, bool(weak)
 
 
 def _superscript_calls(text: str, number: int, offset: int = 0) -> list[tuple[int, int]]:
@@ -284,20 +288,15 @@ def _digit_calls(text: str, number: int, offset: int = 0) -> list[tuple[int, int
 
 def _bracket_calls(text: str, number: int, offset: int = 0) -> list[tuple[int, int]]:
     found = [(m.start(), m.end()) for m in BRACKET_CALL.finditer(text, offset) if int(m.group(1)) == number]
-    cited = CITED_CALL.finditer(text, offset)
-    return sorted(found + [m.span("call") for m in cited if int(m.group("number")) == number])
+    if ")(" in text:  # the cited text's year, then the call
+        cited = CITED_CALL.finditer(text, offset)
+        found = sorted(found + [m.span("call") for m in cited if int(m.group("number")) == number])
+    return found
 
 
 def _weak_calls(text: str, number: int, offset: int = 0) -> list[tuple[int, int]]:
     """ "2010.2 It": digits glued to a number's punctuation and followed by a space or the line's end."""
-    found = DIGITS.finditer(text, offset)
-    return [
-        (m.start(), m.end())
-        for m in found
-        if int(m.group()) == number
-        and WEAK_CALL_CONTEXT.search(text[: m.start()])
-        and text[m.end() : m.end() + 1] in ("", " ")
-    ]
+    return [(m.start(), m.end()) for m in WEAK_CALL.finditer(text, offset) if int(m.group()) == number]
 
 
 def why_untaken(lines: list[Line], citation: Citation) -> tuple[int, str] | None:
