@@ -1,11 +1,12 @@
 """A DOCX in the house styles -> the canonical source, by the styles of its paragraphs.
 
-Citation, Title, Issued By and Status give the front matter; the footnote called on the citation
-is the adoption formula, read into metadata as a raw text's is; Body Paragraph and Sub Paragraph N
-are numbered paragraphs (the number is the text before the tab, kept literally); Continuation N
-and Unnumbered Paragraph are unnumbered; Appendix Heading starts an appendix; Quotation is quoted;
-tables are pipe tables. A paragraph in another style is read by its number, with a warning. The
-"line" of every message is the paragraph's position in the document.
+Citation, Title, Issued By, Status and Translation Notice give the front matter; the footnote
+called on the citation is the adoption formula, read into metadata as a raw text's is; Body
+Paragraph and Sub Paragraph N are numbered paragraphs (the number is the text before the tab,
+kept literally); Continuation N and Unnumbered Paragraph are unnumbered; Appendix Heading starts
+an appendix; Quotation is quoted; tables are pipe tables. A paragraph in another style is read by
+its number, with a warning. The "line" of every message is the paragraph's position in the
+document.
 """
 
 from __future__ import annotations
@@ -28,7 +29,9 @@ from .model import AdoptingBody, Status
 
 NUMBERED_STYLES = ("body paragraph", "sub paragraph ")
 UNNUMBERED_STYLES = ("unnumbered paragraph", "continuation ")
-HEADING_STYLES = ("citation", "title", "issued by", "status")
+HEADING_STYLES = ("citation", "title", "issued by", "status", "translation notice")
+# Editions set "Unofficial translation" in Translation Notice; earlier ones in Status.
+NOTICE_STYLES = ("translation notice", "status")
 
 
 def docx_source(docx: Docx, problems: Problems) -> tuple[str, list[Origin]] | None:
@@ -105,7 +108,7 @@ def _heading(
             title = f"{title} {paragraph.text}".strip()
         elif paragraph.style == "issued by":
             issuer = paragraph.text
-        elif paragraph.style == "status" and paragraph.text == gettext("Unofficial translation"):
+        elif paragraph.style in NOTICE_STYLES and paragraph.text == gettext("Unofficial translation"):
             unofficial = True
         elif paragraph.style == "status":
             status = Status.PROVISIONAL

@@ -161,7 +161,7 @@ def test_the_language_versions_line_closes_the_title_block(editions: Path) -> No
         document = part(editions / f"{stem}.docx", "word/document.xml")
         styles = [str(s) for s in document.xpath("//w:body/w:p/w:pPr/w:pStyle/@w:val", namespaces=NS)]
         block = styles[: styles.index("LanguageVersions") + 1]
-        assert block[0] == "Citation" and set(block) <= {"Citation", "Title", "IssuedBy", "Status", "LanguageVersions"}
+        assert block[0] == "Citation" and set(block) <= TITLE_BLOCK
         assert styles[len(block)] != "LanguageVersions"
     with zipfile.ZipFile(editions / f"{STEM}.docx") as package:
         house = lxml.etree.fromstring(package.read("word/styles.xml"))
@@ -170,7 +170,47 @@ def test_the_language_versions_line_closes_the_title_block(editions: Path) -> No
         [element] = house.xpath(f"//w:style[@w:styleId='{style}']/w:pPr/w:pBdr", namespaces=NS)
         return bytes(lxml.etree.tostring(element))
 
-    assert border("LanguageVersions") == border("IssuedBy") == border("Status")
+    assert border("LanguageVersions") == border("IssuedBy") == border("TranslationNotice")
+
+
+TITLE_BLOCK = {"Citation", "Status", "Title", "IssuedBy", "TranslationNotice", "LanguageVersions"}
+
+
+@pytest.mark.parametrize(
+    ("stem", "expected"),
+    [
+        ("resolution-9005-2030.en", ["Citation", "Status", "Title", "IssuedBy"]),  # provisional
+        ("recommendation-1607-2003.fr", ["Citation", "Title", "IssuedBy", "TranslationNotice", "LanguageVersions"]),
+    ],
+)
+def test_the_title_block_has_one_rule_as_in_the_pdf(editions: Path, stem: str, expected: list[str]) -> None:
+    """The PDF rules the title block once, under the issuing body and what follows it. The status
+    of a provisional text, between the citation and the title, had a rule of its own: two rules."""
+    docx = editions / f"{stem}.docx"
+    paragraphs = part(docx, "word/document.xml").xpath("/w:document/w:body/w:p", namespaces=NS)
+    styles = [str(p.xpath("string(w:pPr/w:pStyle/@w:val)", namespaces=NS)) for p in paragraphs]
+    block = styles[: next(i for i, style in enumerate(styles) if style not in TITLE_BLOCK)]
+    assert block == expected
+    house = part(docx, "word/styles.xml")
+    ruled = [bool(house.xpath(f"//w:style[@w:styleId='{s}']/w:pPr/w:pBdr/w:bottom", namespaces=NS)) for s in block]
+    # Word and LibreOffice draw one rule under a run of paragraphs with the same border: one run, ending the block.
+    first = ruled.index(True)
+    assert ruled[block.index("IssuedBy")], "the rule is under the issuing body"
+    assert ruled[first:] == [True] * (len(block) - first), list(zip(block, ruled, strict=True))
+
+
+def test_the_status_is_set_in_spaced_capitals_as_in_the_pdf(editions: Path) -> None:
+    """The PDF's status is upper case and letter-spaced, 8.5 pt bold; the DOCX had small capitals.
+    The words stay as written ("Provisional version"): Word shows them in capitals."""
+    docx = editions / "resolution-9005-2030.en.docx"
+    [status] = part(docx, "word/document.xml").xpath("//w:p[w:pPr/w:pStyle/@w:val='Status']", namespaces=NS)
+    assert text_of(status) == "Provisional version"
+    house = part(docx, "word/styles.xml")
+    for name in ("Status", "TranslationNotice"):
+        [run] = house.xpath(f"//w:style[@w:styleId='{name}']/w:rPr", namespaces=NS)
+        assert run.find("w:caps", NS) is not None and run.find("w:smallCaps", NS) is None, name
+        assert run.find("w:b", NS) is not None and run.xpath("string(w:sz/@w:val)", namespaces=NS) == "17"
+        assert run.xpath("string(w:spacing/@w:val)", namespaces=NS) == "14"  # 0.08 em of 8.5 pt, in twips
 
 
 def test_a_lead_in_is_kept_with_its_first_item(docx: Path) -> None:

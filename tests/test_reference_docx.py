@@ -129,7 +129,7 @@ def test_spec_refuses_a_hanging_and_an_indented_first_line_together(tmp_path: Pa
 
 def test_style_names_lists_the_house_styles() -> None:
     names = style_names()
-    for name in ("Citation", "Title", "Issued By", "Status", "Body Paragraph", "Sub Paragraph 2",
+    for name in ("Citation", "Title", "Issued By", "Status", "Translation Notice", "Body Paragraph", "Sub Paragraph 2",
                  "Sub Paragraph 3", "Unnumbered Paragraph", "Appendix Heading", "Quotation", "Table Text",
                  "Footnote Text", "Footnote Reference", "Table Heading", "Language Versions"):  # fmt: skip
         assert name in names
@@ -153,7 +153,7 @@ def test_every_spec_style_is_in_the_reference(styles: Any, entry: StyleSpec) -> 
     if size is not None:
         assert value(style, "w:rPr/w:sz") == str(half_points(points(size)))
     for key, path in (("bold", "w:rPr/w:b"), ("italic", "w:rPr/w:i"), ("small_caps", "w:rPr/w:smallCaps"),
-                      ("keep_next", "w:pPr/w:keepNext")):  # fmt: skip
+                      ("caps", "w:rPr/w:caps"), ("keep_next", "w:pPr/w:keepNext")):  # fmt: skip
         flag = entry.flag(key)
         if flag is not None:
             assert style.find(path, NS) is not None
@@ -188,8 +188,10 @@ def test_house_values_of_the_brief(styles: Any) -> None:
     title = find_style(styles, "Title", "paragraph")
     assert title.get(w("styleId")) == "Title" and value(title, "w:rPr/w:sz") == "30"
     assert find_style(styles, "Issued By", "paragraph").find("w:rPr/w:i", NS) is not None
-    status = find_style(styles, "Status", "paragraph")
-    assert status.find("w:rPr/w:b", NS) is not None and status.find("w:rPr/w:smallCaps", NS) is not None
+    status = find_style(styles, "Status", "paragraph")  # as the PDF's: bold spaced capitals, no rule
+    assert status.find("w:rPr/w:b", NS) is not None and status.find("w:rPr/w:caps", NS) is not None
+    assert value(status, "w:rPr/w:sz") == "17" and value(status, "w:rPr/w:spacing") == "14"
+    assert status.find("w:pPr/w:pBdr", NS) is None
     appendix = find_style(styles, "Appendix Heading", "paragraph")
     assert value(appendix, "w:rPr/w:sz") == "23" and appendix.find("w:pPr/w:keepNext", NS) is not None
     assert value(find_style(styles, "Footnote Text", "paragraph"), "w:rPr/w:sz") == "17"
@@ -235,7 +237,7 @@ def test_python_docx_reads_the_house_style_back() -> None:
     assert heading.font.bold and heading.base_style.name == "Table Text"
     assert heading.paragraph_format.keep_with_next
     assert styles["Footnote Reference"].font.superscript
-    assert styles["Status"].font.small_caps
+    assert styles["Status"].font.all_caps
     assert styles["Header"].font.color.rgb == RGBColor(0x33, 0x33, 0x33)
     section = document.sections[0]
     assert (section.page_width, section.page_height) == (Twips(11906), Twips(16838))

@@ -159,7 +159,7 @@ def _tokens(element: lxml.etree._Element) -> tuple[str, ...]:
 
 # DOCX -------------------------------------------------------------------------------------------
 
-TITLE_STYLES = {"Citation", "Title", "IssuedBy", "Status"}
+TITLE_STYLES = {"Citation", "Title", "IssuedBy", "Status", "TranslationNotice"}
 LEVEL_STYLE = re.compile(r"(BodyParagraph|SubParagraph(\d)|Continuation(\d)|UnnumberedParagraph)")
 
 

@@ -407,6 +407,8 @@ class HouseStyles:
             properties.get_or_add_iCs().val = italic
         if entry.flag("small_caps") is not None:
             font.small_caps = entry.flag("small_caps")
+        if entry.flag("caps") is not None:
+            font.all_caps = entry.flag("caps")
         if "color" in p:
             font.color.rgb = RGBColor.from_string(str(p["color"]).upper())
         if "size" in p:

@@ -72,6 +72,7 @@ _RUN_KEYS: dict[str, Callable[[object], bool]] = {
     "bold": _is_flag,
     "italic": _is_flag,
     "small_caps": _is_flag,
+    "caps": _is_flag,
     "color": _is_hex_colour,
     "letter_spacing": _is_length,
 }
