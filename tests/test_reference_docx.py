@@ -20,6 +20,7 @@ from pipeline.renderers.docx.reference import build_reference, default_reference
 from pipeline.renderers.docx.spec import (
     REFERENCE_DOCX,
     SPEC,
+    TAB_KEYS,
     SpecError,
     StyleSpec,
     half_points,
@@ -164,10 +165,11 @@ def test_every_spec_style_is_in_the_reference(styles: Any, entry: StyleSpec) -> 
         if length is not None:
             path = "w:pPr/w:spacing" if key == "space_before" else "w:pPr/w:ind"
             assert value(style, path, attribute) == str(to_twips(length, em)), key
-    tabs = entry.properties.get("tabs")
-    if isinstance(tabs, list):
-        stops = {int(t.get(w("pos"))) for t in style.iterfind("w:pPr/w:tabs/w:tab[@w:val='left']", NS)}
-        assert stops == {to_twips(t, em) for t in tabs}
+    for key, alignment in TAB_KEYS.items():
+        tabs = entry.properties.get(key)
+        if isinstance(tabs, list):
+            stops = {int(t.get(w("pos"))) for t in style.iterfind(f"w:pPr/w:tabs/w:tab[@w:val='{alignment}']", NS)}
+            assert stops == {to_twips(t, em) for t in tabs}, key
 
 
 def test_house_values_of_the_brief(styles: Any) -> None:
@@ -285,6 +287,23 @@ def test_running_header_is_the_citation_from_page_two() -> None:
     assert set(parts) == {"header default", "header first", "footer default", "footer first"}
     assert instructions(parts["header default"]) == ['STYLEREF "Citation"']
     assert instructions(parts["header first"]) == [] and text_of(parts["header first"]) == ""
+
+
+def test_the_header_line_has_the_pdfs_centre_and_right_places() -> None:
+    """The citation at the centre of the text width (one tab in), a provisional text's status at
+    the right margin (the renderer writes it after a second tab), as the PDF's margin boxes."""
+    sect = section()
+    margins = sum(int(value(sect, "w:pgMar", side) or 0) for side in ("left", "right"))
+    width = int(value(sect, "w:pgSz", "w") or 0) - margins
+    header = find_style(part(REFERENCE_DOCX, "word/styles.xml"), "Header", "paragraph")
+    stops = [(t.get(w("val")), int(t.get(w("pos")))) for t in header.iterfind("w:pPr/w:tabs/w:tab", NS)]
+    assert stops == [("center", width // 2), ("right", width)]
+    assert value(header, "w:pPr/w:jc") == "left"
+    line = header_footer_parts()["header default"].find("w:p", NS)
+    assert etree.QName(line.find("w:r", NS)[0]).localname == "tab"  # before the field
+    status = find_style(part(REFERENCE_DOCX, "word/styles.xml"), "Header Status", "character")
+    assert status.get(w("styleId")) == "HeaderStatus"
+    assert status.find("w:rPr/w:caps", NS) is not None and value(status, "w:rPr/w:i") == "0"
 
 
 def test_footer_reads_page_x_of_y_on_every_page() -> None:

@@ -82,8 +82,13 @@ def test_each_text_in_its_own_section_with_its_own_header(volume: tuple[Path, li
     relations = {rel.get("Id"): rel.get("Target") for rel in part(docx, "word/_rels/document.xml.rels")}
     for section, text in zip(sections[1:], texts, strict=True):
         (header,) = section.xpath("w:headerReference[@w:type='default']/@r:id", namespaces=NS)
-        words = "".join(part(docx, f"word/{relations[header]}").itertext())
+        root = part(docx, f"word/{relations[header]}")
+        words = "".join(root.itertext())
         assert citation(text.metadata) in words
+        # A provisional text's status at the header's right, once, as in the text's own DOCX.
+        statuses = root.xpath("//w:r[w:rPr/w:rStyle/@w:val='HeaderStatus']/w:t/text()", namespaces=NS)
+        assert statuses == (["Provisional version"] if text.metadata.status.value == "provisional" else [])
+        assert words.count("Provisional version") == len(statuses), words
         assert section.xpath("w:footnotePr/w:numRestart/@w:val", namespaces=NS) == ["eachSect"]
         assert section.xpath("w:type/@w:val", namespaces=NS) == ["nextPage"]
 

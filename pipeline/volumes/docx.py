@@ -15,7 +15,7 @@ from ..config import Config
 from ..errors import RenderError
 from ..i18n import translations
 from ..model import Document
-from ..renderers.docx import DOCX_ASSETS, DocxRenderer
+from ..renderers.docx import DOCX_ASSETS, DocxRenderer, running_status
 from ..renderers.docx.fonts import embed_fonts
 from ..renderers.docx.package import NS, Package, R, W, to_xml
 from ..renderers.docx.parts import indented_tables, lead_ins_kept_with_next, running_heads
@@ -82,15 +82,11 @@ class VolumeDocxRenderer:
         return package.to_bytes()
 
     def running_head(self, made: bytes, part: str, text: Document, page_label: str) -> bytes:
-        """The header part of one text's section: the house header with its citation cached
-        (and "Provisional version" after the field, which Word updates to the citation)."""
+        """The header part of one text's section: the house header with its citation cached and,
+        for a provisional text, its status at the right, as in the text's own DOCX."""
         own = Package(made)
-        running_heads(own, citation(text.metadata), page_label)
-        header = own.xml(part)
-        if text.metadata.status.value == "provisional":
-            provisional = translations(text.metadata.language).gettext("Provisional version")
-            _words(header.find("w:p", NS), " – " + provisional)
-        return to_xml(header)
+        running_heads(own, citation(text.metadata), page_label, running_status(text.metadata))
+        return to_xml(own.xml(part))
 
     def core_properties(self, volume: Volume) -> str:
         """The volume's title, body, status and date: pandoc's are empty and dated 1970."""

@@ -16,7 +16,7 @@ from typing import Any
 from ...config import Config
 from ...errors import RenderError
 from ...i18n import translations
-from ...model import Document, Paragraph, Quote, Table
+from ...model import Document, Metadata, Paragraph, Quote, Status, Table
 from ...templating import TEMPLATES, citation
 from ..base import HtmlPageRenderer
 from ..fonts import pinned_faces
@@ -103,7 +103,7 @@ class DocxRenderer(HtmlPageRenderer):
         """pandoc's package made the house's: properties, running heads, notes, styles, fonts."""
         package.put("docProps/core.xml", self.render_template(document, template="docx/core.xml.j2").encode("utf-8"))
         page_label = translations(document.metadata.language).gettext("Page {page} of {pages}")
-        running_heads(package, citation(document.metadata), page_label)
+        running_heads(package, citation(document.metadata), page_label, running_status(document.metadata))
         continuous_notes(package)
         lead_ins_kept_with_next(package)
         indented_tables(package, self.table_indents(document), self.text_width)
@@ -145,6 +145,14 @@ class DocxRenderer(HtmlPageRenderer):
         unknown = sorted(set(CUSTOM_STYLE.findall(html)) - self.known_styles)
         if unknown:
             raise RenderError(stem, self.name, f"styles missing from reference.docx: {', '.join(unknown)}")
+
+
+def running_status(metadata: Metadata) -> str | None:
+    """What the running head says of the text's status, in its language, as the PDF's does on
+    every page: "Provisional version", or nothing for a final text."""
+    if metadata.status is not Status.PROVISIONAL:
+        return None
+    return translations(metadata.language).gettext("Provisional version")
 
 
 def paragraph_style_name(numbered: bool, level: int) -> str:

@@ -1,7 +1,8 @@
 """Per-document touches to the parts pandoc copies verbatim from reference.docx.
 
 The running header is a STYLEREF "Citation" field: readers that update fields show the citation;
-the cached result written here makes the others (LibreOffice 7.4 among them) show it too. The
+the cached result written here makes the others (LibreOffice 7.4 among them) show it too. A
+provisional text's status is added at the header's right, on every page, as the PDF prints it. The
 footer's "Page X of Y" words are translated into the document's language. Footnotes are numbered
 on through the document, as in every other edition: pandoc's section properties restart them at
 each section, which LibreOffice shows as two notes numbered 1.
@@ -19,6 +20,10 @@ from .package import NS, Package, to_xml, w
 
 PLACEHOLDER = re.compile(r"\{(page|pages)\}")
 RUNNING_PART = re.compile(r"word/(header|footer)\d+\.xml")
+# The header's line has the tab stops of styles.toml's "Header": its centre (the citation, after
+# one tab) and its right margin (the status, after two), as the PDF's @top-center and @top-right.
+STATUS_TABS = 2
+STATUS_STYLE = "HeaderStatus"  # styles.toml's "Header Status": the PDF's bold spaced capitals
 NUMBERED_STYLE = re.compile(r"BodyParagraph|SubParagraph(\d)")  # style ids: level 1, levels 2 to 6
 # What follows w:tblInd in a table's properties (the schema's order: tblStyle … tblW, jc,
 # tblCellSpacing, then tblInd)
@@ -28,18 +33,24 @@ TABLE_PROPERTIES_AFTER_INDENT = frozenset(
 )
 
 
-def running_heads(package: Package, citation: str, page_label: str) -> None:
-    """The header's cached citation and the footer's words in the document's language.
+def running_heads(package: Package, citation: str, page_label: str, status: str | None = None) -> None:
+    """The header's cached citation, the text's status at its right, and the footer's words in
+    the document's language.
 
-    `page_label` is the translated "Page {page} of {pages}".
+    `page_label` is the translated "Page {page} of {pages}"; `status` the translated "Provisional
+    version", or None (a final text): it goes in every header, the first page's too.
     """
     pieces = PLACEHOLDER.split(page_label)  # ["Page ", "page", " of ", "pages", ""]
     if pieces[1::2] != ["page", "pages"]:
         raise ValueError(f"the page label {page_label!r} must name {{page}} before {{pages}}")
     for name in package.names():
-        if RUNNING_PART.fullmatch(name):
+        part = RUNNING_PART.fullmatch(name)
+        if part:
             root = package.xml(name)
-            if _cache_citation(root, citation) | _translate_page_words(root, pieces[0], pieces[2]):
+            changed = _cache_citation(root, citation) | _translate_page_words(root, pieces[0], pieces[2])
+            if status and part[1] == "header":
+                changed |= _status_at_right(root, status)
+            if changed:
                 package.changed(name)
 
 
@@ -55,6 +66,22 @@ def _cache_citation(root: lxml.etree._Element, citation: str) -> bool:
         separate.addnext(run)
         changed = True
     return changed
+
+
+def _status_at_right(root: lxml.etree._Element, status: str) -> bool:
+    """`status` at the right margin of the header's (last) line: after its second tab, in the
+    house style of the PDF's status; an empty header (the first page's) gets both tabs."""
+    lines = root.findall("w:p", NS)
+    if not lines:
+        return False
+    line = lines[-1]
+    for _ in range(STATUS_TABS - len(line.findall("w:r/w:tab", NS))):
+        lxml.etree.SubElement(lxml.etree.SubElement(line, w("r")), w("tab"))
+    run = lxml.etree.SubElement(line, w("r"))
+    properties = lxml.etree.SubElement(run, w("rPr"))
+    lxml.etree.SubElement(properties, w("rStyle"), {w("val"): STATUS_STYLE})
+    lxml.etree.SubElement(run, w("t")).text = status
+    return True
 
 
 def _translate_page_words(root: lxml.etree._Element, before_page: str, before_pages: str) -> bool:

@@ -43,7 +43,18 @@ from docx.styles.styles import Styles
 from lxml import etree
 
 from .package import Element, R, W, deterministic_zip
-from .spec import REFERENCE_DOCX, SPEC, Spec, SpecError, StyleSpec, half_points, load_spec, points, to_twips
+from .spec import (
+    REFERENCE_DOCX,
+    SPEC,
+    TAB_KEYS,
+    Spec,
+    SpecError,
+    StyleSpec,
+    half_points,
+    load_spec,
+    points,
+    to_twips,
+)
 
 __all__ = ["build_reference", "default_reference", "main", "pandoc_binary"]
 
@@ -64,6 +75,7 @@ HEADER_CONTENT = "application/vnd.openxmlformats-officedocument.wordprocessingml
 FOOTER_CONTENT = "application/vnd.openxmlformats-officedocument.wordprocessingml.footer+xml"
 
 KIND = {"paragraph": WD_STYLE_TYPE.PARAGRAPH, "character": WD_STYLE_TYPE.CHARACTER, "table": WD_STYLE_TYPE.TABLE}
+TAB_ALIGNMENT = {"left": WD_TAB_ALIGNMENT.LEFT, "center": WD_TAB_ALIGNMENT.CENTER, "right": WD_TAB_ALIGNMENT.RIGHT}
 ALIGNMENT = {
     "left": WD_ALIGN_PARAGRAPH.LEFT,
     "center": WD_ALIGN_PARAGRAPH.CENTER,
@@ -310,10 +322,19 @@ class HouseStyles:
         positions: list[int] = []
         for base in list(self.chain(style))[1:]:
             entry = self.listed.get(str(base.style_id))
-            tabs = None if entry is None else entry.properties.get("tabs")
-            if isinstance(tabs, list):
-                positions += [to_twips(str(t), self.resolved_size(base)) for t in tabs]
+            if entry is not None:
+                positions += [position for position, _ in self.tab_stops(entry, self.resolved_size(base))]
         return positions
+
+    @staticmethod
+    def tab_stops(entry: StyleSpec, size: Fraction) -> list[tuple[int, str]]:
+        """The tab stops `entry` sets: (position in twips, alignment), left ones first."""
+        stops: list[tuple[int, str]] = []
+        for key, alignment in TAB_KEYS.items():
+            tabs = entry.properties.get(key, [])
+            assert isinstance(tabs, list)  # validated in load_spec
+            stops += [(to_twips(str(t), size), alignment) for t in tabs]
+        return stops
 
     # Formatting.
     def fonts_element(self, family: str) -> Element:
@@ -362,15 +383,14 @@ class HouseStyles:
             paragraph.keep_together = entry.flag("keep_lines")
         if entry.flag("widow_control") is not None:
             paragraph.widow_control = entry.flag("widow_control")
-        if "tabs" in p:
-            tabs = p["tabs"]
-            assert isinstance(tabs, list)
-            own = [to_twips(t, size) for t in tabs]
+        stops = self.tab_stops(entry, size)
+        if stops:
+            own = {position for position, _ in stops}
             # Word adds a style's tab stops to those of its base: clear the inherited ones.
-            for position in sorted(set(self.inherited_tabs(style)) - set(own)):
+            for position in sorted(set(self.inherited_tabs(style)) - own):
                 paragraph.tab_stops.add_tab_stop(Twips(position), WD_TAB_ALIGNMENT.CLEAR)
-            for position in own:
-                paragraph.tab_stops.add_tab_stop(Twips(position), WD_TAB_ALIGNMENT.LEFT)
+            for position, alignment in stops:
+                paragraph.tab_stops.add_tab_stop(Twips(position), TAB_ALIGNMENT[alignment])
         if "space_before" in p:
             paragraph.space_before = twips("space_before")
         if "space_after" in p:
@@ -455,7 +475,8 @@ class HouseStyles:
 
 
 def field_runs(template: str) -> list[Element]:
-    """Runs for "Page {PAGE} of {NUMPAGES}": literal text, and a complex field per {INSTRUCTION}.
+    """Runs for "Page {PAGE} of {NUMPAGES}": literal text (a tab character a tab), and a complex
+    field per {INSTRUCTION}.
 
     Complex fields (begin / instruction / separate / result / end) rather than fldSimple: Word,
     LibreOffice and other readers all update them. The cached result is what a reader that does
@@ -465,8 +486,11 @@ def field_runs(template: str) -> list[Element]:
     runs: list[Element] = []
     for index, piece in enumerate(re.split(r"\{([^{}]*)\}", template)):
         if index % 2 == 0:
-            if piece:
-                runs.append(make("w:r", {}, (text_element("w:t", piece),)))
+            for position, words in enumerate(piece.split("\t")):
+                if position:
+                    runs.append(make("w:r", {}, (make("w:tab"),)))
+                if words:
+                    runs.append(make("w:r", {}, (text_element("w:t", words),)))
             continue
         instruction = piece.strip()
         if not instruction:

@@ -27,6 +27,8 @@ KINDS: tuple[Kind, ...] = ("paragraph", "character", "table")
 _LENGTH = re.compile(r"(?P<number>\d+(?:\.\d+)?)(?P<unit>mm|cm|pt|em)")
 # Twips (twentieths of a point) per unit; exact fractions, so that rounding happens once.
 _TWIPS_PER_UNIT = {"mm": Fraction(1440 * 10, 254), "cm": Fraction(1440 * 100, 254), "pt": Fraction(20)}
+# A paragraph style's tab stops, by the key that lists them and how text aligns on them.
+TAB_KEYS = {"tabs": "left", "center_tabs": "center", "right_tabs": "right"}
 
 
 class SpecError(ValueError):
@@ -87,6 +89,8 @@ KEYS: dict[Kind, dict[str, Callable[[object], bool]]] = {
         "hanging": _is_length,
         "first_line": _is_length,
         "tabs": _is_lengths,
+        "center_tabs": _is_lengths,
+        "right_tabs": _is_lengths,
         "space_before": _is_length,
         "space_after": _is_length,
         "line_height": _is_number,
