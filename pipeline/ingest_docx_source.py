@@ -2,11 +2,11 @@
 
 Citation, Title, Issued By, Status and Translation Notice give the front matter; the footnote
 called on the citation is the adoption formula, read into metadata as a raw text's is; Body
-Paragraph and Sub Paragraph N are numbered paragraphs (the number is the text before the tab,
-kept literally); Continuation N and Unnumbered Paragraph are unnumbered; Appendix Heading starts
-an appendix; Quotation is quoted; tables are pipe tables. A paragraph in another style is read by
-its number, with a warning. The "line" of every message is the paragraph's position in the
-document.
+Paragraph, Sub Paragraph N and Lettered Item N are numbered paragraphs (the number is the text
+before the tab, kept literally); Continuation N, Lettered Continuation N and Unnumbered Paragraph
+are unnumbered; Appendix Heading starts an appendix; Quotation is quoted; tables are pipe tables.
+A paragraph in another style is read by its number, with a warning. The "line" of every message
+is the paragraph's position in the document.
 """
 
 from __future__ import annotations
@@ -27,8 +27,8 @@ from .ingest_notes import Note
 from .ingest_numbers import numbered
 from .model import AdoptingBody, Status
 
-NUMBERED_STYLES = ("body paragraph", "sub paragraph ")
-UNNUMBERED_STYLES = ("unnumbered paragraph", "continuation ")
+NUMBERED_STYLES = ("body paragraph", "sub paragraph ", "lettered item ")
+UNNUMBERED_STYLES = ("unnumbered paragraph", "continuation ", "lettered continuation ")
 HEADING_STYLES = ("citation", "title", "issued by", "status", "translation notice")
 # Editions set "Unofficial translation" in Translation Notice; earlier ones in Status.
 NOTICE_STYLES = ("translation notice", "status")

@@ -160,7 +160,10 @@ def _tokens(element: lxml.etree._Element) -> tuple[str, ...]:
 # DOCX -------------------------------------------------------------------------------------------
 
 TITLE_STYLES = {"Citation", "Title", "IssuedBy", "Status", "TranslationNotice"}
-LEVEL_STYLE = re.compile(r"(BodyParagraph|SubParagraph(\d)|Continuation(\d)|UnnumberedParagraph)")
+# A numbered or lettered paragraph's own level; a continuation's is one deeper than what it continues.
+LEVEL_STYLE = re.compile(
+    r"BodyParagraph|UnnumberedParagraph|(?:SubParagraph|LetteredItem)(\d)|(?:Lettered)?Continuation(\d)"
+)
 
 
 def docx_reading(data: bytes) -> Reading:
@@ -216,9 +219,8 @@ def _docx_paragraph(paragraph: lxml.etree._Element, shown: dict[str, int]) -> En
     match = LEVEL_STYLE.fullmatch(style)
     if match is None:
         raise AssertionError(f"a body paragraph in the style {style!r}, which has no level")
-    level = 1 if match.group(2) is None and match.group(3) is None else int(match.group(2) or 0)
-    if match.group(3):
-        level = int(match.group(3)) + 1
+    own, continued = match.group(1), match.group(2)
+    level = int(own) if own else int(continued) + 1 if continued else 1
     return Entry("paragraph", level, number, tuple(tokens))
 
 

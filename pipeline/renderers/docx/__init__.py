@@ -120,24 +120,42 @@ class DocxRenderer(HtmlPageRenderer):
             version | {"language": self.config.regional(version["language"])} for version in super().versions(document)
         ]
 
+    @staticmethod
+    def paragraph_style(paragraph: Paragraph, level: int, parent: Paragraph | None = None) -> str:
+        """The house style of `paragraph` at `level` (1 for the text's own), a child of `parent`;
+        document.html.j2 sets each paragraph in it, table_indents reads its indent.
+
+        A numbered paragraph's style is its level's; a lettered item ("a.") has one of its own
+        (its letter under its parent's text, its text 1.8 em in, as in the PDF); an unnumbered one
+        continues its parent where the parent's text starts, or starts at the margin.
+        """
+        if paragraph.number is None:
+            if parent is None:
+                return "Unnumbered Paragraph"
+            continued = "Lettered Continuation" if _lettered(parent) else "Continuation"
+            return f"{continued} {level - 1}"
+        if _lettered(paragraph):
+            return f"Lettered Item {level}"
+        return "Body Paragraph" if level == 1 else f"Sub Paragraph {level}"
+
     def table_indents(self, document: Document) -> list[int]:
         """The indent of each table, in the order the template writes them: the text indent of the
         paragraph style of the paragraph it belongs to (document.html.j2's docx_block), or none."""
         indents: list[int] = []
 
-        def visit(block: Paragraph | Quote | Table, level: int, paragraph_style: str | None) -> None:
+        def visit(block: Paragraph | Quote | Table, level: int, style: str | None, parent: Paragraph | None) -> None:
             if isinstance(block, Table):
-                indents.append(self.indents.get(paragraph_style, 0) if paragraph_style else 0)
+                indents.append(self.indents.get(style, 0) if style else 0)
             elif isinstance(block, Paragraph):
-                style = paragraph_style_name(block.number is not None, level)
+                own = self.paragraph_style(block, level, parent)
                 for insert in block.inserts:
-                    visit(insert, level, style)
+                    visit(insert, level, own, None)
                 for child in block.children:
-                    visit(child, level + 1, None)
+                    visit(child, level + 1, None, block)
 
         for section in document.sections:
             for block in section.blocks:
-                visit(block, 1, None)
+                visit(block, 1, None, None)
         return indents
 
     def check_styles(self, html: str, stem: str) -> None:
@@ -155,11 +173,9 @@ def running_status(metadata: Metadata) -> str | None:
     return translations(metadata.language).gettext("Provisional version")
 
 
-def paragraph_style_name(numbered: bool, level: int) -> str:
-    """The paragraph style document.html.j2 gives a paragraph at `level` (1 to 6)."""
-    if numbered:
-        return "Body Paragraph" if level == 1 else f"Sub Paragraph {level}"
-    return "Unnumbered Paragraph" if level == 1 else f"Continuation {level - 1}"
+def _lettered(paragraph: Paragraph) -> bool:
+    """A lettered item ("a.", "b."), as the print and web editions' "lettered" class tells it."""
+    return paragraph.number is not None and paragraph.number[0].isalpha()
 
 
 def style_indents(styles: Any) -> dict[str, int]:

@@ -24,7 +24,8 @@ RUNNING_PART = re.compile(r"word/(header|footer)\d+\.xml")
 # one tab) and its right margin (the status, after two), as the PDF's @top-center and @top-right.
 STATUS_TABS = 2
 STATUS_STYLE = "HeaderStatus"  # styles.toml's "Header Status": the PDF's bold spaced capitals
-NUMBERED_STYLE = re.compile(r"BodyParagraph|SubParagraph(\d)")  # style ids: level 1, levels 2 to 6
+# Style ids: level 1; levels 2 to 5, and lettered items at levels 2 to 6
+NUMBERED_STYLE = re.compile(r"BodyParagraph|(?:SubParagraph|LetteredItem)(\d)")
 # What follows w:tblInd in a table's properties (the schema's order: tblStyle … tblW, jc,
 # tblCellSpacing, then tblInd)
 TABLE_PROPERTIES_AFTER_INDENT = frozenset(
@@ -156,7 +157,7 @@ def indented_tables(package: Package, indents: list[int], text_width: int) -> No
 
 
 def _level(paragraph: lxml.etree._Element) -> int | None:
-    """A numbered paragraph's level (1 to 6) by its house style; None for any other paragraph."""
+    """A numbered or lettered paragraph's level (1 to 6) by its house style; None for any other."""
     style = paragraph.find("w:pPr/w:pStyle", NS)
     found = NUMBERED_STYLE.fullmatch(str(style.get(w("val")))) if style is not None else None
     if found is None:
