@@ -248,3 +248,35 @@ def test_a_corpus_of_200_generated_texts_and_the_seed_is_searched_by_a_body_word
         assert "recommendation-1607-2003.fr.html" in search(tab, base, "activites", language="fr")
         with_link = [p for p in search(tab, base, "Assembly", type="opinion") if p.startswith("opinion-")]
         assert with_link
+
+
+def test_a_word_in_a_note_or_an_appendix_is_found_in_its_own_place(tmp_path: Path) -> None:
+    """A word of a note is listed as that note and one of an appendix as the appendix's
+    paragraph, not as the last paragraph of the text before them; the note's back link is not
+    part of the excerpt."""
+    sources = tmp_path / "sources"
+    sources.mkdir()
+    text = (ROOT / "tests" / "fixtures" / "texts" / "resolution-9020-2032.en.md").read_text(encoding="utf-8")
+    text = text.replace("[^earlier]: See also", "[^earlier]: Quetzalcoatlisation aside, see also", 1)
+    text = text.replace("2.1. address a questionnaire", "2.1. address a xylographeme questionnaire", 1)
+    (sources / "resolution-9020-2032.en.md").write_text(text, encoding="utf-8")
+    for other in ("resolution-9010-2031.en.md", "order-9011-2031.en.md"):  # the texts it cites
+        shutil.copyfile(ROOT / "tests" / "fixtures" / "texts" / other, sources / other)
+    out = tmp_path / "out"
+    summary = build_corpus([sources], ["html"], out, Config())
+    assert not [o for o in summary.outcomes if o.failed]
+    page = "resolution-9020-2032.en.html"
+    document = lxml.html.fromstring((out / page).read_bytes())
+    [note] = document.xpath("//li[starts-with(@id, 'fn-')][contains(., 'Quetzalcoatlisation')]")
+    with served(out) as base, browser() as tab:
+        assert search(tab, base, "quetzalcoatlisation") == [page]
+        places = tab.query_selector_all("#results .places a")
+        assert [(a.get_attribute("href"), a.text_content()) for a in places] == [
+            (f"{page}#{note.get('id')}", f"Note {note.get('id').removeprefix('fn-')}")
+        ]
+        assert "←" not in tab.text_content("#results .places")
+        assert search(tab, base, "xylographeme") == [page]
+        places = tab.query_selector_all("#results .places a")
+        assert [(a.get_attribute("href"), a.text_content()) for a in places] == [
+            (f"{page}#appendix-p-2-1", "Appendix, paragraph 2.1")
+        ]

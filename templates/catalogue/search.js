@@ -27,9 +27,30 @@ function element(name, attributes, ...children) {
   return node;
 }
 
-/* Paragraph ids in the page order, with where each starts among the page's words. */
+/* The places a word can be, in the page order, with where each starts among the page's words:
+   every element with an id but those inside a paragraph (a note call, a table, a quotation:
+   the paragraph is the place), so that a word in an appendix's heading or in the notes is not
+   taken for one of the last paragraph before them. */
+const INSIDE_A_PARAGRAPH = /^fnref-|(^|-)(table|quote)-\d+$/;
+
 function paragraphs(anchors) {
-  return anchors.filter((anchor) => /^p-/.test(anchor.id)).sort((a, b) => a.location - b.location);
+  return anchors.filter((anchor) => !INSIDE_A_PARAGRAPH.test(anchor.id)).sort((a, b) => a.location - b.location);
+}
+
+/* What a place is called: a paragraph of the text ("p-7-1": 7.1), of an appendix
+   ("appendix-p-2-1"), or a note ("fn-2"); null for the rest (a heading, the title block). */
+function placeName(id) {
+  const numbered = (digits) => digits.replace(/-/g, ".");
+  let found = /^p-(.+)$/.exec(id);
+  if (found) {
+    return labels.paragraph + " " + numbered(found[1]);
+  }
+  found = /^fn-(\d+)$/.exec(id);
+  if (found) {
+    return labels.note + " " + found[1];
+  }
+  found = /^.+-p-(.+)$/.exec(id);
+  return found ? labels.appendix_paragraph + " " + numbered(found[1]) : null;
 }
 
 function placeOf(location, starts) {
@@ -79,8 +100,9 @@ function result(data) {
   const places = [];
   for (const location of data.locations) {
     const anchor = placeOf(location, starts);
-    if (anchor && !places.some((place) => place.anchor.id === anchor.id)) {
-      places.push({ anchor: anchor, location: location });
+    const name = anchor && placeName(anchor.id);
+    if (name && !places.some((place) => place.anchor.id === anchor.id)) {
+      places.push({ anchor: anchor, location: location, name: name });
     }
   }
   const item = element("li", { class: "result" });
@@ -96,8 +118,7 @@ function result(data) {
   if (places.length) {
     const where = element("ul", { class: "places" });
     for (const place of places.slice(0, PLACES)) {
-      const number = place.anchor.id.slice(2).replace(/-/g, ".");
-      const link = element("a", { href: page(data.url) + "#" + place.anchor.id }, labels.paragraph + " " + number);
+      const link = element("a", { href: page(data.url) + "#" + place.anchor.id }, place.name);
       where.append(element("li", {}, link, ": ", element("span", { lang: language }, context(words, place.location, matched))));
     }
     if (places.length > PLACES) {
