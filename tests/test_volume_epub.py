@@ -76,3 +76,17 @@ def test_each_text_numbers_its_notes_from_one(books: dict[str, Path]) -> None:
 def test_epubcheck_and_ace(books: dict[str, Path]) -> None:
     assert epubcheck([books["en"], books["fr"]]) == []
     assert ace([books["en"], books["fr"]]) == []
+
+
+def test_the_package_identifier_names_the_language_once(books: dict[str, Path]) -> None:
+    """As a text's: the configured pattern's slug, then the language ("…/volume-v/en", not
+    "…/volume-v.en/en"); the English and French volumes differ only by their language."""
+    identifiers = {}
+    for language in ("en", "fr"):
+        with zipfile.ZipFile(books[language]) as book:
+            package = lxml.etree.fromstring(book.read("EPUB/content.opf"))
+        unique = package.get("unique-identifier")
+        [identifier] = package.xpath(f"//*[@id='{unique}']/text()")
+        identifiers[language] = str(identifier)
+    assert identifiers["en"].endswith("/volume-v/en") and identifiers["fr"].endswith("/volume-v/fr")
+    assert identifiers["en"].removesuffix("/en") == identifiers["fr"].removesuffix("/fr")

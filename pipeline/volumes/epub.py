@@ -67,12 +67,18 @@ class VolumeEpubRenderer:
         return {
             "volume": volume,
             "meta": volume,
-            "identifier": self.config.identifier.format(slug=f"volume-{volume.stem}", language=volume.language),
+            "identifier": self.config.identifier.format(slug=volume_slug(volume), language=volume.language),
             "issuing_body": volume.texts[0].metadata.issuing_body,
             "rights": self.config.rights,
             "relations": {t.stem: TextName.of(t.metadata).identifier(self.config.identifier) for t in volume.texts},
             "anchors": {t.stem: anchor(t) for t in volume.texts},
         }
+
+
+def volume_slug(volume: Volume) -> str:
+    """The volume's name in identifiers, as a text's slug: without the language its file's name
+    ends in ("2003-3.en.toml" → "volume-2003-3"), which the identifier names after it."""
+    return "volume-" + volume.stem.removesuffix(f".{volume.language.lower()}")
 
 
 def _across(document: bytes, places: dict[str, bytes]) -> bytes:
