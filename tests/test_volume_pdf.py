@@ -117,19 +117,22 @@ def starts(built: Built) -> dict[str, int]:
 
 
 def contents(built: Built) -> dict[str, int]:
-    """The page number the contents give for each text, read from the contents pages."""
+    """The page number the contents give for each text, read from the contents pages: at the end
+    of the entry's last line, after the dots that lead to it."""
     listed: dict[str, int] = {}
     pages = page_count(built.pdf)
     lines: dict[tuple[int, float], list[Word]] = {}
     for page in range(2, min(starts(built).values())):  # the contents, between the cover and the texts
         for word in page_words(built.pdf)[page]:
             lines.setdefault((word.page, round(word.top)), []).append(word)
+    ordered = [lines[key] for key in sorted(lines)]
     for text in built.texts:
         cited = citation(text.metadata)
-        for line in lines.values():
+        for index, line in enumerate(ordered):
             if joined(line).startswith(cited) or f" {cited} " in f" {joined(line)} ":
-                number = line[-1].text if line[-1].text.isdigit() else line[0].text
-                assert number.isdigit() and int(number) <= pages, joined(line)
+                last = next(later for later in ordered[index:] if any(set(w.text) == {"."} for w in later))
+                number = last[-1].text
+                assert number.isdigit() and int(number) <= pages, joined(last)
                 listed[text.stem] = int(number)
     return listed
 
