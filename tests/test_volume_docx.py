@@ -155,3 +155,18 @@ def test_tables_and_lead_ins_are_set_as_in_each_texts_docx(volume: tuple[Path, l
     ]
     kept = [p for p in lead_ins if p.find("w:pPr/w:keepNext", NS) is not None]
     assert kept, "a lead-in ending in a colon is kept with the paragraph after it"
+
+
+def test_the_cover_is_a_page_of_its_own_and_the_contents_start_the_next(
+    volume: tuple[Path, list[Document]], tmp_path: Path
+) -> None:
+    docx, _ = volume
+    document = part(docx, "word/document.xml")
+    (heading,) = document.xpath("//w:p[w:pPr/w:pStyle/@w:val='TOCHeading']", namespaces=NS)
+    assert heading.find("w:pPr/w:pageBreakBefore", NS) is not None
+    convert_with_libreoffice([docx], tmp_path).check_returncode()
+    pdf = str(tmp_path / "v.en.pdf")
+    first = subprocess.run(["pdftotext", "-f", "1", "-l", "1", pdf, "-"], capture_output=True, text=True).stdout
+    second = subprocess.run(["pdftotext", "-f", "2", "-l", "2", pdf, "-"], capture_output=True, text=True).stdout
+    assert "Texts adopted by the Assembly" in first and "Contents" not in first
+    assert second.lstrip().startswith("Contents")

@@ -129,6 +129,7 @@ class VolumeDocxRenderer:
         first = found[0]
         for run in first.findall(f"{{{W}}}r"):
             first.remove(run)
+        _on_a_page_of_its_own(first.getprevious())  # the contents' heading: the cover is page 1 alone
         entries = [
             line
             for group in volume.groups
@@ -175,6 +176,21 @@ def _words(paragraph: Any, words: str, tag: str = "t") -> None:
     text = lxml.etree.SubElement(run, f"{{{W}}}{tag}")
     text.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
     text.text = words
+
+
+# What may come before w:pageBreakBefore in a paragraph's properties (the schema's order).
+BEFORE_PAGE_BREAK = frozenset(f"{{{W}}}{name}" for name in ("pStyle", "keepNext", "keepLines"))
+
+
+def _on_a_page_of_its_own(paragraph: Any) -> None:
+    """`paragraph` (the contents' heading) starts a page, as the print volume's contents do."""
+    properties = paragraph.find("w:pPr", NS)
+    if properties is None:
+        properties = lxml.etree.Element(f"{{{W}}}pPr")
+        paragraph.insert(0, properties)
+    earlier = [child for child in properties if child.tag in BEFORE_PAGE_BREAK]
+    index = properties.index(earlier[-1]) + 1 if earlier else 0
+    properties.insert(index, lxml.etree.Element(f"{{{W}}}pageBreakBefore"))
 
 
 def _field_char(paragraph: Any, kind: str) -> Any:
