@@ -3,6 +3,7 @@ without every stream deflated a second time for the file identifier."""
 
 from __future__ import annotations
 
+from types import SimpleNamespace
 from typing import Any
 
 import pydyf  # type: ignore[import-untyped]
@@ -12,6 +13,7 @@ from pipeline.config import Config
 from pipeline.model import Document
 from pipeline.renderers import REGISTRY
 from pipeline.renderers import pdf as pdf_module
+from pipeline.renderers.pdf_once import serialise_once
 
 
 def counted_streams(monkeypatch: pytest.MonkeyPatch) -> list[int]:
@@ -40,3 +42,15 @@ def test_the_same_pdf_with_each_stream_deflated_once(seed: Document, monkeypatch
     repeated = len(computed) - len(set(computed))
     assert repeated >= 10, "pydyf asks every stream (pages, fonts, the profile) again for the identifier"
     assert once <= 2, "only the streams pydyf makes while writing (object and xref streams) are asked again"
+
+
+def test_objects_without_a_data_property_are_left_as_they_are() -> None:
+    """A pydyf that computes bytes otherwise is not patched (the PDF is written as pydyf writes it)."""
+
+    class Plain:
+        def __init__(self) -> None:
+            self.data = b"bytes"  # an attribute, not a property
+
+    item = Plain()
+    serialise_once(SimpleNamespace(objects=[item]), SimpleNamespace(Stream=Plain, Dictionary=dict))
+    assert type(item) is Plain and item.data == b"bytes"
