@@ -128,7 +128,7 @@ def run(arguments: argparse.Namespace) -> int:
 
 
 def build(paths: list[Path], arguments: argparse.Namespace, formats: list[str], config: Config) -> int:
-    from .incremental import build_corpus
+    from .incremental import build_corpus, formats_with_volumes
     from .progress import Display, print_summary
     from .volumes import VOLUME_SUFFIX, VOLUMES_FOLDER, find_volumes
 
@@ -146,7 +146,7 @@ def build(paths: list[Path], arguments: argparse.Namespace, formats: list[str], 
     if arguments.executor == "local":  # Dask workers are other machines: each checks its own engines
         preflight(formats)
     display = Display()
-    if given and not _volume_formats(formats):
+    if given and not formats_with_volumes(formats):
         display.line(f"pipeline: no volume format among {', '.join(formats)}: the volumes are not built")
     try:
         summary = build_corpus(
@@ -171,12 +171,6 @@ def build(paths: list[Path], arguments: argparse.Namespace, formats: list[str], 
     print_summary(summary, display)
     failed = any(o.failed for o in summary.outcomes) or any(o.failed for o in summary.volume_outcomes)
     return EXIT_INVALID if failed else EXIT_OK
-
-
-def _volume_formats(formats: list[str]) -> list[str]:
-    from .volumes.incremental import volume_formats  # the volume code only for volumes
-
-    return volume_formats(formats)
 
 
 def package(paths: list[Path], arguments: argparse.Namespace, formats: list[str], config: Config) -> int:

@@ -241,7 +241,7 @@ def build_corpus(
         absent = sum(list(outcome.links.values()).count("") for outcome in outcomes)
     summary = Summary(len(sources), outcomes, work.up_to_date, work.reasons, stale_parts, notices=notices)
     summary.absent_references = absent
-    if manifest and volumes and _volume_formats(formats):
+    if manifest and volumes and formats_with_volumes(formats):
         summary.volumes = len(volumes)
         summary.volume_outcomes, summary.volumes_up_to_date, summary.volume_reasons = volume_work
     summary.seconds = time.perf_counter() - start
@@ -508,7 +508,7 @@ def _volumes(
 ) -> tuple[list[Outcome], list[Path], dict[Path, dict[str, str]]]:
     """The stale volumes built after the texts (so that the state knows the texts as they are now):
     their outcomes, the volumes up to date, and why each stale one was rebuilt."""
-    if not volumes or not _volume_formats(formats):
+    if not volumes or not formats_with_volumes(formats):
         return [], [], {}
     from .volumes.incremental import plan_volumes, run_volumes, volume_inputs
 
@@ -519,7 +519,8 @@ def _volumes(
     return outcomes, volume_work.up_to_date, volume_work.reasons
 
 
-def _volume_formats(formats: list[str]) -> list[str]:
+def formats_with_volumes(formats: list[str]) -> list[str]:
+    """Those of `formats` that volumes are made in (the volume code imported only when asked)."""
     from .volumes.incremental import volume_formats
 
     return volume_formats(formats)

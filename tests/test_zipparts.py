@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pipeline.renderers.zipparts import Deflated, Package, replace_parts, write_zip
+from pipeline.renderers.zipparts import Deflated, Package, write_zip
 
 NAMES = st.text(st.characters(codec="utf-8", exclude_characters="\x00/\\"), min_size=1, max_size=12)
 ENTRIES = st.lists(
@@ -114,7 +114,7 @@ def test_replacing_parts_writes_what_zipfile_writes_and_copies_the_rest(
 
 def test_a_part_not_in_the_package_is_refused() -> None:
     with pytest.raises(KeyError, match="not in the package: b"):
-        replace_parts(write_zip([(info("a", zipfile.ZIP_DEFLATED, 0), b"a")]), {"b": b""})
+        Package(write_zip([(info("a", zipfile.ZIP_DEFLATED, 0), b"a")])).replaced({"b": b""})
 
 
 def test_a_damaged_entry_is_refused_when_read() -> None:

@@ -53,11 +53,6 @@ class Package:
         return write_zip((info, parts.get(name, content)) for name, (info, content) in self.entries.items())
 
 
-def replace_parts(package: bytes, parts: dict[str, bytes]) -> bytes:
-    """`package` with the named parts' contents replaced (Package.replaced)."""
-    return Package(package).replaced(parts)
-
-
 def _stored_bytes(package: bytes, info: zipfile.ZipInfo) -> bytes:
     """An entry's data as stored, after its local header (whose name and extra field lengths may
     differ from the central directory's)."""
