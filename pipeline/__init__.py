@@ -6,25 +6,44 @@ The public API: load() a source into a Document; build() editions of many source
 from __future__ import annotations
 
 import gc
+import importlib
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
-# The imports below load most of the package (some 350 modules, whose objects all live): the
-# cycle collector would walk the growing heap many times over and find nothing to free.
-_collecting = gc.isenabled()
-gc.disable()
-try:
+if TYPE_CHECKING:
     from .build import Outcome
     from .config import Config, load_config
     from .model import Document
-    from .source import load as _load
-finally:
-    if _collecting:
-        gc.enable()
+
+# Where each public name lives: imported on first use (PEP 562), so that the `pipeline` command's
+# entry point (pipeline/start.py) runs before the rest of the package loads.
+_LAZY = {"Outcome": "build", "Config": "config", "load_config": "config", "Document": "model"}
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _LAZY:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(_imported(_LAZY[name]), name)
+    globals()[name] = value
+    return value
+
+
+def _imported(module: str) -> Any:
+    """A module of the package, imported with the cycle collector paused: most of the package
+    loads (some 350 modules, whose objects all live), and the collector would walk the growing
+    heap many times over and find nothing to free."""
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        return importlib.import_module(f"{__name__}.{module}")
+    finally:
+        if collecting:
+            gc.enable()
 
 
 def load(path: Path, config: Config | None = None) -> Document:
     """The document model of one source; raises SourceError listing every problem."""
-    return _load(path, config or Config())
+    return _imported("source").load(path, config or _imported("config").Config())  # type: ignore[no-any-return]
 
 
 def build(
@@ -41,9 +60,10 @@ def build(
     The same build as `pipeline build`; without `manifest` every text is rebuilt and no build state
     or catalogue is kept. With it, only what changed is built, and only those outcomes return.
     """
-    from .incremental import build_corpus  # the workers and the build state load only when building
-
-    summary = build_corpus(paths, formats, out_dir, config or Config(), manifest=manifest, workers=workers)
+    build_corpus = _imported("incremental").build_corpus  # the workers and the build state: only when building
+    summary = build_corpus(
+        paths, formats, out_dir, config or _imported("config").Config(), manifest=manifest, workers=workers
+    )
     return sorted(summary.outcomes, key=lambda outcome: outcome.source)
 
 

@@ -21,6 +21,7 @@ from pathlib import Path
 
 from .config import Config
 from .distributions import installed_version
+from .kept_digests import known_digest, save
 from .renderers import renderer_class
 from .templating import TEMPLATES
 
@@ -36,6 +37,7 @@ NOT_RENDERING = {
     "fingerprints.py",
     "incremental.py",
     "ingest.py",
+    "kept_digests.py",
     "legacy_manifest.py",
     "outcome.py",
     "package.py",
@@ -57,10 +59,12 @@ class Inputs:
 
 
 def fingerprints(formats: Iterable[str], config: Config) -> dict[str, Inputs]:
-    return {
+    found = {
         name: Inputs(template_fingerprint(name), tool_fingerprint(name), config_fingerprint(name, config))
         for name in formats
     }
+    save()  # the files' digests, for the next run (pipeline/kept_digests.py)
+    return found
 
 
 def config_fingerprint(format_name: str, config: Config) -> str:
@@ -87,7 +91,7 @@ def tool_fingerprint(format_name: str) -> str:
     renderer = renderer_class(format_name)
     parts = [
         platform.python_version(),
-        digest("\n".join(f"{name} {digest_file(path)}" for name, path in code_files(format_name)).encode()),
+        digest("\n".join(f"{name} {known_digest(path)}" for name, path in code_files(format_name)).encode()),
         digest_tree([LOCALE]),
         *(f"{name}=={installed_version(name)}" for name in (*COMMON_TOOLS, *renderer.distributions)),
         *(_library_version(library, function) for library, function in renderer.system_libraries),
@@ -135,12 +139,14 @@ def digest(data: bytes) -> str:
 
 
 def digest_file(path: Path) -> str:
+    """The file's SHA-256, read now (an output's: `--verify`)."""
     with path.open("rb") as stream:
         return hashlib.file_digest(stream, "sha256").hexdigest()
 
 
 def digest_files(paths: list[Path], root: Path) -> str:
-    return digest("\n".join(f"{p.relative_to(root).as_posix()} {digest_file(p)}" for p in paths).encode())
+    """Code, templates or catalogues: digests kept from an earlier run while the files are unchanged."""
+    return digest("\n".join(f"{p.relative_to(root).as_posix()} {known_digest(p)}" for p in paths).encode())
 
 
 def digest_tree(folders: list[Path]) -> str:

@@ -17,8 +17,14 @@ import gc
 def main(argv: list[str] | None = None) -> int:
     gc.disable()
     try:
+        from . import kept_regexes
+
+        kept_regexes.install()  # before the imports that compile most of them
         from .cli import main as run
     finally:
         gc.freeze()
         gc.enable()
-    return run(argv)
+    try:
+        return run(argv)
+    finally:
+        kept_regexes.save()

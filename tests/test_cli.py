@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from pipeline import cli
 from tests.conftest import ROOT, SEED
 
 # What was built from what, the checksums, the feed, the catalogue, the search index and page.
@@ -94,3 +95,26 @@ def test_debug_shows_the_traceback() -> None:
 def test_no_partial_file_is_left_behind(tmp_path: Path) -> None:
     pipeline("build", str(SEED), "--format", "html", "--out", str(tmp_path))
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == [".buildstate.sqlite"]
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["build", "x.md", "--format", "html", "-j", "2", "--force"],
+        ["--debug", "check", "source"],
+        ["package", "--out", "bag", "--format", "pdf"],
+        ["doctor", "--tests"],
+        ["ingest", "raw.txt", "-o", "out"],
+        ["synoptic", "--out", "out"],
+        ["new", "recommendation", "9001", "2026", "--lang", "en"],
+        ["compare", "old.md", "new.md", "--debug"],
+    ],
+)
+def test_a_command_is_read_alike_with_only_its_own_parser_set_up(argv: list[str]) -> None:
+    assert cli.parser(argv).parse_args(argv) == cli.parser([]).parse_args(argv)
+
+
+def test_a_mistake_in_a_commands_options_shows_every_command_in_the_usage() -> None:
+    result = pipeline("build", "--no-such-option")
+    assert result.returncode == 2
+    assert "{build,package,check,doctor,ingest,synoptic,new,preview,compare}" in result.stderr

@@ -28,7 +28,7 @@ pytestmark = pytest.mark.skipif(shutil.which("dpkg-query") is None, reason="need
 # (cffi's dlopen, recorded) and in fact (/proc/self/maps after rendering the seed).
 PROBE = textwrap.dedent(
     """
-    import ctypes.util, json, sys
+    import ctypes.util, json, os, sys, sysconfig
     import cffi
     opened = []  # [the loader's call site, name tried, opened?, the soname it resolved to]
     original = cffi.FFI.dlopen
@@ -50,8 +50,13 @@ PROBE = textwrap.dedent(
     PdfRenderer(Config()).render(load(Path(sys.argv[1])))
     with open("/proc/self/maps") as maps:
         files = sorted({line.split(None, 5)[5].strip() for line in maps if len(line.split(None, 5)) == 6})
-    python_own = sorted(f for f in files if f.startswith((sys.prefix, sys.base_prefix)) and ".so" in f)
-    prefixes = [sys.prefix, sys.base_prefix]
+    # Python's own: the venv (the wheels' bundled libraries too), the standard library's folders and
+    # libpython where the interpreter is a shared build; not all of base_prefix, which is /usr for
+    # Debian's interpreter.
+    paths = sysconfig.get_paths()
+    libpython = os.path.join(sysconfig.get_config_var("LIBDIR") or "", sysconfig.get_config_var("INSTSONAME") or "")
+    prefixes = [*(os.path.join(p, "") for p in (sys.prefix, paths["stdlib"], paths["platstdlib"])), libpython]
+    python_own = sorted(f for f in files if f.startswith(tuple(prefixes)) and ".so" in f)
     print(json.dumps({"opened": opened, "files": files, "python": python_own, "prefixes": prefixes}))
     """
 )

@@ -21,7 +21,8 @@ import msgspec
 from .. import fingerprints as fingerprinting
 from ..buildstate import BuildState, VolumeRow
 from ..config import Config
-from ..fingerprints import Inputs, config_fingerprint, digest, digest_file, folders_fingerprint, tool_fingerprint
+from ..fingerprints import Inputs, config_fingerprint, digest, folders_fingerprint, tool_fingerprint
+from ..kept_digests import known_digest, save
 from ..linking import Targets
 from ..model import TextType
 from ..outcome import Outcome
@@ -54,7 +55,7 @@ def volume_inputs(formats: list[str], config: Config) -> dict[str, Inputs]:
     code = fingerprinting.PACKAGE / "volumes"
     volume_code = digest(
         "\n".join(
-            f"{path.name} {digest_file(path)}" for path in sorted(code.glob("*.py")) if path.name not in NOT_RENDERING
+            f"{path.name} {known_digest(path)}" for path in sorted(code.glob("*.py")) if path.name not in NOT_RENDERING
         ).encode()
     )
     inputs = {}
@@ -62,6 +63,7 @@ def volume_inputs(formats: list[str], config: Config) -> dict[str, Inputs]:
         templates = folders_fingerprint((*renderer_class(name).template_folders, VOLUME_TEMPLATES))
         tools = digest(f"{tool_fingerprint(name)}\n{volume_code}".encode())
         inputs[name] = Inputs(templates, tools, config_fingerprint(name, config))
+    save()
     return inputs
 
 
