@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import gc
 import importlib
+import sys
+import types
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -66,5 +68,17 @@ def build(
     )
     return sorted(summary.outcomes, key=lambda outcome: outcome.source)
 
+
+class _Package(types.ModuleType):
+    """Importing the submodule `pipeline.build` sets the package's attribute `build` to it, as
+    Python does for every submodule: the public function keeps the name."""
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        if name == "build" and isinstance(value, types.ModuleType):
+            return
+        super().__setattr__(name, value)
+
+
+sys.modules[__name__].__class__ = _Package
 
 __all__ = ["Config", "Document", "Outcome", "build", "load", "load_config"]
